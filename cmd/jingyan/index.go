@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/jingyan/jingyan/index"
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// indexFlags are the flags every command that searches shares.
+type indexFlags struct {
+	path     string
+	glossary string
+}
+
+func (f *indexFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.path, "index", "", "on-disk index built by `jingyan index build` (default: embedded corpus, in memory)")
+	fs.StringVar(&f.glossary, "glossary", "", "glossary file (default: the embedded index/glossary.txt)")
+}
+
+func loadGlossary(path string) (*glossary.Glossary, error) {
+	var f fs.File
+	var err error
+	if path == "" {
+		f, err = index.FS.Open("glossary.txt")
+	} else {
+		f, err = os.Open(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("glossary: %w", err)
+	}
+	defer f.Close()
+	return glossary.Parse(f)
+}
+
+// open returns the index the flags name: on disk, or built in memory from the embedded corpus.
+func (f *indexFlags) open(ctx context.Context) (*search.Index, error) {
+	g, err := loadGlossary(f.glossary)
+	if err != nil {
+		return nil, err
+	}
+	if f.path != "" {
+		return search.Open(f.path, g)
+	}
+	sources, err := fs.Sub(index.FS, "sources")
+	if err != nil {
+		return nil, err
+	}
+	c, err := corpus.Load(sources)
+	if err != nil {
+		return nil, err
+	}
+	return search.Build(ctx, c, g, "", nil)
+}
+
+func (e *env) index(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] != "build" {
+		return errUsage
+	}
+	fs := flag.NewFlagSet("index build", flag.ContinueOnError)
+	sources := fs.String("sources", "", "directory of source documents (.txt, .md, .html)")
+	out := fs.String("out", "", "index path to create or replace")
+	gloss := fs.String("glossary", "", "glossary file (default: embedded)")
+	rest, err := parse(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if *sources == "" || *out == "" || len(rest) > 0 {
+		return fmt.Errorf("%w: index build needs --sources DIR and --out PATH", errUsage)
+	}
+	g, err := loadGlossary(*gloss)
+	if err != nil {
+		return err
+	}
+	c, err := corpus.Load(os.DirFS(*sources))
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	bar := newProgress(e.stderr, "indexing")
+	if err := search.BuildDir(ctx, c, g, *out, bar.update); err != nil {
+		bar.abort()
+		return err
+	}
+	bar.finish()
+	r, p, s := c.Counts()
+	fmt.Fprintf(e.stdout, "indexed %d reports, %d paragraphs, %d sentences into %s in %s\n",
+		r, p, s, *out, time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,90 @@
+// Command jingyan answers questions about police-practice experience reports, citing the
+// paragraph every claim comes from. See README.md for the subcommands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `jingyan — 公安工作经验材料问答
+
+usage:
+  jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
+  jingyan index build --sources DIR --out PATH
+  jingyan eval retrieval --qa FILE [--json] [--index PATH]
+`
+
+// errUsage marks a command-line mistake: exit status 2 after the usage text.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, logger)
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "jingyan:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, logger *slog.Logger) error {
+	if len(args) == 0 {
+		return errUsage
+	}
+	env := &env{stdin: stdin, stdout: stdout, stderr: stderr, logger: logger}
+	switch args[0] {
+	case "search":
+		return env.search(ctx, args[1:])
+	case "index":
+		return env.index(ctx, args[1:])
+	case "eval":
+		return env.eval(ctx, args[1:])
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "jingyan: unknown command %q\n", args[0])
+	return errUsage
+}
+
+// env is what every subcommand is handed: its streams and logger.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	logger         *slog.Logger
+}
+
+// parse parses flags wherever they appear among the arguments, so both
+// `jingyan search --json 问题` and `jingyan search 问题 --json` work.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}

@@ -1,0 +1,155 @@
+// Package corpus reads experience-report sources (plain text collections, Markdown, HTML)
+// into reports, paragraphs and sentences with stable IDs and printable provenance.
+package corpus
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Corpus is the whole set of reports, in source order.
+type Corpus struct {
+	Reports []*Report `json:"reports"`
+
+	byID map[string]Passage
+	// order lists every paragraph and sentence ID in reading order, so neighbours can be found.
+	order []string
+}
+
+// Report is one experience report: a title, the unit that wrote it and its body paragraphs.
+type Report struct {
+	ID         string       `json:"id"`
+	Source     string       `json:"source"`
+	Collection string       `json:"collection,omitempty"`
+	Title      string       `json:"title"`
+	Org        string       `json:"org,omitempty"`
+	Date       string       `json:"date,omitempty"`
+	Paragraphs []*Paragraph `json:"paragraphs"`
+}
+
+// Paragraph is one body paragraph; N counts from 1 within its report, as a reader would.
+type Paragraph struct {
+	ID        string     `json:"id"`
+	N         int        `json:"n"`
+	Text      string     `json:"text"`
+	Sentences []Sentence `json:"sentences"`
+}
+
+// Sentence is one Chinese sentence of a paragraph; N counts from 1 within its paragraph.
+type Sentence struct {
+	ID   string `json:"id"`
+	N    int    `json:"n"`
+	Text string `json:"text"`
+}
+
+// Level says whether a passage is a whole paragraph or one sentence.
+type Level int
+
+const (
+	LevelSentence Level = iota
+	LevelParagraph
+)
+
+func (l Level) String() string {
+	if l == LevelParagraph {
+		return "paragraph"
+	}
+	return "sentence"
+}
+
+// ParseLevel reads "sentence" or "paragraph".
+func ParseLevel(s string) (Level, error) {
+	switch s {
+	case "sentence", "s":
+		return LevelSentence, nil
+	case "paragraph", "p":
+		return LevelParagraph, nil
+	}
+	return 0, fmt.Errorf("corpus: unknown level %q (want sentence or paragraph)", s)
+}
+
+// Passage is a paragraph or a sentence together with where it stands.
+type Passage struct {
+	ID        string
+	Level     Level
+	Report    *Report
+	Paragraph *Paragraph
+	Sentence  int // 1-based sentence number; 0 for a whole paragraph
+	Text      string
+}
+
+// Citation renders the provenance a reader can check in the printed document:
+// 《title》（org）第 3 段.
+func (p Passage) Citation() string {
+	var b strings.Builder
+	b.WriteString("《" + p.Report.Title + "》")
+	if p.Report.Org != "" {
+		b.WriteString("（" + p.Report.Org + "）")
+	}
+	b.WriteString("第 " + strconv.Itoa(p.Paragraph.N) + " 段")
+	return b.String()
+}
+
+// New indexes the reports for lookup by ID. IDs must be unique.
+func New(reports []*Report) (*Corpus, error) {
+	c := &Corpus{Reports: reports}
+	if err := c.link(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Corpus) link() error {
+	c.byID = make(map[string]Passage)
+	c.order = c.order[:0]
+	add := func(p Passage) error {
+		if _, dup := c.byID[p.ID]; dup {
+			return fmt.Errorf("corpus: duplicate passage id %q", p.ID)
+		}
+		c.byID[p.ID] = p
+		c.order = append(c.order, p.ID)
+		return nil
+	}
+	for _, r := range c.Reports {
+		for _, para := range r.Paragraphs {
+			if err := add(Passage{ID: para.ID, Level: LevelParagraph, Report: r, Paragraph: para, Text: para.Text}); err != nil {
+				return err
+			}
+			for _, s := range para.Sentences {
+				if err := add(Passage{ID: s.ID, Level: LevelSentence, Report: r, Paragraph: para, Sentence: s.N, Text: s.Text}); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// Passage finds a paragraph or sentence by ID.
+func (c *Corpus) Passage(id string) (Passage, bool) {
+	p, ok := c.byID[id]
+	return p, ok
+}
+
+// Passages returns every passage of one level in reading order.
+func (c *Corpus) Passages(level Level) []Passage {
+	var out []Passage
+	for _, id := range c.order {
+		if p := c.byID[id]; p.Level == level {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Counts reports how many reports, paragraphs and sentences the corpus holds.
+func (c *Corpus) Counts() (reports, paragraphs, sentences int) {
+	for _, r := range c.Reports {
+		paragraphs += len(r.Paragraphs)
+		for _, p := range r.Paragraphs {
+			sentences += len(p.Sentences)
+		}
+	}
+	return len(c.Reports), paragraphs, sentences
+}

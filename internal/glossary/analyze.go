@@ -1,0 +1,131 @@
+package glossary
+
+import (
+	"strings"
+
+	"github.com/jingyan/jingyan/internal/normalize"
+)
+
+// Analysis is what a question asks for, in search terms.
+type Analysis struct {
+	// Normalized is the question after normalize.Text.
+	Normalized string
+	// Content is the question with stopwords replaced by spaces; glossary terms stay whole.
+	Content string
+	// Terms are the glossary terms (and synonym words) the question contains, longest first,
+	// none contained in another.
+	Terms []string
+	// Expansions are synonyms of words in the question that the question does not contain.
+	Expansions []string
+	// Comparative is set when the question asks across units ("各地…", "哪些地方…").
+	Comparative bool
+}
+
+// Analyze normalizes a question, finds the glossary terms and synonyms in it, and removes
+// question words around them. A nil Glossary only normalizes.
+func (g *Glossary) Analyze(question string) Analysis {
+	a := Analysis{Normalized: normalize.Text(question)}
+	a.Content = a.Normalized
+	if g == nil || a.Normalized == "" {
+		return a
+	}
+	q := a.Normalized
+	for _, c := range g.compare {
+		if strings.Contains(q, c) {
+			a.Comparative = true
+		}
+	}
+	protected := make([]bool, len(q))
+	mark := func(w string) bool {
+		found := false
+		for off := 0; ; {
+			i := strings.Index(q[off:], w)
+			if i < 0 {
+				return found
+			}
+			i += off
+			covered := true
+			for k := i; k < i+len(w); k++ {
+				if !protected[k] {
+					covered = false
+				}
+				protected[k] = true
+			}
+			found = found || !covered
+			off = i + len(w)
+		}
+	}
+	for _, t := range g.terms {
+		if mark(t) {
+			a.Terms = append(a.Terms, t)
+		}
+	}
+	groups := make(map[int]bool)
+	for _, w := range g.words {
+		if strings.Contains(q, w) {
+			for _, gi := range g.member[w] {
+				groups[gi] = true
+			}
+			if mark(w) && len([]rune(w)) > 1 {
+				a.Terms = append(a.Terms, w)
+			}
+		}
+	}
+	for gi := range g.groups {
+		if !groups[gi] {
+			continue
+		}
+		for _, w := range g.groups[gi] {
+			if !strings.Contains(q, w) && !contains(a.Expansions, w) {
+				a.Expansions = append(a.Expansions, w)
+			}
+		}
+	}
+	a.Content = g.removeStopwords(q, protected)
+	return a
+}
+
+func (g *Glossary) removeStopwords(q string, protected []bool) string {
+	var b strings.Builder
+	for i := 0; i < len(q); {
+		if !protected[i] {
+			if n := g.stopAt(q, i, protected); n > 0 {
+				b.WriteByte(' ')
+				i += n
+				continue
+			}
+		}
+		b.WriteByte(q[i])
+		i++
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// stopAt returns the length of the longest stopword at q[i:] that overlaps no protected byte.
+func (g *Glossary) stopAt(q string, i int, protected []bool) int {
+	for _, s := range g.stop {
+		if !strings.HasPrefix(q[i:], s) {
+			continue
+		}
+		ok := true
+		for k := i; k < i+len(s); k++ {
+			if protected[k] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return len(s)
+		}
+	}
+	return 0
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,101 @@
+// Package glossary reads the domain glossary (terms that stay whole, synonym groups, question
+// stopwords) and uses it to analyse a question into what search should look for.
+package glossary
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/jingyan/jingyan/internal/normalize"
+)
+
+// Glossary is the parsed glossary file. It is read-only after Parse and safe to share.
+type Glossary struct {
+	terms   []string   // longest first
+	groups  [][]string // synonym groups, first member as written in the reports
+	words   []string   // every synonym-group member, longest first
+	member  map[string][]int
+	stop    []string // longest first
+	compare []string
+}
+
+// Parse reads the glossary format documented at the top of index/glossary.txt.
+func Parse(r io.Reader) (*Glossary, error) {
+	g := &Glossary{member: make(map[string][]int)}
+	section := ""
+	seen := make(map[string]bool)
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			section = line[1 : len(line)-1]
+			if section != "terms" && section != "synonyms" && section != "stopwords" && section != "comparative" {
+				return nil, fmt.Errorf("glossary: line %d: unknown section [%s]", n, section)
+			}
+			continue
+		}
+		switch section {
+		case "terms":
+			if t := normalize.Text(line); !seen["t"+t] {
+				seen["t"+t] = true
+				g.terms = append(g.terms, t)
+			}
+		case "synonyms":
+			var group []string
+			for _, f := range strings.Fields(line) {
+				if w := normalize.Text(f); w != "" {
+					group = append(group, w)
+				}
+			}
+			if len(group) < 2 {
+				return nil, fmt.Errorf("glossary: line %d: a synonym group needs two or more words", n)
+			}
+			gi := len(g.groups)
+			g.groups = append(g.groups, group)
+			for _, w := range group {
+				if len(g.member[w]) == 0 {
+					g.words = append(g.words, w)
+				}
+				g.member[w] = append(g.member[w], gi)
+			}
+		case "stopwords":
+			if t := normalize.Text(line); !seen["s"+t] {
+				seen["s"+t] = true
+				g.stop = append(g.stop, t)
+			}
+		case "comparative":
+			if t := normalize.Text(line); !seen["c"+t] {
+				seen["c"+t] = true
+				g.compare = append(g.compare, t)
+			}
+		default:
+			return nil, fmt.Errorf("glossary: line %d: entry before any [section]", n)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("glossary: %w", err)
+	}
+	byLen := func(s []string) {
+		sort.SliceStable(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
+	}
+	byLen(g.terms)
+	byLen(g.words)
+	byLen(g.stop)
+	return g, nil
+}
+
+// Terms returns the whole terms, longest first.
+func (g *Glossary) Terms() []string { return g.terms }
+
+// Groups returns the synonym groups.
+func (g *Glossary) Groups() [][]string { return g.groups }
