@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return out.String(), errb.String(), err
+}
+
+func TestSearchJSON(t *testing.T) {
+	out, _, err := runCmd(t, "", "search", "--k", "3", "--json", "警地融合是怎么运作的?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp search.Response
+	if err := json.Unmarshal([]byte(out), &resp); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if resp.Question != "警地融合是怎么运作的?" || len(resp.Hits) != 3 {
+		t.Fatalf("resp = %+v", resp)
+	}
+	h := resp.Hits[0]
+	if h.ID == "" || h.Title == "" || h.Org != "吉林省公安厅" || h.Paragraph < 1 || h.Text == "" || h.Score <= 0 {
+		t.Errorf("hit = %+v", h)
+	}
+	// The exact field names scripts rely on.
+	var raw map[string][]map[string]any
+	json.Unmarshal([]byte(out), &raw)
+	for _, key := range []string{"id", "title", "org", "paragraph", "text", "score"} {
+		if _, ok := raw["hits"][0][key]; !ok {
+			t.Errorf("hit lacks %q", key)
+		}
+	}
+}
+
+func TestSearchFlagsAfterQuestion(t *testing.T) {
+	out, _, err := runCmd(t, "", "search", "片警", "--json", "--k", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp search.Response
+	if err := json.Unmarshal([]byte(out), &resp); err != nil || len(resp.Hits) != 2 {
+		t.Fatalf("resp = %+v, %v", resp, err)
+	}
+}
+
+func TestSearchText(t *testing.T) {
+	out, _, err := runCmd(t, "", "search", "--level", "paragraph", "--k", "1", "交巡所")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "《推行“警地融合”机制 激发基层治理动能》（吉林省公安厅）第 3 段") {
+		t.Errorf("output lacks the citation:\n%s", out)
+	}
+}
+
+func TestSearchStdinLines(t *testing.T) {
+	in := "警地融合\n\n" + strings.Repeat("长", 3000) + "\n电诈\xff\n河南义警" // last line without newline
+	out, _, err := runCmd(t, in, "search", "--k", "2", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("got %d output lines, want 4 (blank lines skipped):\n%s", len(lines), out)
+	}
+	var resps []search.Response
+	for _, l := range lines {
+		var r search.Response
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("line %q: %v", l, err)
+		}
+		resps = append(resps, r)
+	}
+	if len(resps[0].Hits) != 2 || resps[0].Error != "" {
+		t.Errorf("first = %+v", resps[0])
+	}
+	if resps[1].Error == "" || len(resps[1].Hits) != 0 {
+		t.Errorf("too-long question should carry an error: %+v", resps[1])
+	}
+	if len(resps[2].Hits) == 0 || !strings.Contains(resps[2].Question, "电诈") {
+		t.Errorf("invalid UTF-8 line = %+v", resps[2])
+	}
+	if len(resps[3].Hits) == 0 {
+		t.Errorf("last line without newline was not answered")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"nonsense"},
+		{"search"},
+		{"search", "--k", "0", "x"},
+		{"search", "--level", "chapter", "x"},
+		{"search", "--bogus", "x"},
+		{"index"},
+		{"index", "build", "--out", "x"},
+		{"eval"},
+		{"eval", "retrieval"},
+	} {
+		if _, _, err := runCmd(t, "", args...); !errors.Is(err, errUsage) {
+			t.Errorf("%q: err = %v, want usage error", args, err)
+		}
+	}
+	if _, _, err := runCmd(t, "", "search", "   "); !errors.Is(err, search.ErrEmptyQuestion) {
+		t.Errorf("blank question: err = %v", err)
+	}
+}
+
+func TestIndexBuildAndUse(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "a.md"), []byte("# 推行警保联控\n某某市公安局\n\n今年以来，交通事故同比下降12.5%。\n"), 0o644)
+	out := filepath.Join(dir, "idx")
+	stdout, stderr, err := runCmd(t, "", "index", "build", "--sources", src, "--out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "indexed 1 reports") || !strings.Contains(stderr, "100%") {
+		t.Errorf("stdout %q stderr %q", stdout, stderr)
+	}
+	res, _, err := runCmd(t, "", "search", "--index", out, "--json", "交通事故下降多少")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res, "12.5%") || !strings.Contains(res, "某某市公安局") {
+		t.Errorf("search on built index: %s", res)
+	}
+	if _, _, err := runCmd(t, "", "search", "--index", filepath.Join(dir, "missing"), "x"); err == nil {
+		t.Error("missing --index accepted")
+	}
+}
+
+func TestEvalRetrieval(t *testing.T) {
+	out, _, err := runCmd(t, "", "eval", "retrieval", "--qa", "../../internal/eval/testdata/colloquial.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"recall@5", "sentence", "paragraph", "skipped (unanswerable): 2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package eval
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/jingyan/jingyan/index"
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+func TestCoverRank(t *testing.T) {
+	texts := []string{"甲乙", "丙丁", "戊己"}
+	tests := []struct {
+		groups [][]string
+		want   int
+	}{
+		{[][]string{{"甲"}}, 1},
+		{[][]string{{"丁"}}, 2},
+		{[][]string{{"无", "己"}}, 3},   // any string of a group
+		{[][]string{{"甲"}, {"戊"}}, 3}, // every group
+		{[][]string{{"甲"}, {"无"}}, 0}, // one group never covered
+		{[][]string{{"（乙）"}}, 0},      // strict containment
+		{[][]string{{"丙丁"}, {"甲乙"}}, 2},
+	}
+	for _, tt := range tests {
+		if got := CoverRank(texts, tt.groups); got != tt.want {
+			t.Errorf("CoverRank(%q) = %d, want %d", tt.groups, got, tt.want)
+		}
+	}
+}
+
+func TestReadQA(t *testing.T) {
+	items, err := ReadQA(strings.NewReader(`{"id":"a","question":"问","evidence":[["x"]],"answerable":true}` + "\n\n" + `{"question":"无证据","answerable":false}`))
+	if err != nil || len(items) != 2 || items[1].ID != "line3" || !items[0].Answerable {
+		t.Fatalf("ReadQA = %+v, %v", items, err)
+	}
+	if _, err := ReadQA(strings.NewReader("{not json")); err == nil {
+		t.Error("ReadQA accepted broken JSON")
+	}
+}
+
+// The colloquial set is ours: abbreviations, paraphrases and cross-report questions written
+// from the reports, not from any evaluation set. It guards retrieval quality against regressions.
+func TestRetrievalColloquial(t *testing.T) {
+	sources, _ := fs.Sub(index.FS, "sources")
+	c, err := corpus.Load(sources)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gf, _ := index.FS.Open("glossary.txt")
+	g, err := glossary.Parse(gf)
+	gf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Build(context.Background(), c, g, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	f, err := os.Open("testdata/colloquial.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := ReadQA(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Retrieval(context.Background(), ix, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sentence.R5 < 0.95 || rep.Paragraph.R3 < 1 {
+		var b strings.Builder
+		rep.Print(&b)
+		t.Errorf("retrieval below goal (sentence recall@5 ≥ 0.95, paragraph recall@3 = 1):\n%s", b.String())
+	}
+	if rep.Skipped != 2 {
+		t.Errorf("skipped %d unanswerable questions, want 2", rep.Skipped)
+	}
+}

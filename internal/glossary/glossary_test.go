@@ -1,0 +1,112 @@
+package glossary
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func loadEmbedded(t testing.TB) *Glossary {
+	t.Helper()
+	f, err := os.Open("../../index/glossary.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	g, err := Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, src := range []string{
+		"词\n",                   // entry before a section
+		"[terms]\n[nonsense]\n", // unknown section
+		"[synonyms]\n只有一个词\n",   // a group needs two words
+	} {
+		if _, err := Parse(strings.NewReader(src)); err == nil {
+			t.Errorf("Parse(%q) succeeded, want error", src)
+		}
+	}
+}
+
+func TestEmbeddedGlossary(t *testing.T) {
+	g := loadEmbedded(t)
+	if len(g.Terms()) < 50 || len(g.Groups()) < 40 {
+		t.Errorf("glossary has %d terms and %d groups; expected a real domain glossary", len(g.Terms()), len(g.Groups()))
+	}
+}
+
+func TestAnalyze(t *testing.T) {
+	g := loadEmbedded(t)
+	tests := []struct {
+		q           string
+		content     string   // exact Content
+		terms       []string // must be among Terms
+		expansions  []string // must be among Expansions
+		comparative bool
+	}{
+		{q: "警地融合是怎么运作的?", content: "警地融合 运作 ?", terms: []string{"警地融合"}},
+		{q: "片警占派出所警力多少？", content: "片警占派出所警力 ?", expansions: []string{"社区民警"}},
+		{q: "电诈案子降了多少", content: "电诈案子降", expansions: []string{"电信网络诈骗"}},
+		{q: "老百姓上访怎么办", expansions: []string{"群众", "信访"}},
+		{q: "“一村（格）一警”是怎么推进的？", terms: []string{"一村(格)一警"}},
+		{q: "各地社区民警占派出所警力多少?", terms: []string{"社区民警"}, comparative: true},
+		{q: "哪些地方推动派出所所长进班子", comparative: true, terms: []string{"派出所所长", "进班子"}},
+		{q: "", content: ""},
+		{q: "   \t\n", content: ""},
+		{q: "什么？", content: "?"},
+	}
+	for _, tt := range tests {
+		a := g.Analyze(tt.q)
+		if tt.content != "" && a.Content != tt.content {
+			t.Errorf("Analyze(%q).Content = %q, want %q", tt.q, a.Content, tt.content)
+		}
+		for _, term := range tt.terms {
+			if !slices.Contains(a.Terms, term) {
+				t.Errorf("Analyze(%q).Terms = %q, want %q among them", tt.q, a.Terms, term)
+			}
+		}
+		for _, e := range tt.expansions {
+			if !slices.Contains(a.Expansions, e) {
+				t.Errorf("Analyze(%q).Expansions = %q, want %q among them", tt.q, a.Expansions, e)
+			}
+		}
+		if a.Comparative != tt.comparative {
+			t.Errorf("Analyze(%q).Comparative = %v", tt.q, a.Comparative)
+		}
+	}
+}
+
+func TestStopwordsNeverCutTerms(t *testing.T) {
+	g := loadEmbedded(t)
+	// 什么 is a stopword, but not inside a glossary term; 派出所主防 keeps its 所.
+	a := g.Analyze("派出所主防是什么意思")
+	if !strings.Contains(a.Content, "派出所主防") {
+		t.Errorf("Content = %q lost the term", a.Content)
+	}
+}
+
+func FuzzAnalyze(f *testing.F) {
+	g := loadEmbedded(f)
+	for _, s := range []string{"警地融合是怎么运作的?", "a:b -c ^2 ~ ?*", "\xff\xfe", "片警\x00电诈", "“一村（格）一警”"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		a := g.Analyze(q)
+		for _, w := range append(append([]string{a.Normalized, a.Content}, a.Terms...), a.Expansions...) {
+			if strings.ContainsRune(w, '\x00') || !utf8.ValidString(w) {
+				t.Fatalf("Analyze(%q) produced %q", q, w)
+			}
+		}
+		for _, term := range a.Terms {
+			if !strings.Contains(a.Normalized, term) {
+				t.Fatalf("term %q not in question %q", term, a.Normalized)
+			}
+		}
+	})
+}
