@@ -46,7 +46,7 @@ func Parse(r io.Reader) (*Glossary, error) {
 		}
 		switch section {
 		case "terms":
-			if t := normalize.Text(line); !seen["t"+t] {
+			if t := normalize.Text(line); t != "" && !seen["t"+t] {
 				seen["t"+t] = true
 				g.terms = append(g.terms, t)
 			}
@@ -69,12 +69,12 @@ func Parse(r io.Reader) (*Glossary, error) {
 				g.member[w] = append(g.member[w], gi)
 			}
 		case "stopwords":
-			if t := normalize.Text(line); !seen["s"+t] {
+			if t := normalize.Text(line); t != "" && !seen["s"+t] {
 				seen["s"+t] = true
 				g.stop = append(g.stop, t)
 			}
 		case "comparative":
-			if t := normalize.Text(line); !seen["c"+t] {
+			if t := normalize.Text(line); t != "" && !seen["c"+t] {
 				seen["c"+t] = true
 				g.compare = append(g.compare, t)
 			}

@@ -34,6 +34,19 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// Entries that normalise to nothing (a zero-width space) must not become empty terms, which
+// would match everywhere.
+func TestInvisibleEntriesIgnored(t *testing.T) {
+	g, err := Parse(strings.NewReader("[terms]\n\u200b\n[stopwords]\n\ufeff\n[comparative]\n\u200b\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := g.Analyze("警地融合")
+	if len(a.Terms) != 0 || a.Content != "警地融合" || a.Comparative {
+		t.Errorf("Analyze = %+v", a)
+	}
+}
+
 func TestEmbeddedGlossary(t *testing.T) {
 	g := loadEmbedded(t)
 	if len(g.Terms()) < 50 || len(g.Groups()) < 40 {
