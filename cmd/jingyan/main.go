@@ -17,9 +17,14 @@ import (
 const usage = `jingyan — 公安工作经验材料问答
 
 usage:
+  jingyan ask [--json] [--k N] [--offline] [--timeout D] [--prompts DIR] [--model M] [--base-url URL] [QUESTION]
   jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
   jingyan index build --sources DIR --out PATH
   jingyan eval retrieval --qa FILE [--json] [--index PATH]
+  jingyan eval answers --qa FILE [--json] [--offline]
+
+ask without a question starts an interactive session (follow-ups work; /new forgets, /quit ends).
+LLM: OPENAI_API_KEY, OPENAI_BASE_URL, JINGYAN_MODEL; with neither key nor URL, answers are extractive.
 `
 
 // errUsage marks a command-line mistake: exit status 2 after the usage text.
@@ -29,7 +34,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, logger)
+	err := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, logger: logger, getenv: os.Getenv})
 	switch {
 	case err == nil:
 	case errors.Is(err, errUsage):
@@ -41,12 +46,13 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, logger *slog.Logger) error {
+func run(ctx context.Context, args []string, env *env) error {
 	if len(args) == 0 {
 		return errUsage
 	}
-	env := &env{stdin: stdin, stdout: stdout, stderr: stderr, logger: logger}
 	switch args[0] {
+	case "ask":
+		return env.ask(ctx, args[1:])
 	case "search":
 		return env.search(ctx, args[1:])
 	case "index":
@@ -54,18 +60,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "eval":
 		return env.eval(ctx, args[1:])
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(env.stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(stderr, "jingyan: unknown command %q\n", args[0])
+	fmt.Fprintf(env.stderr, "jingyan: unknown command %q\n", args[0])
 	return errUsage
 }
 
-// env is what every subcommand is handed: its streams and logger.
+// env is what every subcommand is handed: its streams, logger and environment.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	logger         *slog.Logger
+	getenv         func(string) string
 }
 
 // parse parses flags wherever they appear among the arguments, so both

@@ -18,7 +18,8 @@ import (
 func runCmd(t *testing.T, stdin string, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(context.Background(), args, strings.NewReader(stdin), &out, &errb, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	err := run(context.Background(), args, &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb,
+		logger: slog.New(slog.NewTextHandler(io.Discard, nil)), getenv: func(string) string { return "" }})
 	return out.String(), errb.String(), err
 }
 

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,6 +21,8 @@ type Glossary struct {
 	member  map[string][]int
 	stop    []string // longest first
 	compare []string
+	places  []string // longest first
+	topics  []string // topics and terms, longest first
 }
 
 // Parse reads the glossary format documented at the top of index/glossary.txt.
@@ -39,7 +42,7 @@ func Parse(r io.Reader) (*Glossary, error) {
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			section = line[1 : len(line)-1]
-			if section != "terms" && section != "synonyms" && section != "stopwords" && section != "comparative" {
+			if section != "terms" && section != "synonyms" && section != "stopwords" && section != "comparative" && section != "places" && section != "topics" {
 				return nil, fmt.Errorf("glossary: line %d: unknown section [%s]", n, section)
 			}
 			continue
@@ -78,6 +81,17 @@ func Parse(r io.Reader) (*Glossary, error) {
 				seen["c"+t] = true
 				g.compare = append(g.compare, t)
 			}
+		case "places", "topics":
+			for _, f := range strings.Fields(line) {
+				if t := normalize.Text(f); t != "" && !seen[section+t] {
+					seen[section+t] = true
+					if section == "places" {
+						g.places = append(g.places, t)
+					} else {
+						g.topics = append(g.topics, t)
+					}
+				}
+			}
 		default:
 			return nil, fmt.Errorf("glossary: line %d: entry before any [section]", n)
 		}
@@ -91,11 +105,77 @@ func Parse(r io.Reader) (*Glossary, error) {
 	byLen(g.terms)
 	byLen(g.words)
 	byLen(g.stop)
+	for _, t := range g.terms {
+		if !slices.Contains(g.topics, t) {
+			g.topics = append(g.topics, t)
+		}
+	}
+	byLen(g.places)
+	byLen(g.topics)
 	return g, nil
 }
 
 // Terms returns the whole terms, longest first.
 func (g *Glossary) Terms() []string { return g.terms }
+
+// Places returns the place names a question names, longest match first, none inside another
+// ("陕西延安" → 陕西, 延安; "吉林省" → 吉林).
+func (g *Glossary) Places(question string) []string {
+	if g == nil {
+		return nil
+	}
+	return longestMatches(g.places, normalize.Text(question))
+}
+
+// Topics returns the policing topics and glossary terms a question names, longest match
+// first, none inside another.
+func (g *Glossary) Topics(question string) []string {
+	if g == nil {
+		return nil
+	}
+	return longestMatches(g.topics, normalize.Text(question))
+}
+
+// longestMatches finds the words of list, which is sorted longest first, in q without overlaps.
+func longestMatches(list []string, q string) []string {
+	taken := make([]bool, len(q))
+	var out []string
+	for _, p := range list {
+		for off := 0; off < len(q); {
+			i := strings.Index(q[off:], p)
+			if i < 0 {
+				break
+			}
+			i += off
+			free := true
+			for k := i; k < i+len(p); k++ {
+				free = free && !taken[k]
+				taken[k] = true
+			}
+			if free && !slices.Contains(out, p) {
+				out = append(out, p)
+			}
+			off = i + len(p)
+		}
+	}
+	return out
+}
+
+// Related returns every word that shares a synonym group with w, w excluded.
+func (g *Glossary) Related(w string) []string {
+	if g == nil {
+		return nil
+	}
+	var out []string
+	for _, gi := range g.member[w] {
+		for _, m := range g.groups[gi] {
+			if m != w && !slices.Contains(out, m) {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
 
 // Groups returns the synonym groups.
 func (g *Glossary) Groups() [][]string { return g.groups }

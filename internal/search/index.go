@@ -209,6 +209,9 @@ func Open(path string, g *glossary.Glossary) (*Index, error) {
 	return ix, nil
 }
 
+// Glossary returns the glossary questions are analysed with.
+func (ix *Index) Glossary() *glossary.Glossary { return ix.glossary }
+
 // Corpus returns the corpus the index was built from.
 func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }
 

@@ -93,7 +93,7 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	if q == nil {
 		return nil, ErrNoContent
 	}
-	if reports := ix.namedReports(a.Normalized); len(reports) > 0 {
+	if reports := ix.NamedReports(a.Normalized); len(reports) > 0 {
 		q = restrict(q, reports)
 	}
 	idx := ix.levels[level]
@@ -143,9 +143,9 @@ func brevityPrior(p corpus.Passage) float64 {
 	return math.Pow(float64(n)/full, 0.3)
 }
 
-// namedReports returns the reports whose issuing unit's places the question names
+// NamedReports returns the reports whose issuing unit's places the question names
 // ("吉林…" → the report of 吉林省公安厅), or nil when it names none.
-func (ix *Index) namedReports(q string) []string {
+func (ix *Index) NamedReports(q string) []string {
 	var ids []string
 	taken := make([]bool, len(q))
 	for _, p := range ix.places {

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+func (e *env) ask(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the answer as JSON")
+	k := fs.Int("k", 0, "passages to retrieve (default 12)")
+	var ef engineFlags
+	ef.register(fs)
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *k < 0 || *k > search.MaxK {
+		return fmt.Errorf("%w: --k must be 0..%d", errUsage, search.MaxK)
+	}
+	eng, ix, err := e.engine(ctx, &ef)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	if len(rest) == 0 {
+		return e.interactive(ctx, eng, *asJSON, *k)
+	}
+	_, err = e.askOne(ctx, eng, answer.Question{Text: strings.Join(rest, " "), K: *k}, *asJSON)
+	return err
+}
+
+// askOne prints one answer: as JSON, or streamed as it is verified, with footnotes.
+func (e *env) askOne(ctx context.Context, eng *answer.Engine, q answer.Question, asJSON bool) (answer.Answer, error) {
+	if asJSON {
+		ans, err := eng.Ask(ctx, q)
+		if err != nil {
+			return ans, err
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		return ans, enc.Encode(ans)
+	}
+	w := bufio.NewWriter(e.stdout)
+	defer w.Flush()
+	streamed := false
+	ans, err := eng.AskStream(ctx, q, func(ev answer.Event) {
+		switch ev.Kind {
+		case answer.EventDelta:
+			w.WriteString(ev.Text)
+			w.Flush()
+			streamed = true
+		case answer.EventReset:
+			if streamed {
+				w.WriteString("\n")
+			}
+			fmt.Fprintf(w, "（%s）\n", ev.Notice)
+			w.Flush()
+		}
+	})
+	if err != nil {
+		return ans, err
+	}
+	w.WriteString("\n")
+	if ans.Mode == answer.ModeLLM && ans.Notice != "" {
+		fmt.Fprintf(w, "（%s）\n", ans.Notice)
+	}
+	writeFootnotes(w, ans.Citations)
+	return ans, nil
+}
+
+func writeFootnotes(w io.Writer, cites []answer.Citation) {
+	if len(cites) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\n来源：")
+	for _, c := range cites {
+		org := ""
+		if c.Org != "" {
+			org = "（" + c.Org + "）"
+		}
+		fmt.Fprintf(w, "[%d] 《%s》%s第 %d 段  %s\n", c.N, c.Title, org, c.Paragraph, c.ID)
+	}
+}
+
+// interactive reads questions line by line; earlier turns make follow-ups work.
+func (e *env) interactive(ctx context.Context, eng *answer.Engine, asJSON bool, k int) error {
+	tty := false
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		tty = true
+		fmt.Fprintln(e.stdout, "经验问答：输入问题后回车；/new 开始新对话，/quit 退出。")
+	}
+	var history []answer.Turn
+	sc := bufio.NewScanner(e.stdin)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for {
+		if tty {
+			fmt.Fprint(e.stdout, "问> ")
+		}
+		if !sc.Scan() {
+			return sc.Err()
+		}
+		line := strings.TrimSpace(sc.Text())
+		switch line {
+		case "":
+			continue
+		case "/quit", "/exit":
+			return nil
+		case "/new":
+			history = nil
+			fmt.Fprintln(e.stdout, "（已开始新对话）")
+			continue
+		}
+		ans, err := e.askOne(ctx, eng, answer.Question{Text: line, History: history, K: k}, asJSON)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
+			fmt.Fprintln(e.stdout, userMessage(err))
+			e.logger.Warn("ask", "err", err)
+			continue
+		}
+		asked := line
+		if ans.Standalone != "" {
+			asked = ans.Standalone
+		}
+		history = append(history, answer.Turn{Role: "user", Text: asked}, answer.Turn{Role: "assistant", Text: ans.Text})
+		if len(history) > 6 {
+			history = history[len(history)-6:]
+		}
+	}
+}
+
+// userMessage is what a person sees for an error: the question errors are written for them;
+// anything else is an internal fault whose cause goes to the log.
+func userMessage(err error) string {
+	for _, known := range []error{search.ErrEmptyQuestion, search.ErrQuestionTooLong, search.ErrNoContent} {
+		if errors.Is(err, known) {
+			return known.Error()
+		}
+	}
+	return "出错了，请稍后再试。"
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"time"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/llm"
+	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/internal/search"
+	"github.com/jingyan/jingyan/prompts"
+)
+
+// engineFlags are the flags of every command that answers.
+type engineFlags struct {
+	indexFlags
+	prompts string
+	model   string
+	baseURL string
+	timeout time.Duration
+	offline bool
+}
+
+func (f *engineFlags) register(fs *flag.FlagSet) {
+	f.indexFlags.register(fs)
+	fs.StringVar(&f.prompts, "prompts", "", "directory of prompt templates overriding the embedded ones")
+	fs.StringVar(&f.model, "model", "", "LLM model (default $JINGYAN_MODEL, else "+llm.DefaultModel+")")
+	fs.StringVar(&f.baseURL, "base-url", "", "OpenAI-compatible server URL (default $OPENAI_BASE_URL)")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "deadline for one answer, LLM included")
+	fs.BoolVar(&f.offline, "offline", false, "never call an LLM; answer extractively")
+}
+
+// engine wires index, prompts and (when configured) the LLM into an answer engine.
+func (e *env) engine(ctx context.Context, f *engineFlags) (*answer.Engine, *search.Index, error) {
+	if f.timeout <= 0 {
+		return nil, nil, fmt.Errorf("%w: --timeout must be positive", errUsage)
+	}
+	ix, err := f.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var override fs.FS
+	if f.prompts != "" {
+		override = os.DirFS(f.prompts)
+	}
+	ps, err := prompt.Load(prompts.FS, override)
+	if err != nil {
+		ix.Close()
+		return nil, nil, err
+	}
+	cfg := llm.ConfigFromEnv(e.getenv)
+	if f.model != "" {
+		cfg.Model = f.model
+	}
+	if f.baseURL != "" {
+		cfg.BaseURL = f.baseURL
+	}
+	var model answer.LLM
+	if cfg.Enabled() && !f.offline {
+		model = llm.New(cfg, nil, e.logger)
+	}
+	eng := answer.New(answer.Config{Timeout: f.timeout}, ix, ix.Glossary(), ps, model, e.logger)
+	return eng, ix, nil
+}

@@ -1,0 +1,245 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/normalize"
+	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// Searcher is what the engine needs of the search index.
+type Searcher interface {
+	Analyze(question string) (glossary.Analysis, error)
+	SearchAnalysis(ctx context.Context, a glossary.Analysis, k int, level corpus.Level) ([]search.Hit, error)
+	NamedReports(question string) []string
+	Corpus() *corpus.Corpus
+}
+
+// Config tunes the engine; zero fields take defaults.
+type Config struct {
+	K           int           // passages retrieved (default 12)
+	MaxPassages int           // passages given to the LLM (default 8)
+	Budget      int           // passage characters given to the LLM (default 2400)
+	Timeout     time.Duration // whole answer, LLM included (default 30 s)
+	// Reserve is kept back from the LLM for the extractive fallback (default 300 ms).
+	Reserve time.Duration
+	// MinCoverage is the idf-weighted share of the question's words the evidence must hold
+	// (default 0.12); below it the question is refused as not covered.
+	MinCoverage float64
+}
+
+func (c Config) withDefaults() Config {
+	if c.K <= 0 {
+		c.K = 12
+	}
+	if c.MaxPassages <= 0 {
+		c.MaxPassages = 8
+	}
+	if c.Budget <= 0 {
+		c.Budget = 2400
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 30 * time.Second
+	}
+	if c.Reserve <= 0 {
+		c.Reserve = 300 * time.Millisecond
+	}
+	if c.MinCoverage <= 0 {
+		c.MinCoverage = 0.12
+	}
+	return c
+}
+
+// Engine answers questions. It is safe for concurrent use.
+type Engine struct {
+	cfg      Config
+	search   Searcher
+	glossary *glossary.Glossary
+	prompts  *prompt.Set
+	llm      LLM // nil: extractive only
+	logger   *slog.Logger
+
+	idf        *idf
+	corpusText string // normalized text of every paragraph, to ask "does the corpus mention X"
+}
+
+// New makes an engine. llm may be nil.
+func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, logger *slog.Logger) *Engine {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{cfg: cfg.withDefaults(), search: s, glossary: g, prompts: p, llm: llm, logger: logger}
+	c := s.Corpus()
+	e.idf = newIDF(c)
+	var b strings.Builder
+	for _, r := range c.Reports {
+		b.WriteString(normalize.Text(r.Title + " " + r.Org))
+		b.WriteByte('\n')
+		for _, p := range r.Paragraphs {
+			b.WriteString(normalize.Text(p.Text))
+			b.WriteByte('\n')
+		}
+	}
+	e.corpusText = b.String()
+	return e
+}
+
+// Event is one step of a streamed answer.
+type Event struct {
+	Kind     string     // "passages", "delta", "reset" or "done"
+	Passages []Citation // passages: the numbered passages the answer is written from
+	Text     string     // delta: verified answer text to append
+	Notice   string     // reset: why the text so far is replaced (the extractive answer follows)
+	Answer   *Answer    // done: the whole answer
+}
+
+// Event kinds.
+const (
+	EventPassages = "passages"
+	EventDelta    = "delta"
+	EventReset    = "reset"
+	EventDone     = "done"
+)
+
+// Ask answers one question.
+func (e *Engine) Ask(ctx context.Context, q Question) (Answer, error) {
+	return e.AskStream(ctx, q, nil)
+}
+
+// AskStream answers one question, telling emit (which may be nil) each step as it happens.
+// Errors are for questions that cannot be asked (search.ErrEmptyQuestion, …) or internal
+// faults; an LLM failure is not an error: the answer falls back to extraction.
+func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (Answer, error) {
+	if emit == nil {
+		emit = func(Event) {}
+	}
+	if err := search.Validate(q.Text); err != nil {
+		return Answer{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
+	defer cancel()
+	ans := Answer{Question: strings.ToValidUTF8(q.Text, "\uFFFD"), Citations: []Citation{}}
+
+	standalone := e.standalone(ctx, q, &ans.Usage)
+	if standalone != strings.TrimSpace(q.Text) {
+		ans.Standalone = standalone
+	}
+	a, err := e.search.Analyze(standalone)
+	if err != nil {
+		return Answer{}, err
+	}
+	if missing := e.uncoveredPlaces(standalone); len(missing) > 0 {
+		return e.refuse(ans, fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(missing, "、")), emit), nil
+	}
+	if missing := e.uncoveredTopics(a.Normalized); len(missing) > 0 {
+		return e.refuse(ans, fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(missing, "、")), emit), nil
+	}
+	k := e.cfg.K
+	if q.K > 0 {
+		k = min(q.K, search.MaxK)
+	}
+	hits, err := e.search.SearchAnalysis(ctx, a, k, corpus.LevelSentence)
+	if errors.Is(err, search.ErrNoContent) {
+		return Answer{}, err
+	}
+	if err != nil {
+		return Answer{}, fmt.Errorf("answer: %w", err)
+	}
+	ev := selectEvidence(hits, e.cfg.MaxPassages, e.cfg.Budget)
+	if len(ev) == 0 || coverage(a, e.glossary, e.idf, ev[:min(3, len(ev))]) < e.cfg.MinCoverage {
+		return e.refuse(ans, "所给材料中没有找到能回答这个问题的内容。", emit), nil
+	}
+	given := make([]Citation, len(ev))
+	for i, x := range ev {
+		given[i] = citationOf(i+1, x)
+	}
+	emit(Event{Kind: EventPassages, Passages: given})
+
+	if e.llm != nil {
+		llmAns, err := e.llmAnswer(ctx, standalone, a, ev, emit)
+		if err == nil {
+			llmAns.Question, llmAns.Standalone = ans.Question, ans.Standalone
+			llmAns.Usage.PromptTokens += ans.Usage.PromptTokens
+			llmAns.Usage.CompletionTokens += ans.Usage.CompletionTokens
+			emit(Event{Kind: EventDone, Answer: &llmAns})
+			return llmAns, nil
+		}
+		e.logger.Warn("answer: LLM failed, answering extractively", "err", err)
+		ans.Notice = "大模型暂时不可用，以下为材料原文摘录。"
+		if errors.Is(err, errLeak) {
+			ans.Notice = "大模型的回答未通过校验，以下为材料原文摘录。"
+		}
+		ans.Usage.PromptTokens += llmAns.Usage.PromptTokens
+		ans.Usage.CompletionTokens += llmAns.Usage.CompletionTokens
+		emit(Event{Kind: EventReset, Notice: ans.Notice})
+	}
+	ans.Mode = ModeExtractive
+	ans.Text, ans.Citations = extractive(a, ev)
+	emit(Event{Kind: EventDelta, Text: ans.Text})
+	emit(Event{Kind: EventDone, Answer: &ans})
+	return ans, nil
+}
+
+// uncoveredPlaces returns the places a question names when none of them is covered by a
+// report's issuing unit (a question about 上海 when the corpus has none).
+func (e *Engine) uncoveredPlaces(q string) []string {
+	places := e.glossary.Places(q)
+	if len(places) == 0 {
+		return nil
+	}
+	if len(e.search.NamedReports(q)) > 0 {
+		return nil
+	}
+	return places
+}
+
+// uncoveredTopics returns the policing topics a question names that the corpus never
+// mentions, not even by a synonym.
+func (e *Engine) uncoveredTopics(q string) []string {
+	var missing []string
+	for _, t := range e.glossary.Topics(q) {
+		if strings.Contains(e.corpusText, t) {
+			continue
+		}
+		found := false
+		for _, r := range e.glossary.Related(t) {
+			if strings.Contains(e.corpusText, r) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			missing = append(missing, t)
+		}
+	}
+	return missing
+}
+
+// refuse answers that the corpus lacks what was asked, and says what it does cover.
+func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
+	var b strings.Builder
+	b.WriteString(reason)
+	b.WriteString("目前收录的材料有：")
+	for i, r := range e.search.Corpus().Reports {
+		if i > 0 {
+			b.WriteString("；")
+		}
+		b.WriteString("《" + r.Title + "》")
+		if r.Org != "" {
+			b.WriteString("（" + r.Org + "）")
+		}
+	}
+	b.WriteString("。可以换个问法，或问这些单位的做法。")
+	ans.Text, ans.Refused, ans.Mode = b.String(), true, ModeExtractive
+	emit(Event{Kind: EventDelta, Text: ans.Text})
+	emit(Event{Kind: EventDone, Answer: &ans})
+	return ans
+}

@@ -1,0 +1,154 @@
+package answer
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/normalize"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// evidence is one passage chosen to answer from.
+type evidence struct {
+	passage corpus.Passage
+	score   float64
+}
+
+func citationOf(n int, e evidence) Citation {
+	p := e.passage
+	return Citation{N: n, ID: p.ID, Title: p.Report.Title, Org: p.Report.Org, Paragraph: p.Paragraph.N, Text: p.Text}
+}
+
+// selectEvidence keeps the best distinct passages within the passage and character budgets.
+// Ranking (and spreading across reports for comparative questions) is search's work.
+func selectEvidence(hits []search.Hit, maxPassages, budget int) []evidence {
+	var out []evidence
+	used := 0
+	seen := make(map[string]bool)
+	for _, h := range hits {
+		key := normalize.Text(h.Passage.Text)
+		if seen[h.Passage.ID] || seen[key] {
+			continue
+		}
+		n := utf8.RuneCountInString(h.Passage.Text)
+		if used+n > budget && len(out) > 0 {
+			continue // a shorter passage further down may still fit
+		}
+		seen[h.Passage.ID], seen[key] = true, true
+		out = append(out, evidence{passage: h.Passage, score: h.Score})
+		used += n
+		if len(out) == maxPassages {
+			break
+		}
+	}
+	return out
+}
+
+// idf weighs question tokens by how rare they are in the corpus: a word the corpus never uses
+// weighs most, so a question about 招录 or 反恐 is not "covered" by passages that merely share
+// 公安 and 工作 with it.
+type idf struct {
+	df map[string]int
+	n  int
+}
+
+func newIDF(c *corpus.Corpus) *idf {
+	w := &idf{df: make(map[string]int)}
+	for _, p := range c.Passages(corpus.LevelSentence) {
+		w.n++
+		seen := make(map[string]bool)
+		for _, t := range tokens(normalize.Text(p.Text)) {
+			if !seen[t] {
+				seen[t] = true
+				w.df[t]++
+			}
+		}
+	}
+	return w
+}
+
+func (w *idf) weight(t string) float64 {
+	df := float64(w.df[t])
+	return math.Log(1 + (float64(w.n)-df+0.5)/(df+0.5))
+}
+
+// tokens cuts normalized text as the index does: bigrams of Chinese runs (a lone character
+// stands alone), words of letters and digits.
+func tokens(s string) []string {
+	var out []string
+	var run []rune
+	flush := func() {
+		if len(run) == 1 {
+			out = append(out, string(run))
+		}
+		for i := 0; i+1 < len(run); i++ {
+			out = append(out, string(run[i:i+2]))
+		}
+		run = run[:0]
+	}
+	var word strings.Builder
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			if word.Len() > 0 {
+				out = append(out, word.String())
+				word.Reset()
+			}
+			run = append(run, r)
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			flush()
+			word.WriteRune(r)
+		default:
+			flush()
+			if word.Len() > 0 {
+				out = append(out, word.String())
+				word.Reset()
+			}
+		}
+	}
+	flush()
+	if word.Len() > 0 {
+		out = append(out, word.String())
+	}
+	return out
+}
+
+// coverage is the idf-weighted share of the question's content tokens that the evidence
+// contains. A token inside a glossary word counts as covered when the evidence holds that
+// word or one of its synonyms (电诈 is covered by 电信网络诈骗).
+func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) float64 {
+	var text strings.Builder
+	for _, e := range ev {
+		text.WriteString(normalize.Text(e.passage.Text))
+		text.WriteByte('\n')
+	}
+	evText := text.String()
+	have := make(map[string]bool)
+	for _, t := range tokens(evText) {
+		have[t] = true
+	}
+	for _, term := range a.Terms {
+		if strings.Contains(evText, term) || slices.ContainsFunc(g.Related(term), func(r string) bool { return strings.Contains(evText, r) }) {
+			for _, t := range tokens(term) {
+				have[t] = true
+			}
+		}
+	}
+	var total, got float64
+	for _, t := range tokens(a.Content) {
+		wt := w.weight(t)
+		total += wt
+		if have[t] {
+			got += wt
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}

@@ -1,0 +1,172 @@
+package answer
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/normalize"
+)
+
+// Extractive answers quote at most this many sentences, each cut to about maxQuote characters
+// around the part that matches the question.
+const (
+	extractSentences        = 3
+	extractSentencesCompare = 4
+	maxQuote                = 140
+)
+
+// Words that ask for a figure; such questions prefer sentences that hold one.
+var figureQuestion = []string{"多少", "几", "比例", "占比", "百分", "率", "数量", "多大", "多高", "多久", "下降", "上升", "增长"}
+
+// extractive builds an answer from the best sentences themselves, grouped by report, each
+// cited — used when no LLM is configured and whenever the LLM fails.
+func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
+	n := extractSentences
+	if a.Comparative {
+		n = extractSentencesCompare
+	}
+	picked := slices.Clone(ev)
+	if asksFigure(a.Normalized) {
+		head := picked[:min(5, len(picked))]
+		slices.SortStableFunc(head, func(x, y evidence) int { return boolRank(hasDigit(x.passage.Text), hasDigit(y.passage.Text)) })
+	}
+	picked = picked[:min(n, len(picked))]
+
+	// Group by report in order of first appearance; within a report, keep reading order.
+	var order []string
+	groups := make(map[string][]evidence)
+	for _, x := range picked {
+		id := x.passage.Report.ID
+		if _, ok := groups[id]; !ok {
+			order = append(order, id)
+		}
+		groups[id] = append(groups[id], x)
+	}
+	words := queryWords(a)
+	var b strings.Builder
+	var cites []Citation
+	for i, id := range order {
+		g := groups[id]
+		slices.SortStableFunc(g, func(x, y evidence) int { // reading order within a report
+			if c := x.passage.Paragraph.N - y.passage.Paragraph.N; c != 0 {
+				return c
+			}
+			return x.passage.Sentence - y.passage.Sentence
+		})
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		r := g[0].passage.Report
+		if r.Org != "" {
+			b.WriteString(r.Org + "：")
+		} else {
+			b.WriteString("《" + r.Title + "》：")
+		}
+		for _, x := range g {
+			cites = append(cites, citationOf(len(cites)+1, x))
+			b.WriteString(quote(x.passage.Text, words))
+			b.WriteString("[" + strconv.Itoa(len(cites)) + "]")
+		}
+	}
+	return b.String(), cites
+}
+
+func boolRank(x, y bool) int {
+	switch {
+	case x == y:
+		return 0
+	case x:
+		return -1
+	}
+	return 1
+}
+
+func asksFigure(q string) bool {
+	for _, w := range figureQuestion {
+		if strings.Contains(q, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }
+
+func queryWords(a glossary.Analysis) []string {
+	words := tokens(a.Content)
+	words = append(words, a.Terms...)
+	return append(words, a.Expansions...)
+}
+
+// quote returns a sentence, or when it is long the run of its clauses around the one that
+// best matches the question, marked with … where it was cut. Clauses split at Chinese commas
+// and semicolons, never inside a number.
+func quote(s string, words []string) string {
+	if utf8.RuneCountInString(s) <= maxQuote {
+		return s
+	}
+	clauses := splitClauses(s)
+	best, bestScore := 0, -1
+	for i, c := range clauses {
+		nc := normalize.Text(c)
+		score := 0
+		for _, w := range words {
+			if strings.Contains(nc, w) {
+				score += utf8.RuneCountInString(w)
+			}
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	lo, hi := best, best+1
+	length := utf8.RuneCountInString(clauses[best])
+	for {
+		grew := false
+		if hi < len(clauses) && length+utf8.RuneCountInString(clauses[hi]) <= maxQuote {
+			length += utf8.RuneCountInString(clauses[hi])
+			hi++
+			grew = true
+		}
+		if lo > 0 && length+utf8.RuneCountInString(clauses[lo-1]) <= maxQuote {
+			lo--
+			length += utf8.RuneCountInString(clauses[lo])
+			grew = true
+		}
+		if !grew {
+			break
+		}
+	}
+	out := strings.Join(clauses[lo:hi], "")
+	if lo > 0 {
+		out = "…" + out
+	}
+	if hi < len(clauses) {
+		out = strings.TrimRight(out, ",，;；、") + "…"
+	}
+	return out
+}
+
+func splitClauses(s string) []string {
+	var out []string
+	start := 0
+	runes := []rune(s)
+	for i, r := range runes {
+		if !strings.ContainsRune(",，;；", r) {
+			continue
+		}
+		if r == ',' && i > 0 && i+1 < len(runes) && unicode.IsDigit(runes[i-1]) && unicode.IsDigit(runes[i+1]) {
+			continue
+		}
+		out = append(out, string(runes[start:i+1]))
+		start = i + 1
+	}
+	if start < len(runes) {
+		out = append(out, string(runes[start:]))
+	}
+	return out
+}

@@ -1,0 +1,125 @@
+package answer
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/normalize"
+	"github.com/jingyan/jingyan/internal/prompt"
+)
+
+// maxHistory bounds how many earlier turns a rewrite looks at.
+const maxHistory = 6
+
+// standalone turns a follow-up ("那河南呢?") into a question that can be searched alone: by the
+// LLM with the rewrite prompt when one is configured, else by rule.
+func (e *Engine) standalone(ctx context.Context, q Question, usage *Usage) string {
+	text := strings.TrimSpace(q.Text)
+	if len(q.History) == 0 {
+		return text
+	}
+	hist := q.History
+	if len(hist) > maxHistory {
+		hist = hist[len(hist)-maxHistory:]
+	}
+	if e.llm != nil {
+		if s, ok := e.rewriteLLM(ctx, hist, text, usage); ok {
+			return s
+		}
+	}
+	return rewriteOffline(e.glossary, hist, text)
+}
+
+func (e *Engine) rewriteLLM(ctx context.Context, hist []Turn, text string, usage *Usage) (string, bool) {
+	data := prompt.RewriteData{Question: sanitize(text)}
+	for _, t := range hist {
+		data.History = append(data.History, prompt.Turn{Role: t.Role, Text: sanitize(clip(t.Text, 500))})
+	}
+	user, err := e.prompts.Rewrite(data)
+	if err != nil {
+		e.logger.Warn("answer: rewrite prompt", "err", err)
+		return "", false
+	}
+	timeout := rewriteTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = min(timeout, time.Until(dl)/3)
+	}
+	rctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	comp, err := e.llm.Complete(rctx, []Message{{Role: "user", Content: user}}, nil)
+	usage.add(comp)
+	if err != nil {
+		e.logger.Warn("answer: rewrite failed, rewriting by rule", "err", err)
+		return "", false
+	}
+	s := strings.TrimSpace(comp.Text)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	for _, p := range []string{"改写后的问题：", "改写后的问题:", "问题：", "问题:"} {
+		s = strings.TrimPrefix(s, p)
+	}
+	s = strings.Trim(s, " “”\"'")
+	if s == "" || utf8.RuneCountInString(s) > 200 {
+		return "", false
+	}
+	return s, true
+}
+
+// Words that make a short message a follow-up and carry no content of their own.
+var followUpFillers = []string{"那么", "那", "呢", "吗", "怎么样", "如何", "情况", "的", "又", "还有", "呀", "啊", "也", "?", "。", ",", "!", " "}
+
+// rewriteOffline handles the common follow-ups without an LLM: a new place for the previous
+// question ("那河南呢?" after "吉林社区民警占派出所警力多少?"), or a short addition to it.
+func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
+	prev := ""
+	for i := len(hist) - 1; i >= 0; i-- {
+		if hist[i].Role != "assistant" && strings.TrimSpace(hist[i].Text) != "" {
+			prev = strings.TrimSpace(hist[i].Text)
+			break
+		}
+	}
+	if prev == "" {
+		return q
+	}
+	core := normalize.Text(q)
+	for _, f := range followUpFillers {
+		core = strings.ReplaceAll(core, f, "")
+	}
+	if core == "" {
+		return q
+	}
+	places := g.Places(q)
+	rest := core
+	for _, p := range places {
+		rest = strings.ReplaceAll(rest, p, "")
+	}
+	rest = strings.Trim(rest, "省市县区和与跟及、")
+	if len(places) > 0 && rest == "" {
+		joined := strings.Join(places, "和")
+		prevPlaces := g.Places(prev)
+		if len(prevPlaces) == 0 {
+			return joined + prev
+		}
+		out := strings.Replace(prev, prevPlaces[0], joined, 1)
+		for _, p := range prevPlaces[1:] {
+			out = strings.Replace(out, p, "", 1)
+		}
+		return out
+	}
+	qn := normalize.Text(q)
+	if utf8.RuneCountInString(core) <= 8 && (strings.HasPrefix(qn, "那") || strings.Contains(qn, "呢")) {
+		return prev + " " + core
+	}
+	return q
+}
+
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

@@ -1,0 +1,210 @@
+package answer
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jingyan/jingyan/internal/normalize"
+)
+
+// Citation markers as models write them: [1], [1][2], [1,3], [1、2], [1-3], 【1】, ［1］.
+var markerRE = regexp.MustCompile(`[\[【［]\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*\d{1,3})*)\s*[\]】］]`)
+
+var (
+	listSepRE  = regexp.MustCompile(`\s*[,，、;；]\s*`)
+	rangeSepRE = regexp.MustCompile(`\s*[\-–~]\s*`)
+	thousandRE = regexp.MustCompile(`(\d),(\d{3})`)
+)
+
+// Figures: numbers with an optional decimal part and a unit that changes their meaning.
+var figureRE = regexp.MustCompile(`\d+(?:\.\d+)?(?:%|‰|万|亿)?`)
+
+// verifier checks an answer sentence by sentence against the passages it was given, drops
+// what it cannot support and renumbers citations in order of first appearance.
+type verifier struct {
+	passages []evidence
+	system   []string    // lines of the system prompt; an answer must never repeat them
+	renumber map[int]int // given number → number in the answer
+	order    []int       // given numbers, in order of first citation
+	flagged  []string
+	leaked   bool
+}
+
+func newVerifier(passages []evidence, systemPrompt string) *verifier {
+	v := &verifier{passages: passages, renumber: make(map[int]int)}
+	for _, line := range strings.Split(systemPrompt, "\n") {
+		line = normalize.Text(line)
+		if utf8.RuneCountInString(line) >= 10 {
+			v.system = append(v.system, line)
+		}
+	}
+	return v
+}
+
+// sentence verifies one answer sentence and returns it with renumbered markers, or "" when it
+// is dropped.
+func (v *verifier) sentence(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return s
+	}
+	norm := normalize.Text(s)
+	for _, line := range v.system {
+		if strings.Contains(norm, line) {
+			v.leaked = true
+			return ""
+		}
+	}
+	// Valid cited numbers, in order; invalid markers are removed.
+	var cited []int
+	for _, m := range markerRE.FindAllStringSubmatch(s, -1) {
+		for _, n := range markerNumbers(m[1]) {
+			if n >= 1 && n <= len(v.passages) && !slices.Contains(cited, n) {
+				cited = append(cited, n)
+			}
+		}
+	}
+	bare := markerRE.ReplaceAllString(s, "")
+	if figs := figures(bare); len(figs) > 0 {
+		var support []string
+		for _, n := range cited {
+			support = append(support, figures(v.passages[n-1].passage.Text)...)
+		}
+		for _, f := range figs {
+			if !supported(f, support) {
+				v.flagged = append(v.flagged, strings.TrimSpace(bare))
+				return ""
+			}
+		}
+	}
+	for _, n := range cited {
+		if _, ok := v.renumber[n]; !ok {
+			v.order = append(v.order, n)
+			v.renumber[n] = len(v.order)
+		}
+	}
+	return markerRE.ReplaceAllStringFunc(s, func(m string) string {
+		var b strings.Builder
+		for _, n := range markerNumbers(markerRE.FindStringSubmatch(m)[1]) {
+			if k, ok := v.renumber[n]; ok && n <= len(v.passages) && n >= 1 {
+				mark := "[" + strconv.Itoa(k) + "]"
+				if !strings.Contains(b.String(), mark) {
+					b.WriteString(mark)
+				}
+			}
+		}
+		return b.String()
+	})
+}
+
+// citations lists the cited passages in their new numbering.
+func (v *verifier) citations() []Citation {
+	out := make([]Citation, 0, len(v.order))
+	for i, n := range v.order {
+		out = append(out, citationOf(i+1, v.passages[n-1]))
+	}
+	return out
+}
+
+func markerNumbers(s string) []int {
+	var out []int
+	for _, part := range listSepRE.Split(s, -1) {
+		bounds := rangeSepRE.Split(part, 2)
+		lo, err := strconv.Atoi(bounds[0])
+		if err != nil {
+			continue
+		}
+		hi := lo
+		if len(bounds) == 2 {
+			if h, err := strconv.Atoi(bounds[1]); err == nil && h >= lo && h-lo < 20 {
+				hi = h
+			}
+		}
+		for n := lo; n <= hi; n++ {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// figures returns the figures of a text in normal form: half-width, without thousands
+// separators.
+func figures(s string) []string {
+	s = normalize.Text(s)
+	s = thousandRE.ReplaceAllString(s, "$1$2")
+	return figureRE.FindAllString(s, -1)
+}
+
+// supported: the figure occurs among the cited passages' figures — the same number, and the
+// same unit when the answer gives one (24.7% needs 24.7%; 8900 is supported by 8900).
+func supported(f string, support []string) bool {
+	num := strings.TrimRight(f, "%‰万亿")
+	unit := f[len(num):]
+	for _, s := range support {
+		snum := strings.TrimRight(s, "%‰万亿")
+		if snum == num && (unit == "" || s[len(snum):] == unit) {
+			return true
+		}
+	}
+	return false
+}
+
+// splitAnswer cuts model output into sentences, each keeping the citation markers and
+// closing quotes that follow its end ("…24.7%。[1]").
+func splitAnswer(text string) []string {
+	var out []string
+	for len(text) > 0 {
+		end := sentenceEnd(text, true)
+		out = append(out, text[:end])
+		text = text[end:]
+	}
+	return out
+}
+
+// sentenceEnd returns the byte offset just past the first complete sentence of text: after a
+// terminator or newline and whatever markers, closers and spaces follow it. When the text may
+// still grow (final false) and nothing but such trailers follows the terminator, it returns -1:
+// a marker may yet arrive.
+func sentenceEnd(text string, final bool) int {
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		if !strings.ContainsRune("。！？；!?;\n", r) {
+			continue
+		}
+		for {
+			rest := text[i:]
+			if loc := markerRE.FindStringIndex(rest); loc != nil && loc[0] == 0 {
+				i += loc[1]
+				continue
+			}
+			r, n := utf8.DecodeRuneInString(rest)
+			if n > 0 && (strings.ContainsRune("。！？；!?;”’」』）)\n 　", r)) {
+				i += n
+				continue
+			}
+			if !final && (i == len(text) || couldBeMarker(rest)) {
+				return -1
+			}
+			return i
+		}
+	}
+	if final {
+		return len(text)
+	}
+	return -1
+}
+
+// couldBeMarker: rest is the start of a citation marker that has not fully arrived yet.
+func couldBeMarker(rest string) bool {
+	if rest == "" {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	if !strings.ContainsRune("[【［", r) {
+		return false
+	}
+	return !strings.ContainsAny(rest, "]】］") && len(rest) < 24
+}
