@@ -5,26 +5,28 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/jingyan/jingyan/internal/eval"
 )
 
 func (e *env) eval(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "retrieval" {
-		return fmt.Errorf("%w: eval needs a kind: retrieval", errUsage)
+	if len(args) == 0 || (args[0] != "retrieval" && args[0] != "answers") {
+		return fmt.Errorf("%w: eval needs a kind: retrieval or answers", errUsage)
 	}
+	kind := args[0]
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	qa := fs.String("qa", "", "QA set (JSONL)")
 	asJSON := fs.Bool("json", false, "print JSON")
-	var ixf indexFlags
-	ixf.register(fs)
+	var ef engineFlags
+	ef.register(fs)
 	rest, err := parse(fs, args[1:])
 	if err != nil {
 		return err
 	}
 	if *qa == "" || len(rest) > 0 {
-		return fmt.Errorf("%w: eval retrieval needs --qa FILE", errUsage)
+		return fmt.Errorf("%w: eval %s needs --qa FILE", errUsage, kind)
 	}
 	f, err := os.Open(*qa)
 	if err != nil {
@@ -35,12 +37,17 @@ func (e *env) eval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := ixf.open(ctx)
+	eng, ix, err := e.engine(ctx, &ef)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
-	rep, err := eval.Retrieval(ctx, ix, items)
+	var rep interface{ Print(io.Writer) }
+	if kind == "retrieval" {
+		rep, err = eval.Retrieval(ctx, ix, items)
+	} else {
+		rep, err = eval.Answers(ctx, eng, ix.Corpus(), items)
+	}
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
 		head := picked[:min(5, len(picked))]
 		slices.SortStableFunc(head, func(x, y evidence) int { return boolRank(hasDigit(x.passage.Text), hasDigit(y.passage.Text)) })
 	}
-	picked = picked[:min(n, len(picked))]
+	picked = withFollowers(picked[:min(n, len(picked))])
 
 	// Group by report in order of first appearance; within a report, keep reading order.
 	var order []string
@@ -73,6 +73,35 @@ func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
 		}
 	}
 	return b.String(), cites
+}
+
+// topicLine is the length under which a paragraph's first sentence is read as its topic line
+// ("吉林省公安机关坚持治理理念创新,实施“四个警务”。"), which names a practice without saying
+// what it is: the sentence after it does.
+const topicLine = 40
+
+// withFollowers adds, after each topic line, the next sentence of its paragraph.
+func withFollowers(picked []evidence) []evidence {
+	out := make([]evidence, 0, len(picked)+2)
+	have := make(map[string]bool)
+	for _, x := range picked {
+		have[x.passage.ID] = true
+	}
+	for _, x := range picked {
+		out = append(out, x)
+		p := x.passage
+		if p.Sentence != 1 || utf8.RuneCountInString(p.Text) >= topicLine || len(p.Paragraph.Sentences) < 2 {
+			continue
+		}
+		next := p.Paragraph.Sentences[1]
+		if have[next.ID] {
+			continue
+		}
+		have[next.ID] = true
+		p.ID, p.Sentence, p.Text = next.ID, next.N, next.Text
+		out = append(out, evidence{passage: p, score: x.score})
+	}
+	return out
 }
 
 func boolRank(x, y bool) int {

@@ -93,7 +93,15 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	if q == nil {
 		return nil, ErrNoContent
 	}
-	if reports := ix.NamedReports(a.Normalized); len(reports) > 0 {
+	if names, reports := ix.namedPlaces(a.Normalized); len(reports) > 0 {
+		// The filter does the place's work; left in the text query, 吉林 would favour the
+		// sentences that repeat "吉林省公安机关" over those that answer.
+		for _, n := range names {
+			a.Content = strings.ReplaceAll(a.Content, n, " ")
+		}
+		if q = BuildQuery(a); q == nil {
+			q = bleve.NewMatchAllQuery()
+		}
 		q = restrict(q, reports)
 	}
 	idx := ix.levels[level]
@@ -146,7 +154,12 @@ func brevityPrior(p corpus.Passage) float64 {
 // NamedReports returns the reports whose issuing unit's places the question names
 // ("吉林…" → the report of 吉林省公安厅), or nil when it names none.
 func (ix *Index) NamedReports(q string) []string {
-	var ids []string
+	_, ids := ix.namedPlaces(q)
+	return ids
+}
+
+// namedPlaces returns the place names a question uses and the reports they identify.
+func (ix *Index) namedPlaces(q string) (names, ids []string) {
 	taken := make([]bool, len(q))
 	for _, p := range ix.places {
 		for off := 0; off < len(q); {
@@ -161,6 +174,7 @@ func (ix *Index) NamedReports(q string) []string {
 				taken[k] = true
 			}
 			if free {
+				names = append(names, p.name)
 				for _, id := range p.reports {
 					if !slices.Contains(ids, id) {
 						ids = append(ids, id)
@@ -170,7 +184,7 @@ func (ix *Index) NamedReports(q string) []string {
 			off = i + len(p.name)
 		}
 	}
-	return ids
+	return names, ids
 }
 
 // restrict keeps only passages of the given reports. The filter's own score is made
