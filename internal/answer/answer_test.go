@@ -435,4 +435,3 @@ func TestFollowUpLLM(t *testing.T) {
 		t.Errorf("answered from %s", ans.Citations[0].Org)
 	}
 }
-

@@ -20,7 +20,7 @@ type Step struct {
 	Delay      time.Duration // wait before answering (a hang, when longer than the client waits)
 	Reply      string        // the answer text
 	// ReplyFunc builds the answer from the request's last user message; it wins over Reply.
-	ReplyFunc func(user string) string
+	ReplyFunc  func(user string) string
 	ChunkRunes int  // stream: runes per chunk (default 4)
 	CutAfter   int  // stream: end the connection after this many chunks, no finish, no [DONE]
 	MidError   bool // stream: send an {"error":…} event after the first chunk
