@@ -18,12 +18,14 @@ func BenchmarkStartup(b *testing.B) {
 	}
 	for _, args := range [][]string{
 		{"search", "--json", "警地融合是怎么运作的?"},
+		{"ask", "警地融合是怎么运作的?"}, // offline: no LLM configured in the environment below
 	} {
 		b.Run(args[0], func(b *testing.B) {
 			var lat []time.Duration
 			var maxRSS int64
 			for i := 0; i < b.N; i++ {
 				cmd := exec.Command(bin, args...)
+				cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + b.TempDir()}
 				start := time.Now()
 				if out, err := cmd.CombinedOutput(); err != nil {
 					b.Fatalf("%v: %v\n%s", args, err, out)

@@ -1,0 +1,62 @@
+package answer_test
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/fakeopenai"
+)
+
+var benchQuestions = []string{
+	"警地融合是怎么运作的?",
+	"各地社区民警占派出所警力多少?",
+	"吉林电诈降了多少",
+	"上访老案子怎么化解",
+	"延安建成了多少警务室",
+}
+
+func percentiles(b *testing.B, lat []time.Duration, unit string) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-"+unit)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-"+unit)
+}
+
+// BenchmarkAskExtractive is one whole offline answer, in process.
+func BenchmarkAskExtractive(b *testing.B) {
+	e, _ := newEngine(b, answer.Config{}, nil)
+	var lat []time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		if _, err := e.Ask(context.Background(), answer.Question{Text: benchQuestions[i%len(benchQuestions)]}); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	percentiles(b, lat, "ms")
+}
+
+// BenchmarkAskLLMOverhead is the pipeline's own time around the LLM (retrieval, prompt,
+// HTTP to a local server, streaming verification): the whole answer minus the fake server's
+// fixed 20 ms delay. Goal: median ≤ 5 ms.
+func BenchmarkAskLLMOverhead(b *testing.B) {
+	const delay = 20 * time.Millisecond
+	srv := fakeopenai.New(fakeopenai.Step{ReplyFunc: citeFirst, Delay: delay, ChunkRunes: 4})
+	defer srv.Close()
+	e, _ := newEngine(b, answer.Config{}, srv)
+	var lat []time.Duration
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		ans, err := e.Ask(context.Background(), answer.Question{Text: benchQuestions[i%len(benchQuestions)]})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ans.Mode != answer.ModeLLM {
+			b.Fatalf("mode %s", ans.Mode)
+		}
+		lat = append(lat, time.Since(start)-delay)
+	}
+	percentiles(b, lat, "overhead-ms")
+}
