@@ -18,6 +18,7 @@ const usage = `jingyan — 公安工作经验材料问答
 
 usage:
   jingyan ask [--json] [--k N] [--offline] [--timeout D] [--prompts DIR] [--model M] [--base-url URL] [QUESTION]
+  jingyan serve [--addr 127.0.0.1:8080] [--index PATH] [--max-llm N] [--queue N] [--rate R]
   jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
   jingyan index build --sources DIR --out PATH
   jingyan eval retrieval --qa FILE [--json] [--index PATH]
@@ -25,6 +26,7 @@ usage:
 
 ask without a question starts an interactive session (follow-ups work; /new forgets, /quit ends).
 LLM: OPENAI_API_KEY, OPENAI_BASE_URL, JINGYAN_MODEL; with neither key nor URL, answers are extractive.
+serve: JINGYAN_API_TOKENS, JINGYAN_ADMIN_TOKENS, JINGYAN_CORS_ORIGINS (comma-separated); SIGHUP reloads.
 `
 
 // errUsage marks a command-line mistake: exit status 2 after the usage text.
@@ -33,7 +35,11 @@ var errUsage = errors.New("usage")
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelInfo
+	if err := level.UnmarshalText([]byte(os.Getenv("JINGYAN_LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	err := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, logger: logger, getenv: os.Getenv})
 	switch {
 	case err == nil:
@@ -55,6 +61,8 @@ func run(ctx context.Context, args []string, env *env) error {
 		return env.ask(ctx, args[1:])
 	case "search":
 		return env.search(ctx, args[1:])
+	case "serve":
+		return env.serve(ctx, args[1:])
 	case "index":
 		return env.index(ctx, args[1:])
 	case "eval":

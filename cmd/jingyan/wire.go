@@ -36,12 +36,18 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 
 // engine wires index, prompts and (when configured) the LLM into an answer engine.
 func (e *env) engine(ctx context.Context, f *engineFlags) (*answer.Engine, *search.Index, error) {
+	eng, ix, _, err := e.engineLLM(ctx, f)
+	return eng, ix, err
+}
+
+// engineLLM is engine that also says whether an LLM is configured.
+func (e *env) engineLLM(ctx context.Context, f *engineFlags) (*answer.Engine, *search.Index, bool, error) {
 	if f.timeout <= 0 {
-		return nil, nil, fmt.Errorf("%w: --timeout must be positive", errUsage)
+		return nil, nil, false, fmt.Errorf("%w: --timeout must be positive", errUsage)
 	}
 	ix, err := f.open(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	var override fs.FS
 	if f.prompts != "" {
@@ -50,7 +56,7 @@ func (e *env) engine(ctx context.Context, f *engineFlags) (*answer.Engine, *sear
 	ps, err := prompt.Load(prompts.FS, override)
 	if err != nil {
 		ix.Close()
-		return nil, nil, err
+		return nil, nil, false, err
 	}
 	cfg := llm.ConfigFromEnv(e.getenv)
 	if f.model != "" {
@@ -64,5 +70,5 @@ func (e *env) engine(ctx context.Context, f *engineFlags) (*answer.Engine, *sear
 		model = llm.New(cfg, nil, e.logger)
 	}
 	eng := answer.New(answer.Config{Timeout: f.timeout}, ix, ix.Glossary(), ps, model, e.logger)
-	return eng, ix, nil
+	return eng, ix, model != nil, nil
 }

@@ -153,3 +153,35 @@ func (c *Corpus) Counts() (reports, paragraphs, sentences int) {
 	}
 	return len(c.Reports), paragraphs, sentences
 }
+
+// Neighbours returns up to n passages of the same level before and after id, within its
+// report, in reading order.
+func (c *Corpus) Neighbours(id string, n int) (before, after []Passage) {
+	p, ok := c.byID[id]
+	if !ok {
+		return nil, nil
+	}
+	same := func(q Passage) bool { return q.Level == p.Level && q.Report == p.Report }
+	idx := -1
+	for i, oid := range c.order {
+		if oid == id {
+			idx = i
+			break
+		}
+	}
+	for i := idx - 1; i >= 0 && len(before) < n; i-- {
+		if q := c.byID[c.order[i]]; same(q) {
+			before = append([]Passage{q}, before...)
+		} else if q.Report != p.Report {
+			break
+		}
+	}
+	for i := idx + 1; i < len(c.order) && len(after) < n; i++ {
+		if q := c.byID[c.order[i]]; same(q) {
+			after = append(after, q)
+		} else if q.Report != p.Report {
+			break
+		}
+	}
+	return before, after
+}

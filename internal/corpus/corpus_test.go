@@ -246,3 +246,22 @@ func FuzzParseFile(f *testing.F) {
 		checkReports(t, reports)
 	})
 }
+
+func TestNeighbours(t *testing.T) {
+	const name = "000_ccab301167ee6906.txt"
+	reports, _ := ParseFile(name, readTestdata(t, "../../index/sources/"+name))
+	c, _ := New(reports)
+	p2 := reports[0].Paragraphs[1]
+	before, after := c.Neighbours(p2.Sentences[1].ID, 1)
+	if len(before) != 1 || before[0].ID != p2.Sentences[0].ID || len(after) != 1 || after[0].ID != p2.Sentences[2].ID {
+		t.Errorf("sentence neighbours = %v / %v", before, after)
+	}
+	// The first paragraph of report 2 has no paragraph before it in its report.
+	before, after = c.Neighbours(reports[1].Paragraphs[0].ID, 2)
+	if len(before) != 0 || len(after) != 2 || after[0].ID != reports[1].Paragraphs[1].ID {
+		t.Errorf("paragraph neighbours = %v / %v", before, after)
+	}
+	if b, a := c.Neighbours("nope", 2); b != nil || a != nil {
+		t.Error("unknown id has neighbours")
+	}
+}

@@ -1,0 +1,230 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// maxHistory bounds the conversation a request may send along.
+const maxHistory = 12
+
+type askRequest struct {
+	Question string        `json:"question"`
+	History  []historyTurn `json:"history"`
+	K        int           `json:"k"`
+	Stream   bool          `json:"stream"`
+}
+
+type historyTurn struct {
+	Role    string `json:"role"`
+	Text    string `json:"text"`
+	Content string `json:"content"` // accepted too, as chat APIs name it
+}
+
+// decodeJSON reads a bounded JSON body, answering 400/413 itself on failure.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	err := json.NewDecoder(r.Body).Decode(v)
+	if err == nil {
+		return true
+	}
+	var tooBig *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &tooBig):
+		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error",
+			fmt.Sprintf("请求体太大（最多 %d 字节）", s.cfg.MaxBodyBytes))
+	case errors.As(err, &typeErr):
+		writeError(w, http.StatusBadRequest, "invalid_request_error", fmt.Sprintf("字段 %q 的类型不对", typeErr.Field))
+	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "请求体不是有效的 JSON")
+	default:
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "无法读取请求体")
+	}
+	return false
+}
+
+// questionError answers 400 for a question that cannot be asked; false if err is not one.
+func questionError(w http.ResponseWriter, err error) bool {
+	for _, known := range []error{search.ErrEmptyQuestion, search.ErrQuestionTooLong, search.ErrNoContent} {
+		if errors.Is(err, known) {
+			writeError(w, http.StatusBadRequest, "invalid_request_error", known.Error())
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logger.Error("httpapi: request failed", "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusInternalServerError, "server_error", "服务内部出错，请稍后再试")
+}
+
+func wantsStream(r *http.Request, stream bool) bool {
+	return stream || strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
+	var req askRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if err := search.Validate(req.Question); err != nil {
+		questionError(w, err)
+		return
+	}
+	if req.K < 0 || req.K > search.MaxK {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", fmt.Sprintf("k 应在 0 到 %d 之间", search.MaxK))
+		return
+	}
+	q := answer.Question{Text: req.Question, K: req.K}
+	hist := req.History
+	if len(hist) > maxHistory {
+		hist = hist[len(hist)-maxHistory:]
+	}
+	for _, t := range hist {
+		text := t.Text
+		if text == "" {
+			text = t.Content
+		}
+		role := "user"
+		if t.Role == "assistant" {
+			role = "assistant"
+		}
+		q.History = append(q.History, answer.Turn{Role: role, Text: clip(text, search.MaxQuestionRunes)})
+	}
+	s.answer(w, r, q, wantsStream(r, req.Stream), askEvents{})
+}
+
+// eventWriter turns engine events into a response: JSON once, or SSE as they come.
+type eventWriter interface {
+	start(w http.ResponseWriter)
+	event(w http.ResponseWriter, ev answer.Event)
+	final(w http.ResponseWriter, a answer.Answer)
+}
+
+// answer runs one question through the current backend, behind the LLM gate when an LLM is
+// configured.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Question, stream bool, out eventWriter) {
+	b, release := s.acquire()
+	defer release()
+	if b.HasLLM {
+		done, err := s.llmGate(r.Context())
+		if err != nil {
+			s.metrics.rejected.WithLabelValues("busy").Inc()
+			w.Header().Set("Retry-After", "2")
+			writeError(w, http.StatusServiceUnavailable, "overloaded_error", "服务繁忙，请稍后再试")
+			return
+		}
+		defer done()
+	}
+	if !stream {
+		a, err := b.Engine.Ask(r.Context(), q)
+		if err != nil {
+			if !questionError(w, err) {
+				s.internalError(w, r, err)
+			}
+			return
+		}
+		s.metrics.answer(a)
+		out.final(w, a)
+		return
+	}
+	started := false
+	a, err := b.Engine.AskStream(r.Context(), q, func(ev answer.Event) {
+		if !started {
+			out.start(w)
+			started = true
+		}
+		out.event(w, ev)
+	})
+	if err != nil {
+		if !started {
+			if !questionError(w, err) {
+				s.internalError(w, r, err)
+			}
+			return
+		}
+		s.logger.Error("httpapi: stream failed", "err", err)
+		var e apiError
+		e.Error.Message, e.Error.Type, e.Error.Code = "服务内部出错，请稍后再试", "server_error", 500
+		writeSSE(w, "error", e)
+		return
+	}
+	s.metrics.answer(a)
+}
+
+// askEvents is the /v1/ask shape: the ask --json object, or SSE events passages, delta,
+// reset, citations, done (and error).
+type askEvents struct{}
+
+func (askEvents) start(w http.ResponseWriter) { startSSE(w) }
+
+func (askEvents) event(w http.ResponseWriter, ev answer.Event) {
+	switch ev.Kind {
+	case answer.EventPassages:
+		writeSSE(w, "passages", map[string]any{"passages": ev.Passages})
+	case answer.EventDelta:
+		writeSSE(w, "delta", map[string]string{"text": ev.Text})
+	case answer.EventReset:
+		writeSSE(w, "reset", map[string]string{"notice": ev.Notice})
+	case answer.EventDone:
+		writeSSE(w, "citations", map[string]any{"citations": ev.Answer.Citations})
+		writeSSE(w, "done", ev.Answer)
+	}
+}
+
+func (askEvents) final(w http.ResponseWriter, a answer.Answer) { writeJSON(w, http.StatusOK, a) }
+
+func startSSE(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+}
+
+func writeSSE(w http.ResponseWriter, event string, v any) {
+	data, _ := json.Marshal(v)
+	if event != "" {
+		fmt.Fprintf(w, "event: %s\n", event)
+	}
+	fmt.Fprintf(w, "data: %s\n\n", data)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
+	if err := s.Reload(r.Context()); err != nil {
+		s.logger.Error("httpapi: reload failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "server_error", "重载索引失败，仍在使用原索引；详见服务日志")
+		return
+	}
+	b, release := s.acquire()
+	defer release()
+	rep, p, n := b.Index.Corpus().Counts()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "reloaded", "reports": rep, "paragraphs": p, "sentences": n})
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	b, release := s.acquire()
+	defer release()
+	rep, _, _ := b.Index.Corpus().Counts()
+	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "reports": rep, "llm": b.HasLLM})
+}

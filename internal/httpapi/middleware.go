@@ -1,0 +1,233 @@
+package httpapi
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"math"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Handler returns the routes with their protections.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	api := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.instrument(pattern, s.cors(s.auth(s.cfg.Tokens, true, s.limit(h)))))
+	}
+	open := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, s.instrument(pattern, h))
+	}
+	api("POST /v1/ask", s.handleAsk)
+	api("GET /v1/search", s.handleSearch)
+	api("GET /v1/passages/{id}", s.handlePassage)
+	api("GET /v1/reports", s.handleReports)
+	api("GET /v1/models", s.handleModels)
+	api("POST /v1/chat/completions", s.handleChat)
+	api("OPTIONS /v1/", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	mux.Handle("POST /v1/admin/reload", s.instrument("POST /v1/admin/reload", s.auth(s.cfg.AdminTokens, false, s.handleReload)))
+	open("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	open("GET /readyz", s.handleReady)
+	mux.Handle("GET /metrics", s.metrics.handler())
+	open("GET /{$}", s.handlePage)
+	open("GET /static/{file}", s.handleStatic)
+	open("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "没有这个地址")
+	})
+	return s.recoverer(mux)
+}
+
+// apiError is the error shape of every endpoint, OpenAI's: {"error":{"message","type","code"}}.
+type apiError struct {
+	Error struct {
+		Message string `json:"message"`
+		Type    string `json:"type"`
+		Code    int    `json:"code"`
+	} `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, typ, msg string) {
+	var e apiError
+	e.Error.Message, e.Error.Type, e.Error.Code = msg, typ, status
+	writeJSON(w, status, e)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+}
+
+// recoverer turns a panic into a plain 500: no stack trace reaches the client; the log has it.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("httpapi: panic", "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
+				writeError(w, http.StatusInternalServerError, "server_error", "服务内部出错，请稍后再试")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// auth requires one of tokens as a bearer token. With no tokens configured the API is open
+// (the server refuses to start on a non-loopback address without them) and admin endpoints
+// are closed.
+func (s *Server) auth(tokens []string, openWhenEmpty bool, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if len(tokens) == 0 {
+			if openWhenEmpty {
+				next(w, r)
+			} else {
+				writeError(w, http.StatusForbidden, "permission_error", "未配置管理令牌（JINGYAN_ADMIN_TOKENS），不能远程重载")
+			}
+			return
+		}
+		if r.Method == http.MethodOptions {
+			next(w, r)
+			return
+		}
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || !tokenOK(strings.TrimSpace(got), tokens) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="jingyan"`)
+			writeError(w, http.StatusUnauthorized, "authentication_error", "需要有效的访问令牌（Authorization: Bearer …）")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// tokenOK compares in constant time against every token, so timing tells nothing.
+func tokenOK(got string, tokens []string) bool {
+	ok := 0
+	for _, t := range tokens {
+		ok |= subtle.ConstantTimeCompare([]byte(got), []byte(t))
+	}
+	return ok == 1 && got != ""
+}
+
+// cors answers cross-origin requests only from configured origins.
+func (s *Server) cors(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		origin := r.Header.Get("Origin")
+		if origin != "" && (slices.Contains(s.cfg.CORSOrigins, origin) || slices.Contains(s.cfg.CORSOrigins, "*")) {
+			w.Header().Set("Access-Control-Allow-Origin", origin)
+			w.Header().Set("Vary", "Origin")
+			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept")
+			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		}
+		next(w, r)
+	}
+}
+
+// limit applies the per-client rate limit.
+func (s *Server) limit(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if wait, ok := s.limiter.allow(clientKey(r)); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			writeError(w, http.StatusTooManyRequests, "rate_limit_error", "请求太频繁，请稍后再试")
+			return
+		}
+		next(w, r)
+	}
+}
+
+// clientKey identifies a client: its token when it has one, else its address.
+func clientKey(r *http.Request) string {
+	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && t != "" {
+		return "t:" + t
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "a:" + host
+}
+
+// clientLimiter keeps a token bucket per client and forgets clients idle for a while, so
+// memory stays bounded.
+type clientLimiter struct {
+	mu        sync.Mutex
+	limit     rate.Limit
+	burst     int
+	clients   map[string]*clientEntry
+	lastSweep time.Time
+}
+
+type clientEntry struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newClientLimiter(limit rate.Limit, burst int) *clientLimiter {
+	return &clientLimiter{limit: limit, burst: burst, clients: make(map[string]*clientEntry), lastSweep: time.Now()}
+}
+
+func (l *clientLimiter) allow(key string) (time.Duration, bool) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) > time.Minute {
+		for k, e := range l.clients {
+			if now.Sub(e.seen) > 3*time.Minute {
+				delete(l.clients, k)
+			}
+		}
+		l.lastSweep = now
+	}
+	e := l.clients[key]
+	if e == nil {
+		e = &clientEntry{lim: rate.NewLimiter(l.limit, l.burst)}
+		l.clients[key] = e
+	}
+	e.seen = now
+	res := e.lim.ReserveN(now, 1)
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return d, false
+	}
+	return 0, true
+}
+
+// instrument counts requests and their latency by route.
+func (s *Server) instrument(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		s.metrics.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
+		s.metrics.latency.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

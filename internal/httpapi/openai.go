@@ -1,0 +1,206 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"object": "list",
+		"data": []any{map[string]any{
+			"id": s.cfg.ModelName, "object": "model", "created": 1735689600, "owned_by": "jingyan",
+		}},
+	})
+}
+
+type chatRequest struct {
+	Model    string        `json:"model"`
+	Messages []chatMessage `json:"messages"`
+	Stream   bool          `json:"stream"`
+}
+
+type chatMessage struct {
+	Role    string          `json:"role"`
+	Content json.RawMessage `json:"content"`
+}
+
+// text reads content given as a string or as an array of parts ({"type":"text","text":…});
+// parts of other types (images) are skipped.
+func (m chatMessage) text() (string, error) {
+	if len(m.Content) == 0 || string(m.Content) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(m.Content, &s); err == nil {
+		return s, nil
+	}
+	var parts []struct {
+		Type string `json:"type"`
+		Text string `json:"text"`
+	}
+	if err := json.Unmarshal(m.Content, &parts); err != nil {
+		return "", fmt.Errorf("content must be a string or an array of parts")
+	}
+	var b strings.Builder
+	for _, p := range parts {
+		if p.Type == "text" || p.Type == "" {
+			b.WriteString(p.Text)
+		}
+	}
+	return b.String(), nil
+}
+
+var chatSeq atomic.Uint64
+
+func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
+	var req chatRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if len(req.Messages) == 0 {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "messages 不能为空")
+		return
+	}
+	var turns []answer.Turn
+	for _, m := range req.Messages {
+		text, err := m.text()
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "invalid_request_error", "messages 的 content 应是字符串或文本片段数组")
+			return
+		}
+		switch m.Role {
+		case "user", "assistant":
+			turns = append(turns, answer.Turn{Role: m.Role, Text: text})
+		}
+	}
+	last := len(turns) - 1
+	for last >= 0 && turns[last].Role != "user" {
+		last--
+	}
+	if last < 0 {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "没有用户消息")
+		return
+	}
+	q := answer.Question{Text: turns[last].Text}
+	if err := search.Validate(q.Text); err != nil {
+		questionError(w, err)
+		return
+	}
+	hist := turns[:last]
+	if len(hist) > maxHistory {
+		hist = hist[len(hist)-maxHistory:]
+	}
+	for _, t := range hist {
+		// Earlier answers carry their footnotes; the rewrite needs only the answer itself.
+		text, _, _ := strings.Cut(t.Text, "\n\n来源：")
+		q.History = append(q.History, answer.Turn{Role: t.Role, Text: clip(text, search.MaxQuestionRunes)})
+	}
+	model := req.Model
+	if model == "" {
+		model = s.cfg.ModelName
+	}
+	id := "chatcmpl-jingyan-" + strconv.FormatUint(chatSeq.Add(1), 36) + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
+	s.answer(w, r, q, wantsStream(r, req.Stream), &chatEvents{id: id, model: model, created: time.Now().Unix()})
+}
+
+// footnotes renders citations under the answer, as chat front ends show plain text.
+func footnotes(cites []answer.Citation) string {
+	if len(cites) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("\n\n来源：")
+	for _, c := range cites {
+		org := ""
+		if c.Org != "" {
+			org = "（" + c.Org + "）"
+		}
+		fmt.Fprintf(&b, "\n[%d] 《%s》%s第 %d 段", c.N, c.Title, org, c.Paragraph)
+	}
+	return b.String()
+}
+
+// chatEvents is the OpenAI chat.completion shape, streamed as chat.completion.chunk events
+// ending in data: [DONE]; citations ride along in an extra "citations" field.
+type chatEvents struct {
+	id, model string
+	created   int64
+	sentRole  bool
+}
+
+func (c *chatEvents) chunk(delta map[string]any, finish any, extra map[string]any) map[string]any {
+	m := map[string]any{
+		"id": c.id, "object": "chat.completion.chunk", "created": c.created, "model": c.model,
+		"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": finish}},
+	}
+	for k, v := range extra {
+		m[k] = v
+	}
+	return m
+}
+
+func (c *chatEvents) start(w http.ResponseWriter) { startSSE(w) }
+
+func (c *chatEvents) event(w http.ResponseWriter, ev answer.Event) {
+	content := ""
+	switch ev.Kind {
+	case answer.EventDelta:
+		content = ev.Text
+	case answer.EventReset:
+		content = "\n（" + ev.Notice + "）\n"
+	case answer.EventDone:
+		a := ev.Answer
+		if fn := footnotes(a.Citations); fn != "" {
+			writeSSE(w, "", c.chunk(map[string]any{"content": fn}, nil, nil))
+		}
+		writeSSE(w, "", c.chunk(map[string]any{}, "stop", map[string]any{
+			"citations": a.Citations,
+			"usage":     usage(*a),
+		}))
+		fmt.Fprint(w, "data: [DONE]\n\n")
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		return
+	default:
+		return
+	}
+	delta := map[string]any{"content": content}
+	if !c.sentRole {
+		delta["role"] = "assistant"
+		c.sentRole = true
+	}
+	writeSSE(w, "", c.chunk(delta, nil, nil))
+}
+
+func (c *chatEvents) final(w http.ResponseWriter, a answer.Answer) {
+	content := a.Text
+	if a.Notice != "" && a.Mode == answer.ModeExtractive {
+		content = "（" + a.Notice + "）\n" + content
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"id": c.id, "object": "chat.completion", "created": c.created, "model": c.model,
+		"choices": []any{map[string]any{
+			"index": 0, "finish_reason": "stop",
+			"message": map[string]any{"role": "assistant", "content": content + footnotes(a.Citations)},
+		}},
+		"usage":     usage(a),
+		"citations": a.Citations,
+	})
+}
+
+func usage(a answer.Answer) map[string]int {
+	return map[string]int{
+		"prompt_tokens": a.Usage.PromptTokens, "completion_tokens": a.Usage.CompletionTokens,
+		"total_tokens": a.Usage.PromptTokens + a.Usage.CompletionTokens,
+	}
+}
