@@ -21,6 +21,10 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	api := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.instrument(pattern, s.cors(s.auth(s.cfg.Tokens, true, s.limit(h)))))
+		// The same path with another method: a CORS preflight, or a JSON 405 rather than
+		// the mux's plain-text one.
+		_, path, _ := strings.Cut(pattern, " ")
+		mux.Handle(path, s.cors(otherMethod))
 	}
 	open := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, s.instrument(pattern, h))
@@ -31,9 +35,10 @@ func (s *Server) Handler() http.Handler {
 	api("GET /v1/reports", s.handleReports)
 	api("GET /v1/models", s.handleModels)
 	api("POST /v1/chat/completions", s.handleChat)
-	api("OPTIONS /v1/", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	mux.Handle("POST /v1/admin/reload", s.instrument("POST /v1/admin/reload", s.auth(s.cfg.AdminTokens, false, s.handleReload)))
-	open("GET /healthz", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, http.StatusOK, map[string]string{"status": "ok"}) })
+	open("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
 	open("GET /readyz", s.handleReady)
 	mux.Handle("GET /metrics", s.metrics.handler())
 	open("GET /{$}", s.handlePage)
@@ -42,6 +47,14 @@ func (s *Server) Handler() http.Handler {
 		writeError(w, http.StatusNotFound, "not_found", "没有这个地址")
 	})
 	return s.recoverer(mux)
+}
+
+func otherMethod(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeError(w, http.StatusMethodNotAllowed, "invalid_request_error", "不支持这个请求方法")
 }
 
 // apiError is the error shape of every endpoint, OpenAI's: {"error":{"message","type","code"}}.

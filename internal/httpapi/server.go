@@ -46,6 +46,9 @@ type Config struct {
 	QueueWait    time.Duration // how long one may wait, default 10 s
 	// ShutdownGrace bounds how long shutdown waits for in-flight requests (default 30 s).
 	ShutdownGrace time.Duration
+	// ReadTimeout bounds reading a whole request, body included, so slow senders cannot hold
+	// connections (default 15 s).
+	ReadTimeout time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -72,6 +75,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 30 * time.Second
+	}
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = 15 * time.Second
 	}
 	return c
 }
@@ -214,8 +220,8 @@ func (s *Server) llmGate(ctx context.Context) (func(), error) {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       15 * time.Second,
+		ReadHeaderTimeout: min(5*time.Second, s.cfg.ReadTimeout),
+		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      2 * time.Minute, // streamed answers run up to the answer deadline
 		IdleTimeout:       90 * time.Second,
 		MaxHeaderBytes:    32 << 10,

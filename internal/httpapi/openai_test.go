@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/jingyan/jingyan/internal/fakeopenai"
+)
+
+// The real go-openai client talks to jingyan as it would to any OpenAI-compatible server.
+func TestOpenAICompatible(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电诈发案数同比下降24.7%[1]。", ChunkRunes: 2})
+	defer fake.Close()
+	for _, withLLM := range []bool{false, true} {
+		var load Loader
+		if withLLM {
+			load = memLoader(t, fake)
+		} else {
+			load = memLoader(t, nil)
+		}
+		_, ts := newTestServer(t, Config{Tokens: []string{"tok"}}, load)
+		cfg := openai.DefaultConfig("tok")
+		cfg.BaseURL = ts.URL + "/v1"
+		client := openai.NewClientWithConfig(cfg)
+		ctx := context.Background()
+
+		models, err := client.ListModels(ctx)
+		if err != nil || len(models.Models) != 1 || models.Models[0].ID != "jingyan" {
+			t.Fatalf("models = %+v, %v", models, err)
+		}
+
+		req := openai.ChatCompletionRequest{Model: "jingyan", Messages: []openai.ChatCompletionMessage{
+			{Role: "system", Content: "你是助手"},
+			{Role: "user", Content: "吉林电诈降了多少"},
+		}}
+		resp, err := client.CreateChatCompletion(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		content := resp.Choices[0].Message.Content
+		if !strings.Contains(content, "24.7%") || !strings.Contains(content, "来源：\n[1] 《推行“警地融合”机制 激发基层治理动能》（吉林省公安厅）第 3 段") {
+			t.Errorf("content = %q", content)
+		}
+		if resp.Choices[0].FinishReason != "stop" || resp.Object != "chat.completion" {
+			t.Errorf("response = %+v", resp)
+		}
+
+		// Parts content, streamed.
+		req.Messages = []openai.ChatCompletionMessage{{Role: "user", MultiContent: []openai.ChatMessagePart{
+			{Type: openai.ChatMessagePartTypeText, Text: "吉林电诈降了多少"},
+		}}}
+		req.Stream = true
+		stream, err := client.CreateChatCompletionStream(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var text strings.Builder
+		finish := ""
+		for {
+			chunk, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range chunk.Choices {
+				text.WriteString(c.Delta.Content)
+				if c.FinishReason != "" {
+					finish = string(c.FinishReason)
+				}
+			}
+		}
+		stream.Close()
+		if finish != "stop" || !strings.Contains(text.String(), "24.7%") || !strings.Contains(text.String(), "来源：") {
+			t.Errorf("streamed %q, finish %q", text.String(), finish)
+		}
+
+		// A follow-up: earlier turns are history.
+		req.Stream = false
+		req.Messages = []openai.ChatCompletionMessage{
+			{Role: "user", Content: "吉林社区民警占派出所警力多少?"},
+			{Role: "assistant", Content: "49.4%[1]\n\n来源：\n[1] 《…》"},
+			{Role: "user", Content: "那河南呢?"},
+		}
+		if !withLLM {
+			resp, err = client.CreateChatCompletion(ctx, req)
+			if err != nil || !strings.Contains(resp.Choices[0].Message.Content, "43.9%") {
+				t.Errorf("follow-up: %v %+v", err, resp)
+			}
+		}
+
+		// Errors come back as API errors.
+		bad := openai.NewClientWithConfig(openai.DefaultConfig("wrong"))
+		_ = bad
+		cfgBad := openai.DefaultConfig("wrong")
+		cfgBad.BaseURL = ts.URL + "/v1"
+		_, err = openai.NewClientWithConfig(cfgBad).ListModels(ctx)
+		var apiErr *openai.APIError
+		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 401 {
+			t.Errorf("wrong token: %v", err)
+		}
+	}
+}
