@@ -96,8 +96,6 @@ func TestOpenAICompatible(t *testing.T) {
 		}
 
 		// Errors come back as API errors.
-		bad := openai.NewClientWithConfig(openai.DefaultConfig("wrong"))
-		_ = bad
 		cfgBad := openai.DefaultConfig("wrong")
 		cfgBad.BaseURL = ts.URL + "/v1"
 		_, err = openai.NewClientWithConfig(cfgBad).ListModels(ctx)

@@ -1,0 +1,104 @@
+package httpapi
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/jingyan/jingyan/internal/fakeopenai"
+)
+
+// chromium finds Debian's chromium. CI installs it, so there a missing browser is a failure;
+// elsewhere the test is skipped with the reason.
+func chromium(t *testing.T) string {
+	for _, p := range []string{os.Getenv("JINGYAN_CHROMIUM"), "/usr/bin/chromium", "chromium", "chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if path, err := exec.LookPath(p); err == nil {
+			return path
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed (.ci/run installs Debian's chromium)")
+	}
+	t.Skip("chromium not installed: apt-get install chromium")
+	return ""
+}
+
+// The web page in a real headless browser: load, ask, watch the streamed answer, open a
+// citation in place.
+func TestBrowserAskAndOpenCitation(t *testing.T) {
+	bin := chromium(t)
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林全省电信网络诈骗发案数同比下降24.7%[1]。", ChunkRunes: 2})
+	defer fake.Close()
+	_, ts := newTestServer(t, Config{}, memLoader(t, fake))
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	// The first call starts the browser and must not carry a timeout (it would end the browser).
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	text := func(sel string) string {
+		t.Helper()
+		v, err := chromedp.Run(tctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return v
+	}
+	step := func(a chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step(chromedp.WaitVisible(`#reports li`))
+	reports := text(`#reports`)
+	step(chromedp.SendKeys(`#question`, "吉林电诈降了多少"))
+	step(chromedp.Click(`#ask-button`))
+	step(chromedp.WaitVisible(`#answer button.cite`))
+	step(chromedp.WaitVisible(`#citations li`))
+	answerText := text(`#answer`)
+	step(chromedp.Click(`#answer button.cite`))
+	step(chromedp.WaitVisible(`#passage mark`))
+	where := text(`#passage .where`)
+	passage := text(`#passage mark`)
+	shot, err := chromedp.Run(tctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(reports, "吉林省公安厅") || !strings.Contains(reports, "浙江省浦江县公安局") {
+		t.Errorf("reports list = %q", reports)
+	}
+	if !strings.Contains(answerText, "24.7%") || !strings.Contains(answerText, "[1]") {
+		t.Errorf("answer = %q", answerText)
+	}
+	if !strings.Contains(where, "（吉林省公安厅）第 3 段") || !strings.Contains(passage, "电信网络诈骗发案数同比下降24.7%") {
+		t.Errorf("opened citation: %q / %q", where, passage)
+	}
+	if dir := os.Getenv("JINGYAN_SCREENSHOT_DIR"); dir != "" {
+		os.WriteFile(filepath.Join(dir, "web.png"), shot, 0o644)
+	}
+}
