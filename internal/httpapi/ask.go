@@ -125,6 +125,12 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Questio
 			return
 		}
 		defer done()
+	} else {
+		done, err := s.cpuGate(r.Context())
+		if err != nil {
+			return // the client went away
+		}
+		defer done()
 	}
 	if !stream {
 		a, err := b.Engine.Ask(r.Context(), q)

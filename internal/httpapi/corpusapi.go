@@ -34,6 +34,11 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		level = lv
 	}
+	done, err := s.cpuGate(r.Context())
+	if err != nil {
+		return // the client went away
+	}
+	defer done()
 	b, release := s.acquire()
 	defer release()
 	hits, err := b.Index.Search(r.Context(), search.Request{Question: q, K: k, Level: level})

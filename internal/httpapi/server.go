@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -112,6 +113,7 @@ type Server struct {
 	cur *backendRef
 
 	reloadMu sync.Mutex
+	cpuSlots chan struct{}
 	llmSlots chan struct{}
 	llmQueue chan struct{}
 }
@@ -138,6 +140,7 @@ func New(ctx context.Context, cfg Config, load Loader, logger *slog.Logger) (*Se
 		metrics:  newMetrics(),
 		limiter:  newClientLimiter(rate.Limit(cfg.RatePerSec), cfg.RateBurst),
 		cur:      &backendRef{Backend: b},
+		cpuSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		llmSlots: make(chan struct{}, cfg.MaxLLM),
 		llmQueue: make(chan struct{}, cfg.QueueLen),
 	}
@@ -189,6 +192,18 @@ func (s *Server) Close() error {
 }
 
 var errBusy = errors.New("busy")
+
+// cpuGate admits CPU-bound work (search, extractive answers) a few at a time. Under load the
+// rest wait their turn in order instead of all being time-sliced together, which keeps the
+// latency tail short.
+func (s *Server) cpuGate(ctx context.Context) (func(), error) {
+	select {
+	case s.cpuSlots <- struct{}{}:
+		return func() { <-s.cpuSlots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
 
 // llmGate bounds concurrent LLM answers; a short queue waits, the rest are turned away.
 func (s *Server) llmGate(ctx context.Context) (func(), error) {
