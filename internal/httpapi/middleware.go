@@ -10,10 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Handler returns the routes with their protections.
@@ -150,7 +147,7 @@ func (s *Server) cors(next http.HandlerFunc) http.HandlerFunc {
 // limit applies the per-client rate limit.
 func (s *Server) limit(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if wait, ok := s.limiter.allow(clientKey(r)); !ok {
+		if wait, ok := s.limiter.Allow(clientKey(r)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			writeError(w, http.StatusTooManyRequests, "rate_limit_error", "请求太频繁，请稍后再试")
 			return
@@ -169,51 +166,6 @@ func clientKey(r *http.Request) string {
 		host = r.RemoteAddr
 	}
 	return "a:" + host
-}
-
-// clientLimiter keeps a token bucket per client and forgets clients idle for a while, so
-// memory stays bounded.
-type clientLimiter struct {
-	mu        sync.Mutex
-	limit     rate.Limit
-	burst     int
-	clients   map[string]*clientEntry
-	lastSweep time.Time
-}
-
-type clientEntry struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newClientLimiter(limit rate.Limit, burst int) *clientLimiter {
-	return &clientLimiter{limit: limit, burst: burst, clients: make(map[string]*clientEntry), lastSweep: time.Now()}
-}
-
-func (l *clientLimiter) allow(key string) (time.Duration, bool) {
-	now := time.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if now.Sub(l.lastSweep) > time.Minute {
-		for k, e := range l.clients {
-			if now.Sub(e.seen) > 3*time.Minute {
-				delete(l.clients, k)
-			}
-		}
-		l.lastSweep = now
-	}
-	e := l.clients[key]
-	if e == nil {
-		e = &clientEntry{lim: rate.NewLimiter(l.limit, l.burst)}
-		l.clients[key] = e
-	}
-	e.seen = now
-	res := e.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return d, false
-	}
-	return 0, true
 }
 
 // instrument counts requests and their latency by route.

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/ratelimit"
 	"github.com/jingyan/jingyan/internal/search"
 )
 
@@ -107,7 +108,7 @@ type Server struct {
 	load    Loader
 	logger  *slog.Logger
 	metrics *metrics
-	limiter *clientLimiter
+	limiter *ratelimit.Keyed
 
 	mu  sync.RWMutex
 	cur *backendRef
@@ -138,7 +139,7 @@ func New(ctx context.Context, cfg Config, load Loader, logger *slog.Logger) (*Se
 	s := &Server{
 		cfg: cfg, load: load, logger: logger,
 		metrics:  newMetrics(),
-		limiter:  newClientLimiter(rate.Limit(cfg.RatePerSec), cfg.RateBurst),
+		limiter:  ratelimit.New(rate.Limit(cfg.RatePerSec), cfg.RateBurst, 3*time.Minute),
 		cur:      &backendRef{Backend: b},
 		cpuSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		llmSlots: make(chan struct{}, cfg.MaxLLM),
