@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/jingyan/jingyan/internal/telegram"
+)
+
+func (e *env) bot(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
+	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for webhook mode (default: long polling)")
+	webhookAddr := fs.String("webhook-addr", "127.0.0.1:8443", "listen address for webhook mode")
+	audit := fs.String("audit", "", "audit log file (JSONL)")
+	var ef engineFlags
+	ef.register(fs)
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("%w: bot takes no arguments", errUsage)
+	}
+	allow, err := telegram.ParseAllow(e.getenv("JINGYAN_TELEGRAM_ALLOW"))
+	if err != nil {
+		return err
+	}
+	admins, err := telegram.ParseIDs(e.getenv("JINGYAN_TELEGRAM_ADMINS"))
+	if err != nil {
+		return err
+	}
+	eng, ix, err := e.engine(ctx, &ef)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	cfg := telegram.Config{
+		Token:         e.getenv("TELEGRAM_BOT_TOKEN"),
+		APIURL:        e.getenv("JINGYAN_TELEGRAM_API_URL"),
+		Allow:         allow,
+		Admins:        admins,
+		WebhookURL:    *webhookURL,
+		WebhookAddr:   *webhookAddr,
+		WebhookSecret: e.getenv("JINGYAN_TELEGRAM_WEBHOOK_SECRET"),
+		AuditPath:     *audit,
+	}
+	b, err := telegram.New(ctx, cfg, eng, ix, e.logger)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "jingyan: Telegram bot @%s running\n", b.Username())
+	return b.Run(ctx)
+}

@@ -1,0 +1,462 @@
+// Package telegram is jingyan's Telegram front end: it answers staff questions in private
+// and group chats with cited answers, streams them as they are written, and shows cited
+// passages behind inline buttons — over go-telegram/bot, with our own command parsing,
+// access control, per-chat ordering, 429 retries and an audit log.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+	"golang.org/x/time/rate"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/ratelimit"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// Config is the bot's settings; zero durations and sizes take defaults.
+type Config struct {
+	Token  string   // TELEGRAM_BOT_TOKEN; never logged
+	APIURL string   // JINGYAN_TELEGRAM_API_URL: a self-hosted Bot API server
+	Allow  []string // JINGYAN_TELEGRAM_ALLOW: user and chat IDs; "*" lets everyone in
+	Admins []int64  // JINGYAN_TELEGRAM_ADMINS: may use /stats
+
+	WebhookURL    string // public URL Telegram posts updates to; empty means long polling
+	WebhookAddr   string // where the webhook server listens
+	WebhookSecret string // checked on every webhook request
+
+	AuditPath string // JSONL audit log; empty: none
+
+	EditInterval   time.Duration // group streaming: edits at least this far apart (3 s)
+	DraftInterval  time.Duration // private streaming: drafts at least this far apart (1 s)
+	TypingInterval time.Duration // typing action refresh (4 s)
+	MemoryTTL      time.Duration // conversation memory per chat (30 min)
+	MaxChats       int           // chats remembered (10,000)
+	MaxTurns       int           // turns remembered per chat (6)
+	QueuePerChat   int           // questions waiting per chat (3)
+	MaxConcurrent  int           // questions answered at once across chats (16)
+	UserRate       float64       // questions per second per user (0.2)
+	UserBurst      int           // (5)
+	MaxRetries     int           // retries of a send after 429 (5)
+	PollTimeout    time.Duration // long-polling timeout (30 s)
+}
+
+func (c Config) withDefaults() Config {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	defi := func(d *int, v int) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&c.EditInterval, 3*time.Second)
+	def(&c.DraftInterval, time.Second)
+	def(&c.TypingInterval, 4*time.Second)
+	def(&c.MemoryTTL, 30*time.Minute)
+	def(&c.PollTimeout, 30*time.Second)
+	defi(&c.MaxChats, 10000)
+	defi(&c.MaxTurns, 6)
+	defi(&c.QueuePerChat, 3)
+	defi(&c.MaxConcurrent, 16)
+	defi(&c.UserBurst, 5)
+	defi(&c.MaxRetries, 5)
+	if c.UserRate <= 0 {
+		c.UserRate = 0.2
+	}
+	return c
+}
+
+// Bot answers Telegram updates. Create it with New, run it with Run.
+type Bot struct {
+	cfg    Config
+	engine *answer.Engine
+	index  *search.Index
+	logger *slog.Logger
+	audit  *auditLog
+
+	api      *bot.Bot
+	me       *models.User
+	allowAll bool
+	allowed  map[int64]bool
+	admins   map[int64]bool
+
+	chats     *chats
+	users     *ratelimit.Keyed
+	slots     chan struct{}
+	refusedMu sync.Mutex
+	refused   map[string]time.Time // "user:chat" → when they were told; bounded
+	draftID   atomic.Int64
+	started   time.Time
+	stats     stats
+	jobs      sync.WaitGroup
+}
+
+type stats struct {
+	questions, llm, extractive, refusals, failures, denied atomic.Int64
+	latencyMS                                              atomic.Int64
+}
+
+// ParseAllow reads JINGYAN_TELEGRAM_ALLOW: IDs separated by commas, or "*".
+func ParseAllow(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if f != "*" {
+			if _, err := strconv.ParseInt(f, 10, 64); err != nil {
+				return nil, fmt.Errorf("telegram: allow list entry %q is not an ID or *", f)
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// ParseIDs reads a comma-separated list of numeric IDs.
+func ParseIDs(s string) ([]int64, error) {
+	var out []int64
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("telegram: %q is not an ID", f)
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// New connects to the Bot API (getMe) and returns a bot ready to Run.
+func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, logger *slog.Logger) (*Bot, error) {
+	cfg = cfg.withDefaults()
+	if cfg.Token == "" {
+		return nil, errors.New("telegram: TELEGRAM_BOT_TOKEN is not set")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{
+		cfg: cfg, engine: eng, index: ix, logger: logger,
+		allowed: make(map[int64]bool), admins: make(map[int64]bool),
+		chats:   newChats(cfg.MemoryTTL, cfg.MaxChats, cfg.MaxTurns, cfg.QueuePerChat),
+		users:   ratelimit.New(rate.Limit(cfg.UserRate), cfg.UserBurst, 10*time.Minute),
+		slots:   make(chan struct{}, cfg.MaxConcurrent),
+		refused: make(map[string]time.Time),
+		started: time.Now(),
+	}
+	for _, a := range cfg.Allow {
+		if a == "*" {
+			b.allowAll = true
+			continue
+		}
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("telegram: allow list entry %q is not an ID or *", a)
+		}
+		b.allowed[id] = true
+	}
+	for _, id := range cfg.Admins {
+		b.admins[id] = true
+	}
+	if !b.allowAll && len(b.allowed) == 0 {
+		logger.Warn("telegram: JINGYAN_TELEGRAM_ALLOW is empty: nobody may ask (set IDs, or * for everyone)")
+	}
+	opts := []bot.Option{
+		bot.WithSkipGetMe(),
+		bot.WithDefaultHandler(b.onUpdate),
+		bot.WithNotAsyncHandlers(), // updates reach us in order; we queue them per chat
+		bot.WithWorkers(1),
+		bot.WithErrorsHandler(func(err error) { logger.Warn("telegram: bot API", "err", b.redact(err)) }),
+		bot.WithHTTPClient(cfg.PollTimeout, &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}),
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, bot.WithServerURL(strings.TrimRight(cfg.APIURL, "/")))
+	}
+	api, err := bot.New(cfg.Token, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: %s", b.redact(err))
+	}
+	b.api = api
+	if b.me, err = api.GetMe(ctx); err != nil {
+		return nil, fmt.Errorf("telegram: getMe: %s", b.redact(err))
+	}
+	if b.audit, err = openAudit(cfg.AuditPath); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// redact removes the token from text that may embed it (request URLs in errors).
+func (b *Bot) redact(err error) string {
+	s := err.Error()
+	if b.cfg.Token != "" {
+		s = strings.ReplaceAll(s, b.cfg.Token, "<token>")
+	}
+	return s
+}
+
+// Username is the bot's @name as Telegram knows it.
+func (b *Bot) Username() string { return b.me.Username }
+
+// Run serves updates until ctx is done: long polling, or a webhook when WebhookURL is set.
+// It waits for questions being answered to finish.
+func (b *Bot) Run(ctx context.Context) error {
+	defer b.audit.close()
+	defer b.jobs.Wait()
+	if b.cfg.WebhookURL != "" {
+		return b.runWebhook(ctx)
+	}
+	if _, err := b.api.DeleteWebhook(ctx, &bot.DeleteWebhookParams{}); err != nil {
+		b.logger.Warn("telegram: deleteWebhook", "err", b.redact(err))
+	}
+	b.logger.Info("telegram: polling", "bot", b.me.Username)
+	b.api.Start(ctx)
+	return nil
+}
+
+func (b *Bot) onUpdate(ctx context.Context, _ *bot.Bot, upd *models.Update) {
+	switch {
+	case upd.Message != nil:
+		b.onMessage(upd.Message)
+	case upd.CallbackQuery != nil:
+		b.onCallback(upd.CallbackQuery)
+	}
+}
+
+func (b *Bot) isAllowed(user, chat int64) bool {
+	return b.allowAll || b.allowed[user] || b.allowed[chat]
+}
+
+// onMessage decides whether a message is for us and queues the work for its chat.
+func (b *Bot) onMessage(msg *models.Message) {
+	if msg.From == nil || msg.From.IsBot {
+		return
+	}
+	private := msg.Chat.Type == models.ChatTypePrivate
+	text := strings.TrimSpace(msg.Text)
+	cmd, isCmd := parseCommand(text, b.me.Username)
+	if !private && !isCmd {
+		stripped, mentioned := stripMentions(text, msg.Entities, b.me.Username)
+		// In forum topics every message replies to the topic's first message: not to us.
+		reply := msg.ReplyToMessage
+		repliedToUs := reply != nil && reply.ForumTopicCreated == nil && reply.From != nil && reply.From.ID == b.me.ID
+		if !mentioned && !repliedToUs {
+			return
+		}
+		text = stripped
+	}
+	if !b.isAllowed(msg.From.ID, msg.Chat.ID) {
+		b.deny(msg)
+		return
+	}
+	if text == "" && !isCmd {
+		b.enqueue(msg, func(ctx context.Context) {
+			b.reply(ctx, msg, "请发送文字问题，例如：警地融合是怎么运作的？")
+		})
+		return
+	}
+	if wait, ok := b.users.Allow(strconv.FormatInt(msg.From.ID, 10)); !ok {
+		b.enqueue(msg, func(ctx context.Context) {
+			b.reply(ctx, msg, fmt.Sprintf("提问太频繁，请 %d 秒后再试。", int(wait.Seconds())+1))
+		})
+		return
+	}
+	if !isCmd {
+		cmd = command{name: "ask", args: text}
+	}
+	b.enqueue(msg, func(ctx context.Context) { b.runCommand(ctx, msg, cmd) })
+}
+
+// enqueue runs job in the message's chat after the chat's earlier jobs, with a bounded number
+// of chats served at once.
+func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) {
+	b.jobs.Add(1)
+	ok := b.chats.enqueue(msg.Chat.ID, func() {
+		defer b.jobs.Done()
+		b.slots <- struct{}{}
+		defer func() { <-b.slots }()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		job(ctx)
+	})
+	if !ok {
+		b.jobs.Done()
+		go b.reply(context.Background(), msg, "稍等，前面的问题还在处理中，请答完后再问。")
+	}
+}
+
+// deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus.
+func (b *Bot) deny(msg *models.Message) {
+	b.stats.denied.Add(1)
+	if !b.firstRefusal(fmt.Sprintf("%d:%d", msg.From.ID, msg.Chat.ID)) {
+		return
+	}
+	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "denied"})
+	b.enqueue(msg, func(ctx context.Context) {
+		b.reply(ctx, msg, fmt.Sprintf("抱歉，你还没有使用权限。请把下面的编号发给管理员开通：\n用户 ID：<code>%d</code>\n会话 ID：<code>%d</code>",
+			msg.From.ID, msg.Chat.ID))
+	})
+}
+
+// maxRefused bounds the strangers remembered; past it the oldest are told again.
+const maxRefused = 10000
+
+func (b *Bot) firstRefusal(key string) bool {
+	b.refusedMu.Lock()
+	defer b.refusedMu.Unlock()
+	if _, seen := b.refused[key]; seen {
+		return false
+	}
+	if len(b.refused) >= maxRefused {
+		cutoff := time.Now().Add(-time.Hour)
+		for k, t := range b.refused {
+			if t.Before(cutoff) {
+				delete(b.refused, k)
+			}
+		}
+		if len(b.refused) >= maxRefused {
+			clear(b.refused)
+		}
+	}
+	b.refused[key] = time.Now()
+	return true
+}
+
+func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command) {
+	switch cmd.name {
+	case "start", "help":
+		b.reply(ctx, msg, helpText)
+	case "ask":
+		if cmd.args == "" {
+			b.reply(ctx, msg, "用法：/ask 问题，例如 /ask 警地融合是怎么运作的？")
+			return
+		}
+		b.ask(ctx, msg, cmd.args)
+	case "search":
+		b.search(ctx, msg, cmd.args)
+	case "src":
+		text, ok := renderPassage(b.index.Corpus(), strings.TrimSpace(cmd.args))
+		if !ok {
+			text = "没有这个段落编号。编号见回答下方的按钮或 /search 结果，例如 /src " + esc(firstPassageID(b))
+		}
+		b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "src", Question: cmd.args})
+		b.reply(ctx, msg, text)
+	case "reports":
+		for _, m := range renderReports(b.index.Corpus()) {
+			b.reply(ctx, msg, m)
+		}
+	case "new":
+		b.chats.forget(msg.Chat.ID)
+		b.reply(ctx, msg, "好的，已开始新对话。")
+	case "stats":
+		if !b.admins[msg.From.ID] {
+			b.reply(ctx, msg, "只有管理员可以使用 /stats。")
+			return
+		}
+		b.reply(ctx, msg, b.statsText())
+	default:
+		b.reply(ctx, msg, "未知命令 /"+esc(cmd.name)+"，发送 /help 查看用法。")
+	}
+}
+
+func firstPassageID(b *Bot) string {
+	for _, r := range b.index.Corpus().Reports {
+		if len(r.Paragraphs) > 0 {
+			return r.Paragraphs[0].ID
+		}
+	}
+	return ""
+}
+
+func (b *Bot) search(ctx context.Context, msg *models.Message, q string) {
+	if strings.TrimSpace(q) == "" {
+		b.reply(ctx, msg, "用法：/search 问题，例如 /search 片警占派出所警力多少")
+		return
+	}
+	start := time.Now()
+	hits, err := b.index.Search(ctx, search.Request{Question: q, K: 5})
+	if err != nil {
+		b.reply(ctx, msg, userMessage(err))
+		return
+	}
+	var ids []string
+	for _, h := range hits {
+		ids = append(ids, h.Passage.ID)
+	}
+	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "search", Question: q,
+		Passages: ids, LatencyMS: time.Since(start).Milliseconds()})
+	for _, m := range renderHits(q, hits) {
+		b.reply(ctx, msg, m)
+	}
+}
+
+func (b *Bot) statsText() string {
+	s := &b.stats
+	n := s.questions.Load()
+	avg := int64(0)
+	if n > 0 {
+		avg = s.latencyMS.Load() / n
+	}
+	return fmt.Sprintf("<b>运行情况</b>\n运行时长：%s\n问题：%d（大模型 %d，原文摘录 %d，拒答 %d，失败 %d）\n平均耗时：%d 毫秒\n未授权请求：%d\n记忆中的会话：%d",
+		time.Since(b.started).Round(time.Second), n, s.llm.Load(), s.extractive.Load(), s.refusals.Load(),
+		s.failures.Load(), avg, s.denied.Load(), b.chats.len())
+}
+
+func userMessage(err error) string {
+	for _, known := range []error{search.ErrEmptyQuestion, search.ErrQuestionTooLong, search.ErrNoContent} {
+		if errors.Is(err, known) {
+			return esc(known.Error())
+		}
+	}
+	return "出错了，请稍后再试。"
+}
+
+func (b *Bot) onCallback(cq *models.CallbackQuery) {
+	msg := cq.Message.Message
+	if msg == nil {
+		return
+	}
+	chatID := msg.Chat.ID
+	answer := func(ctx context.Context, text string) {
+		b.call(ctx, func() error {
+			_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID, Text: text})
+			return err
+		})
+	}
+	if !b.isAllowed(cq.From.ID, chatID) {
+		go answer(context.Background(), "没有使用权限")
+		return
+	}
+	id, ok := strings.CutPrefix(cq.Data, callbackPrefix)
+	b.enqueue(msg, func(ctx context.Context) {
+		text, found := "", false
+		if ok {
+			text, found = renderPassage(b.index.Corpus(), id)
+		}
+		if !found {
+			answer(ctx, "找不到这段原文")
+			return
+		}
+		answer(ctx, "原文见下方")
+		b.audit.write(auditRecord{Time: time.Now(), Chat: chatID, User: cq.From.ID, Kind: "src", Passages: []string{id}})
+		b.send(ctx, &bot.SendMessageParams{ChatID: chatID, MessageThreadID: msg.MessageThreadID, Text: text, ParseMode: models.ParseModeHTML})
+	})
+}

@@ -1,0 +1,213 @@
+package telegram
+
+import (
+	"fmt"
+	"html"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// Telegram takes at most 4,096 characters a message (counted in UTF-16 units); we stay
+// below to leave room for what entity parsing adds.
+const maxMessage = 4000
+
+// Callback data is at most 64 bytes; passage IDs are short enough by design.
+const (
+	callbackPrefix = "src:"
+	maxCallback    = 64
+)
+
+func esc(s string) string { return html.EscapeString(s) }
+
+func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// Answer text splits after a sentence end and the citation markers that follow it.
+var sentenceBreak = regexp.MustCompile(`[。！？；!?;\n](?:\[\d+\])*`)
+
+func sentences(text string) []string {
+	var out []string
+	for len(text) > 0 {
+		loc := sentenceBreak.FindStringIndex(text)
+		if loc == nil {
+			out = append(out, text)
+			break
+		}
+		out = append(out, text[:loc[1]])
+		text = text[loc[1]:]
+	}
+	return out
+}
+
+// pack joins already-escaped segments into messages under maxMessage. Segments are whole
+// sentences or footnote lines, each escaped on its own, so a cut never falls inside a tag or
+// an entity; a segment too long alone is cut at rune boundaries of its plain text.
+func pack(segments []string) []string {
+	var out []string
+	var cur strings.Builder
+	curLen := 0
+	flush := func() {
+		if s := strings.TrimSpace(cur.String()); s != "" {
+			out = append(out, s)
+		}
+		cur.Reset()
+		curLen = 0
+	}
+	for _, seg := range segments {
+		n := utf16Len(seg)
+		if curLen+n > maxMessage {
+			flush()
+		}
+		for n > maxMessage {
+			head, rest := cutEscaped(seg, maxMessage)
+			out = append(out, head)
+			seg, n = rest, utf16Len(rest)
+		}
+		cur.WriteString(seg)
+		curLen += n
+	}
+	flush()
+	return out
+}
+
+// cutEscaped cuts escaped plain text (no tags) at about limit UTF-16 units, never inside an
+// &entity;.
+func cutEscaped(s string, limit int) (string, string) {
+	units := 0
+	for i, r := range s {
+		u := 1
+		if r >= 0x10000 {
+			u = 2
+		}
+		if units+u > limit {
+			if j := strings.LastIndexByte(s[:i], '&'); j >= 0 && !strings.Contains(s[j:i], ";") {
+				i = j
+			}
+			return s[:i], s[i:]
+		}
+		units += u
+	}
+	return s, ""
+}
+
+func citeLabel(c answer.Citation) string {
+	org := ""
+	if c.Org != "" {
+		org = "（" + c.Org + "）"
+	}
+	return fmt.Sprintf("《%s》%s第 %d 段", c.Title, org, c.Paragraph)
+}
+
+// renderAnswer is the answer as Telegram HTML messages (footnotes at the end) and the inline
+// keyboard with one button per citation, for the last message.
+func renderAnswer(a answer.Answer) ([]string, *models.InlineKeyboardMarkup) {
+	var segs []string
+	if a.Notice != "" {
+		segs = append(segs, "<i>"+esc(a.Notice)+"</i>\n")
+	}
+	for _, s := range sentences(a.Text) {
+		segs = append(segs, esc(s))
+	}
+	if len(a.Citations) > 0 {
+		segs = append(segs, "\n\n<b>来源</b>")
+		for _, c := range a.Citations {
+			segs = append(segs, "\n"+esc(fmt.Sprintf("[%d] %s", c.N, citeLabel(c))))
+		}
+	}
+	return pack(segs), citationKeyboard(a.Citations)
+}
+
+func citationKeyboard(cites []answer.Citation) *models.InlineKeyboardMarkup {
+	var rows [][]models.InlineKeyboardButton
+	for _, c := range cites {
+		data := callbackPrefix + c.ID
+		if len(data) > maxCallback {
+			continue
+		}
+		label := fmt.Sprintf("[%d] %s 第%d段", c.N, c.Org, c.Paragraph)
+		if c.Org == "" {
+			label = fmt.Sprintf("[%d] 第%d段", c.N, c.Paragraph)
+		}
+		rows = append(rows, []models.InlineKeyboardButton{{Text: label, CallbackData: data}})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+}
+
+// renderDraft is the partial answer shown while it streams: plain escaped text, clipped.
+func renderDraft(text string) string {
+	if text == "" {
+		return "…"
+	}
+	out, _ := cutEscaped(esc(text), maxMessage-10)
+	return out + " …"
+}
+
+// renderPassage shows a passage with its neighbours and provenance (/src and buttons).
+func renderPassage(c *corpus.Corpus, id string) (string, bool) {
+	p, ok := c.Passage(id)
+	if !ok {
+		return "", false
+	}
+	before, after := c.Neighbours(id, 1)
+	var segs []string
+	segs = append(segs, "<b>"+esc(p.Citation())+"</b>\n")
+	for _, q := range before {
+		segs = append(segs, esc(q.Text))
+	}
+	segs = append(segs, "<b>"+esc(p.Text)+"</b>")
+	for _, q := range after {
+		segs = append(segs, esc(q.Text))
+	}
+	segs = append(segs, "\n<code>"+esc(p.ID)+"</code>")
+	return pack(segs)[0], true
+}
+
+func renderHits(q string, hits []search.Hit) []string {
+	if len(hits) == 0 {
+		return []string{"没有找到与“" + esc(q) + "”相关的段落。"}
+	}
+	segs := []string{"<b>检索：</b>" + esc(q) + "\n"}
+	for i, h := range hits {
+		text := []rune(h.Passage.Text)
+		if len(text) > 150 {
+			text = append(text[:150], '…')
+		}
+		segs = append(segs, "\n"+strconv.Itoa(i+1)+". <b>"+esc(h.Passage.Citation())+"</b>\n"+esc(string(text))+
+			"\n/src "+esc(h.Passage.ID)+"\n")
+	}
+	return pack(segs)
+}
+
+func renderReports(c *corpus.Corpus) []string {
+	segs := []string{"<b>目前收录的材料</b>\n"}
+	for i, r := range c.Reports {
+		org := ""
+		if r.Org != "" {
+			org = "（" + r.Org + "）"
+		}
+		segs = append(segs, fmt.Sprintf("\n%d. %s", i+1, esc("《"+r.Title+"》"+org)))
+	}
+	return pack(segs)
+}
+
+const helpText = `<b>经验 · 公安工作经验材料问答</b>
+直接发送问题即可（群里请 @我、回复我，或用 /ask）。每句回答都注明出自哪篇材料的第几段，点按钮可看原文。
+
+/ask 问题 — 提问，例如 /ask 警地融合是怎么运作的？
+/search 问题 — 只检索相关段落，不生成回答
+/src 编号 — 查看某段原文及上下文
+/reports — 收录了哪些材料
+/new — 开始新对话（忘掉之前的问题）
+/help — 本说明
+
+可以追问，例如先问“吉林社区民警占派出所警力多少？”，再问“那河南呢？”。`
