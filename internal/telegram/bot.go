@@ -431,6 +431,11 @@ func userMessage(err error) string {
 
 func (b *Bot) onCallback(cq *models.CallbackQuery) {
 	msg := cq.Message.Message
+	if msg == nil && cq.Message.InaccessibleMessage != nil {
+		// Too old for the bot to read, but its chat is still where the passage goes.
+		im := cq.Message.InaccessibleMessage
+		msg = &models.Message{ID: im.MessageID, Chat: im.Chat}
+	}
 	if msg == nil {
 		return
 	}

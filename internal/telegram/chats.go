@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"sort"
 	"sync"
 	"time"
 
@@ -68,6 +69,7 @@ func (cs *chats) work(id int64) {
 		if len(c.pending) == 0 {
 			c.running = false
 			c.touched = time.Now()
+			cs.sweep(c.touched)
 			cs.mu.Unlock()
 			return
 		}
@@ -118,19 +120,22 @@ func (cs *chats) sweep(now time.Time) {
 			delete(cs.m, id)
 		}
 	}
-	for len(cs.m) >= cs.max {
-		var oldest int64
-		var when time.Time
-		found := false
-		for id, c := range cs.m {
-			if !c.running && len(c.pending) == 0 && (!found || c.touched.Before(when)) {
-				oldest, when, found = id, c.touched, true
-			}
+	if len(cs.m) < cs.max {
+		return
+	}
+	// Over the limit: forget the longest idle chats, down to nine tenths of it.
+	var idle []int64
+	for id, c := range cs.m {
+		if !c.running && len(c.pending) == 0 {
+			idle = append(idle, id)
 		}
-		if !found {
-			return
+	}
+	sort.Slice(idle, func(i, j int) bool { return cs.m[idle[i]].touched.Before(cs.m[idle[j]].touched) })
+	for _, id := range idle {
+		if len(cs.m) < cs.max*9/10 {
+			break
 		}
-		delete(cs.m, oldest)
+		delete(cs.m, id)
 	}
 }
 

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"unicode/utf16"
 
-	"github.com/go-telegram/bot/models"
-
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/search"
@@ -107,7 +105,7 @@ func citeLabel(c answer.Citation) string {
 
 // renderAnswer is the answer as Telegram HTML messages (footnotes at the end) and the inline
 // keyboard with one button per citation, for the last message.
-func renderAnswer(a answer.Answer) ([]string, *models.InlineKeyboardMarkup) {
+func renderAnswer(a answer.Answer) ([]string, *keyboard) {
 	var segs []string
 	if a.Notice != "" {
 		segs = append(segs, "<i>"+esc(a.Notice)+"</i>\n")
@@ -124,8 +122,19 @@ func renderAnswer(a answer.Answer) ([]string, *models.InlineKeyboardMarkup) {
 	return pack(segs), citationKeyboard(a.Citations)
 }
 
-func citationKeyboard(cites []answer.Citation) *models.InlineKeyboardMarkup {
-	var rows [][]models.InlineKeyboardButton
+// keyboard is an inline keyboard with only the fields we use: go-telegram/bot's
+// InlineKeyboardButton always sends an empty copy_text object, which the Bot API may refuse.
+type keyboard struct {
+	InlineKeyboard [][]button `json:"inline_keyboard"`
+}
+
+type button struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data"`
+}
+
+func citationKeyboard(cites []answer.Citation) *keyboard {
+	var rows [][]button
 	for _, c := range cites {
 		data := callbackPrefix + c.ID
 		if len(data) > maxCallback {
@@ -135,12 +144,12 @@ func citationKeyboard(cites []answer.Citation) *models.InlineKeyboardMarkup {
 		if c.Org == "" {
 			label = fmt.Sprintf("[%d] 第%d段", c.N, c.Paragraph)
 		}
-		rows = append(rows, []models.InlineKeyboardButton{{Text: label, CallbackData: data}})
+		rows = append(rows, []button{{Text: label, CallbackData: data}})
 	}
 	if len(rows) == 0 {
 		return nil
 	}
-	return &models.InlineKeyboardMarkup{InlineKeyboard: rows}
+	return &keyboard{InlineKeyboard: rows}
 }
 
 // renderDraft is the partial answer shown while it streams: plain escaped text, clipped.

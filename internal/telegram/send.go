@@ -165,7 +165,7 @@ func (b *Bot) interval(private bool) time.Duration {
 
 // finish delivers the final messages: the placeholder (groups) becomes the first chunk, the
 // rest follow, and the buttons ride on the last.
-func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *models.Message, chunks []string, kb *models.InlineKeyboardMarkup) {
+func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *models.Message, chunks []string, kb *keyboard) {
 	for i, c := range chunks {
 		var markup models.ReplyMarkup
 		if i == len(chunks)-1 && kb != nil {

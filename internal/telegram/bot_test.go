@@ -1,0 +1,434 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/jingyan/jingyan/index"
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/fakeopenai"
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/llm"
+	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/internal/search"
+	"github.com/jingyan/jingyan/prompts"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type testBot struct {
+	*Bot
+	tg   *fakeTG
+	logs *syncBuffer
+}
+
+// startBot runs a bot against the fake Bot API, with the real engine on the embedded corpus
+// (and the fake LLM when llmSrv is set).
+func startBot(t testing.TB, cfg Config, llmSrv *fakeopenai.Server) *testBot {
+	t.Helper()
+	tg := newFakeTG(t)
+	src, _ := fs.Sub(index.FS, "sources")
+	c, err := corpus.Load(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gf, _ := index.FS.Open("glossary.txt")
+	g, err := glossary.Parse(gf)
+	gf.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Build(context.Background(), c, g, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	ps, _ := prompt.Load(prompts.FS, nil)
+	var model answer.LLM
+	if llmSrv != nil {
+		model = llm.New(llm.Config{BaseURL: llmSrv.URL(), Timeout: 5 * time.Second}, nil, nil)
+	}
+	eng := answer.New(answer.Config{}, ix, g, ps, model, nil)
+
+	logs := &syncBuffer{}
+	cfg.Token = testToken
+	cfg.APIURL = tg.URL
+	if cfg.Allow == nil {
+		cfg.Allow = []string{"*"}
+	}
+	if cfg.EditInterval == 0 {
+		cfg.EditInterval = 50 * time.Millisecond
+	}
+	if cfg.DraftInterval == 0 {
+		cfg.DraftInterval = 10 * time.Millisecond
+	}
+	cfg.PollTimeout = 2 * time.Second
+	if cfg.UserRate == 0 {
+		cfg.UserRate, cfg.UserBurst = 1000, 1000
+	}
+	b, err := New(context.Background(), cfg, eng, ix, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { b.Run(ctx); close(done) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		if strings.Contains(logs.String(), testToken) {
+			t.Errorf("the bot token appears in the logs")
+		}
+	})
+	return &testBot{Bot: b, tg: tg, logs: logs}
+}
+
+func sentTo(chat int64, contains string) func([]tgCall) bool {
+	return func(calls []tgCall) bool {
+		for _, c := range calls {
+			if (c.method == "sendMessage" || c.method == "editMessageText") && c.f["chat_id"] == itoa(chat) && strings.Contains(c.f["text"], contains) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func itoa(n int64) string { return strings.TrimSpace(strings.Replace(string(mustJSON(n)), `"`, "", -1)) }
+
+func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
+
+func lastTo(calls []tgCall, chat int64, method string) tgCall {
+	var out tgCall
+	for _, c := range calls {
+		if c.method == method && c.f["chat_id"] == itoa(chat) {
+			out = c
+		}
+	}
+	return out
+}
+
+func TestPrivateQuestionWithFootnotesAndButtons(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	tb.tg.push(msgUpdate(textMsg(42, models.ChatTypePrivate, 7, "吉林电诈降了多少")))
+	calls := tb.tg.waitFor("the answer", sentTo(42, "24.7%"))
+	final := lastTo(calls, 42, "sendMessage")
+	if !strings.Contains(final.f["text"], "<b>来源</b>") || !strings.Contains(final.f["text"], "[1] 《推行“警地融合”机制 激发基层治理动能》（吉林省公安厅）第 3 段") {
+		t.Errorf("final text = %q", final.f["text"])
+	}
+	if final.f["parse_mode"] != "HTML" {
+		t.Errorf("parse mode %q", final.f["parse_mode"])
+	}
+	var kb models.InlineKeyboardMarkup
+	if err := json.Unmarshal([]byte(final.f["reply_markup"]), &kb); err != nil || len(kb.InlineKeyboard) == 0 ||
+		strings.Contains(final.f["reply_markup"], "copy_text") {
+		t.Fatalf("keyboard = %q", final.f["reply_markup"])
+	}
+	data := kb.InlineKeyboard[0][0].CallbackData
+	if !strings.HasPrefix(data, "src:") || len(data) > 64 {
+		t.Errorf("callback data %q", data)
+	}
+	if len(tb.tg.callsOf("sendChatAction")) == 0 {
+		t.Error("no typing action")
+	}
+
+	// The button shows the passage and answers the callback query. The message carries no
+	// date, so it arrives as an "inaccessible" message: its chat still counts.
+	tb.tg.push(models.Update{CallbackQuery: &models.CallbackQuery{ID: "cb1", From: models.User{ID: 7}, Data: data,
+		Message: models.MaybeInaccessibleMessage{Message: &models.Message{ID: 1, Chat: models.Chat{ID: 42, Type: models.ChatTypePrivate}}}}})
+	tb.tg.waitFor("the passage", sentTo(42, "<b>今年以来,全省社会治安主要指标持续向好"))
+	tb.tg.waitFor("callback answered", func(calls []tgCall) bool {
+		for _, c := range calls {
+			if c.method == "answerCallbackQuery" && c.f["callback_query_id"] == "cb1" {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+func TestGroupAddressing(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const g = -100500
+	ignored := textMsg(g, models.ChatTypeSupergroup, 7, "吉林电诈降了多少")
+	other := textMsg(g, models.ChatTypeSupergroup, 7, "/ask@other_bot 延安群众满意度多少")
+	// A forum topic: the "reply" is to the topic's first message, which is not ours.
+	topic := textMsg(g, models.ChatTypeSupergroup, 7, "河南刑事警情下降了多少")
+	topic.IsTopicMessage, topic.MessageThreadID = true, 77
+	topic.ReplyToMessage = &models.Message{ID: 77, From: &models.User{ID: 999, IsBot: true}, ForumTopicCreated: &models.ForumTopicCreated{Name: "讨论"}}
+	mention := textMsg(g, models.ChatTypeSupergroup, 7, "@jingyan_bot 浦江涉警投诉下降了多少")
+	mention.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeMention, Offset: 0, Length: 12}}
+	command := textMsg(g, models.ChatTypeSupergroup, 8, "/ask@jingyan_bot 延安群众对社会治安的满意度是多少")
+	reply := textMsg(g, models.ChatTypeSupergroup, 9, "那河南呢?")
+	reply.ReplyToMessage = &models.Message{ID: 5, From: &models.User{ID: 999, IsBot: true}, Text: "…"}
+	tb.tg.push(msgUpdate(ignored), msgUpdate(other), msgUpdate(topic), msgUpdate(mention), msgUpdate(command), msgUpdate(reply))
+
+	tb.tg.waitFor("mention answered", sentTo(g, "17.7%"))
+	tb.tg.waitFor("command answered", sentTo(g, "98.35%"))
+	calls := tb.tg.waitFor("reply answered", func(calls []tgCall) bool {
+		n := 0
+		for _, c := range calls {
+			if c.method == "editMessageText" && strings.Contains(c.f["text"], "<b>来源</b>") {
+				n++
+			}
+		}
+		return n == 3
+	})
+	for _, c := range calls {
+		for _, bad := range []string{"24.7%", "30.26%"} {
+			if strings.Contains(c.f["text"], bad) {
+				t.Errorf("answered a message not addressed to the bot: %q", c.f["text"])
+			}
+		}
+	}
+	// In groups the answer replies to the question and streams into one message.
+	placeholders := 0
+	for _, c := range calls {
+		if c.method == "sendMessage" && c.f["text"] == "正在查找…" {
+			placeholders++
+			if !strings.Contains(c.f["reply_parameters"], `"message_id"`) {
+				t.Errorf("placeholder is not a reply: %v", c.f)
+			}
+		}
+	}
+	if placeholders != 3 {
+		t.Errorf("%d placeholders, want 3", placeholders)
+	}
+}
+
+func TestCommands(t *testing.T) {
+	tb := startBot(t, Config{Admins: []int64{1}}, nil)
+	const c = 55
+	send := func(user int64, text string) { tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, user, text))) }
+	send(2, "/start")
+	tb.tg.waitFor("help", sentTo(c, "/search 问题"))
+	send(2, "/reports")
+	tb.tg.waitFor("reports", sentTo(c, "《深化源头治理 加强公安信访工作》（浙江省浦江县公安局）"))
+	send(2, "/search 片警占派出所警力多少")
+	calls := tb.tg.waitFor("search", sentTo(c, "<b>检索：</b>"))
+	s := lastTo(calls, c, "sendMessage").f["text"]
+	if !strings.Contains(s, "/src 47aa1c-") || !strings.Contains(s, "第 4 段") {
+		t.Errorf("search = %q", s)
+	}
+	send(2, "/src 47aa1c-r1p3s2")
+	tb.tg.waitFor("src", sentTo(c, "<b>强化力量统筹"))
+	send(2, "/src ../../etc/passwd")
+	tb.tg.waitFor("bad src", sentTo(c, "没有这个段落编号"))
+	send(2, "/frobnicate")
+	tb.tg.waitFor("unknown", sentTo(c, "未知命令 /frobnicate"))
+	send(2, "/stats")
+	tb.tg.waitFor("stats refused", sentTo(c, "只有管理员"))
+	send(1, "/stats")
+	tb.tg.waitFor("stats", sentTo(c, "<b>运行情况</b>"))
+	send(2, "/ask")
+	tb.tg.waitFor("ask usage", sentTo(c, "用法：/ask"))
+}
+
+func TestFollowUpAndNew(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const c = 66
+	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "吉林社区民警占派出所警力多少?")))
+	tb.tg.waitFor("first", sentTo(c, "49.4%"))
+	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "那河南呢?")))
+	tb.tg.waitFor("follow-up", sentTo(c, "43.9%"))
+	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "/new")))
+	tb.tg.waitFor("new", sentTo(c, "已开始新对话"))
+	if h := tb.chats.history(c); len(h) != 0 {
+		t.Errorf("history after /new: %v", h)
+	}
+}
+
+func TestHostileTextEscaped(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const c = 77
+	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "/search <b>警地融合</b> & </a> 😀 \xff")))
+	calls := tb.tg.waitFor("search reply", sentTo(c, "检索"))
+	text := lastTo(calls, c, "sendMessage").f["text"]
+	if !strings.Contains(text, "&lt;b&gt;警地融合&lt;/b&gt; &amp; &lt;/a&gt; 😀") || strings.Contains(text, "<b>警地融合") {
+		t.Errorf("not escaped: %q", text)
+	}
+	// An empty question, a control-character question and a huge one get clear replies.
+	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "\x00\x01")), msgUpdate(textMsg(c, models.ChatTypePrivate, 3, strings.Repeat("警", 5000))))
+	tb.tg.waitFor("too long", sentTo(c, "问题太长"))
+}
+
+func TestAllowList(t *testing.T) {
+	tb := startBot(t, Config{Allow: []string{"1", "-100900"}}, nil)
+	tb.tg.push(msgUpdate(textMsg(31, models.ChatTypePrivate, 31, "吉林电诈降了多少")))
+	tb.tg.waitFor("refusal", sentTo(31, "用户 ID：<code>31</code>"))
+	tb.tg.push(msgUpdate(textMsg(31, models.ChatTypePrivate, 31, "再问一次")))
+	// An allowed group lets its members in.
+	tb.tg.push(msgUpdate(textMsg(-100900, models.ChatTypeGroup, 32, "/ask 吉林电诈降了多少")))
+	tb.tg.waitFor("group answer", sentTo(-100900, "24.7%"))
+	for _, c := range tb.tg.callsOf("sendMessage") {
+		if c.f["chat_id"] == "31" && (strings.Contains(c.f["text"], "24.7%") || !strings.Contains(c.f["text"], "会话 ID：<code>31</code>")) {
+			t.Errorf("stranger got %q", c.f["text"])
+		}
+	}
+	if n := len(tb.tg.callsOf("sendMessage")); n > 3 {
+		t.Errorf("%d messages; the stranger should be told once", n)
+	}
+}
+
+func TestTooManyRequestsRetried(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	tb.tg.mu.Lock()
+	tb.tg.tooMany["sendMessage"] = 2
+	tb.tg.retry = 1
+	tb.tg.mu.Unlock()
+	start := time.Now()
+	tb.tg.push(msgUpdate(textMsg(88, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+	tb.tg.waitFor("answer after 429s", func(calls []tgCall) bool {
+		n := 0
+		for _, c := range calls {
+			if c.method == "sendMessage" && c.f["chat_id"] == "88" {
+				n++
+			}
+		}
+		return n == 3 // two refused, the third delivered
+	})
+	if el := time.Since(start); el < 2*time.Second {
+		t.Errorf("retried after %s, before retry_after", el)
+	}
+}
+
+func TestPollingRecoversFromErrors(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	tb.tg.mu.Lock()
+	tb.tg.fail = 2
+	tb.tg.mu.Unlock()
+	tb.tg.push(msgUpdate(textMsg(89, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+	tb.tg.waitFor("answer after getUpdates errors", sentTo(89, "24.7%"))
+}
+
+func TestStreamingDraftsAndEdits(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林全省电信网络诈骗发案数同比下降24.7%[1]。治安案件发案数同比下降27.4%[1]。", ChunkRunes: 3, Delay: 0})
+	defer fake.Close()
+	tb := startBot(t, Config{EditInterval: 20 * time.Millisecond}, fake)
+	tb.tg.push(msgUpdate(textMsg(90, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+	calls := tb.tg.waitFor("private answer", sentTo(90, "<b>来源</b>"))
+	drafts := 0
+	for _, c := range calls {
+		if c.method == "sendMessageDraft" && c.f["chat_id"] == "90" {
+			drafts++
+		}
+	}
+	if drafts == 0 {
+		t.Error("no drafts streamed in the private chat")
+	}
+
+	tb.tg.push(msgUpdate(textMsg(-100901, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
+	calls = tb.tg.waitFor("group answer", func(calls []tgCall) bool {
+		c := lastTo(calls, -100901, "editMessageText")
+		return strings.Contains(c.f["text"], "<b>来源</b>")
+	})
+	var edits []tgCall
+	for _, c := range calls {
+		if c.method == "editMessageText" && c.f["chat_id"] == "-100901" {
+			edits = append(edits, c)
+		}
+	}
+	final := edits[len(edits)-1]
+	if !strings.Contains(final.f["reply_markup"], "src:") {
+		t.Errorf("final edit lacks buttons: %v", final.f)
+	}
+	for i := 1; i < len(edits)-1; i++ {
+		if edits[i].f["text"] == edits[i-1].f["text"] {
+			t.Errorf("unchanged text edited again: %q", edits[i].f["text"])
+		}
+		if d := edits[i].at.Sub(edits[i-1].at); d < 15*time.Millisecond {
+			t.Errorf("edits %s apart, interval 20ms", d)
+		}
+	}
+}
+
+func TestWebhook(t *testing.T) {
+	tb := startBot(t, Config{WebhookSecret: "s3cret"}, nil)
+	h := tb.WebhookHandler()
+	body, _ := json.Marshal(models.Update{ID: 1, Message: textMsg(91, models.ChatTypePrivate, 3, "吉林电诈降了多少")})
+	for _, secret := range []string{"", "wrong"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/hook", bytes.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusUnauthorized {
+			t.Errorf("secret %q: %d", secret, rec.Code)
+		}
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(tb.tg.callsOf("sendMessage")); n != 0 {
+		t.Fatalf("a request with a wrong secret was processed (%d messages)", n)
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/hook", bytes.NewReader(body))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		t.Fatalf("right secret: %d", rec.Code)
+	}
+	tb.tg.waitFor("webhook answer", sentTo(91, "24.7%"))
+	rec = httptest.NewRecorder()
+	req = httptest.NewRequest("POST", "/hook", strings.NewReader("{not json"))
+	req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+	h.ServeHTTP(rec, req)
+	if rec.Code != 400 {
+		t.Errorf("broken update: %d", rec.Code)
+	}
+}
+
+func TestAuditLog(t *testing.T) {
+	path := t.TempDir() + "/audit.jsonl"
+	tb := startBot(t, Config{AuditPath: path, Allow: []string{"3"}}, nil)
+	tb.tg.push(msgUpdate(textMsg(92, models.ChatTypePrivate, 3, "吉林电诈降了多少")), msgUpdate(textMsg(93, models.ChatTypePrivate, 4, "你好")))
+	tb.tg.waitFor("answer", sentTo(92, "24.7%"))
+	tb.tg.waitFor("refusal", sentTo(93, "没有使用权限"))
+	time.Sleep(50 * time.Millisecond)
+	data, _ := osReadFile(path)
+	var recs []auditRecord
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var r auditRecord
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatalf("audit line %q: %v", line, err)
+		}
+		recs = append(recs, r)
+	}
+	var ask *auditRecord
+	for i := range recs {
+		if recs[i].Kind == "ask" {
+			ask = &recs[i]
+		}
+	}
+	if ask == nil || ask.Chat != 92 || ask.User != 3 || ask.Question != "吉林电诈降了多少" || len(ask.Passages) == 0 || ask.Mode != "extractive" {
+		t.Errorf("audit = %+v", recs)
+	}
+	if strings.Contains(string(data), testToken) {
+		t.Error("token in the audit log")
+	}
+}

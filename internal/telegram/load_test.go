@@ -1,0 +1,120 @@
+package telegram
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// 50 chats ask at once, two questions each: all are answered, each chat's in order.
+func TestManyChatsInOrder(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const chats = 50
+	var ups []models.Update
+	for i := int64(0); i < chats; i++ {
+		ups = append(ups,
+			msgUpdate(textMsg(1000+i, models.ChatTypePrivate, 1000+i, "吉林电诈降了多少")),
+			msgUpdate(textMsg(1000+i, models.ChatTypePrivate, 1000+i, "延安群众对社会治安的满意度是多少")))
+	}
+	tb.tg.push(ups...)
+	calls := tb.tg.waitFor("all answers", func(calls []tgCall) bool {
+		n := 0
+		for _, c := range calls {
+			if c.method == "sendMessage" && strings.Contains(c.f["text"], "<b>来源</b>") {
+				n++
+			}
+		}
+		return n == 2*chats
+	})
+	order := map[string][]string{}
+	for _, c := range calls {
+		if c.method != "sendMessage" {
+			continue
+		}
+		switch {
+		case strings.Contains(c.f["text"], "24.7%"):
+			order[c.f["chat_id"]] = append(order[c.f["chat_id"]], "q1")
+		case strings.Contains(c.f["text"], "98.35%"):
+			order[c.f["chat_id"]] = append(order[c.f["chat_id"]], "q2")
+		}
+	}
+	for chat, o := range order {
+		if strings.Join(o, ",") != "q1,q2" {
+			t.Errorf("chat %s answered %v", chat, o)
+		}
+	}
+	if len(order) != chats {
+		t.Errorf("%d chats answered", len(order))
+	}
+}
+
+// 10,000 updates from 1,000 chats: conversation memory stays within MaxChats and expires,
+// and no goroutine is left behind.
+func TestMemoryBounded(t *testing.T) {
+	tb := startBot(t, Config{MaxChats: 200, MemoryTTL: 200 * time.Millisecond, QueuePerChat: 20}, nil)
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	goroutines := runtime.NumGoroutine()
+	questions := []string{"吉林电诈降了多少", "/new", "/help", "延安群众满意度多少", "/search 片警"}
+	for round := 0; round < 10; round++ {
+		var ups []models.Update
+		for c := int64(0); c < 1000; c++ {
+			ups = append(ups, msgUpdate(textMsg(5000+c, models.ChatTypePrivate, 5000+c, questions[(round+int(c))%len(questions)])))
+		}
+		tb.tg.push(ups...)
+	}
+	tb.tg.waitFor("10,000 replies", func(calls []tgCall) bool {
+		n := 0
+		for _, c := range calls {
+			if c.method == "sendMessage" {
+				n++
+			}
+		}
+		return n >= 10000
+	})
+	tb.tg.mu.Lock()
+	tb.tg.calls = nil // the fake's own record of 10,000 messages is not the bot's memory
+	tb.tg.mu.Unlock()
+	if n := tb.chats.len(); n > 200 {
+		t.Errorf("%d chats remembered, max 200", n)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if h := tb.chats.history(5001); len(h) != 0 {
+		t.Errorf("memory did not expire: %v", h)
+	}
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	t.Logf("heap %d → %d KiB, goroutines %d → %d, chats %d", before.HeapInuse>>10, after.HeapInuse>>10,
+		goroutines, runtime.NumGoroutine(), tb.chats.len())
+	if after.HeapInuse > before.HeapInuse+32<<20 {
+		t.Errorf("heap grew %d → %d KiB", before.HeapInuse>>10, after.HeapInuse>>10)
+	}
+	if g := runtime.NumGoroutine(); g > goroutines+20 {
+		t.Errorf("goroutines %d → %d", goroutines, g)
+	}
+}
+
+// BenchmarkPrivateAnswer is the time from an update arriving to the final answer message
+// reaching the Bot API (extractive mode, fake Bot API on loopback). Goal: ≤ 300 ms.
+func BenchmarkPrivateAnswer(b *testing.B) {
+	tb := startBot(b, Config{}, nil)
+	var lat []time.Duration
+	for i := 0; i < b.N; i++ {
+		chat := int64(20000 + i)
+		start := time.Now()
+		tb.onUpdate(nil, nil, &models.Update{Message: textMsg(chat, models.ChatTypePrivate, chat, "吉林电诈降了多少")})
+		tb.tg.waitFor("answer", sentTo(chat, "<b>来源</b>"))
+		lat = append(lat, time.Since(start))
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	_ = fmt.Sprint()
+}

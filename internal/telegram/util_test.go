@@ -1,0 +1,5 @@
+package telegram
+
+import "os"
+
+func osReadFile(p string) ([]byte, error) { return os.ReadFile(p) }
