@@ -121,7 +121,9 @@ func sentTo(chat int64, contains string) func([]tgCall) bool {
 	}
 }
 
-func itoa(n int64) string { return strings.TrimSpace(strings.Replace(string(mustJSON(n)), `"`, "", -1)) }
+func itoa(n int64) string {
+	return strings.TrimSpace(strings.Replace(string(mustJSON(n)), `"`, "", -1))
+}
 
 func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
 

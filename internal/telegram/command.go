@@ -41,7 +41,7 @@ func parseCommand(text, username string) (command, bool) {
 // UTF-16 code units, not bytes or runes, so emoji before a mention shift them.
 func utf16Span(s string, offset, length int) (before, span, after string, ok bool) {
 	u := utf16.Encode([]rune(s))
-	if offset < 0 || length < 0 || offset+length > len(u) {
+	if offset < 0 || length < 0 || offset > len(u) || length > len(u)-offset {
 		return "", "", "", false
 	}
 	return string(utf16.Decode(u[:offset])), string(utf16.Decode(u[offset : offset+length])),
@@ -69,8 +69,13 @@ func stripMentions(text string, entities []models.MessageEntity, username string
 		}
 	}
 	if !found {
-		if i := strings.Index(strings.ToLower(text), strings.ToLower(at)); i >= 0 {
-			text, found = text[:i]+" "+text[i+len(at):], true
+		// Usernames are ASCII, so compare byte windows; lowercasing the whole text could
+		// change its length and misplace the cut.
+		for i := 0; i+len(at) <= len(text); i++ {
+			if strings.EqualFold(text[i:i+len(at)], at) {
+				text, found = text[:i]+" "+text[i+len(at):], true
+				break
+			}
 		}
 	}
 	return strings.TrimSpace(text), found
