@@ -4,7 +4,7 @@ package prompts
 
 import "embed"
 
-// FS holds system.tmpl, answer.tmpl and rewrite.tmpl.
+// FS holds system.tmpl, answer.tmpl, rewrite.tmpl and faq.tmpl.
 //
 //go:embed *.tmpl
 var FS embed.FS

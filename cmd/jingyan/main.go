@@ -20,11 +20,13 @@ usage:
   jingyan ask [--json] [--k N] [--offline] [--timeout D] [--prompts DIR] [--model M] [--base-url URL] [QUESTION]
   jingyan serve [--addr 127.0.0.1:8080] [--index PATH] [--max-llm N] [--queue N] [--rate R]
   jingyan bot [--webhook-url URL --webhook-addr ADDR] [--audit FILE]
+  jingyan faq (--questions FILE | --auto) --out DIR [-j N] [--fresh]
   jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
   jingyan index build --sources DIR --out PATH
   jingyan eval retrieval --qa FILE [--json] [--index PATH]
   jingyan eval answers --qa FILE [--json] [--offline]
 
+ask, serve and bot take --faq FILE (a generated faq.jsonl): known questions are answered from it at once.
 ask without a question starts an interactive session (follow-ups work; /new forgets, /quit ends).
 LLM: OPENAI_API_KEY, OPENAI_BASE_URL, JINGYAN_MODEL; with neither key nor URL, answers are extractive.
 bot: TELEGRAM_BOT_TOKEN, JINGYAN_TELEGRAM_API_URL, JINGYAN_TELEGRAM_ALLOW (IDs or *), JINGYAN_TELEGRAM_ADMINS,
@@ -68,6 +70,8 @@ func run(ctx context.Context, args []string, env *env) error {
 		return env.serve(ctx, args[1:])
 	case "bot":
 		return env.bot(ctx, args[1:])
+	case "faq":
+		return env.faq(ctx, args[1:])
 	case "index":
 		return env.index(ctx, args[1:])
 	case "eval":

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/faq"
 	"github.com/jingyan/jingyan/internal/llm"
 	"github.com/jingyan/jingyan/internal/prompt"
 	"github.com/jingyan/jingyan/internal/search"
@@ -23,6 +24,7 @@ type engineFlags struct {
 	baseURL string
 	timeout time.Duration
 	offline bool
+	faq     string
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
@@ -32,6 +34,26 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.baseURL, "base-url", "", "OpenAI-compatible server URL (default $OPENAI_BASE_URL)")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "deadline for one answer, LLM included")
 	fs.BoolVar(&f.offline, "offline", false, "never call an LLM; answer extractively")
+	fs.StringVar(&f.faq, "faq", "", "faq.jsonl from `jingyan faq`: its questions are answered from it at once")
+}
+
+func promptOverride(dir string) fs.FS {
+	if dir == "" {
+		return nil
+	}
+	return os.DirFS(dir)
+}
+
+// llmConfig is the LLM configuration: environment, then flags.
+func (e *env) llmConfig(f *engineFlags) llm.Config {
+	cfg := llm.ConfigFromEnv(e.getenv)
+	if f.model != "" {
+		cfg.Model = f.model
+	}
+	if f.baseURL != "" {
+		cfg.BaseURL = f.baseURL
+	}
+	return cfg
 }
 
 // engine wires index, prompts and (when configured) the LLM into an answer engine.
@@ -49,26 +71,25 @@ func (e *env) engineLLM(ctx context.Context, f *engineFlags) (*answer.Engine, *s
 	if err != nil {
 		return nil, nil, false, err
 	}
-	var override fs.FS
-	if f.prompts != "" {
-		override = os.DirFS(f.prompts)
-	}
-	ps, err := prompt.Load(prompts.FS, override)
+	ps, err := prompt.Load(prompts.FS, promptOverride(f.prompts))
 	if err != nil {
 		ix.Close()
 		return nil, nil, false, err
 	}
-	cfg := llm.ConfigFromEnv(e.getenv)
-	if f.model != "" {
-		cfg.Model = f.model
-	}
-	if f.baseURL != "" {
-		cfg.BaseURL = f.baseURL
-	}
+	cfg := e.llmConfig(f)
 	var model answer.LLM
 	if cfg.Enabled() && !f.offline {
 		model = llm.New(cfg, nil, e.logger)
 	}
-	eng := answer.New(answer.Config{Timeout: f.timeout}, ix, ix.Glossary(), ps, model, e.logger)
+	acfg := answer.Config{Timeout: f.timeout}
+	if f.faq != "" {
+		cache, err := faq.Load(f.faq, ix.Corpus(), e.logger)
+		if err != nil {
+			ix.Close()
+			return nil, nil, false, err
+		}
+		acfg.FAQ = cache
+	}
+	eng := answer.New(acfg, ix, ix.Glossary(), ps, model, e.logger)
 	return eng, ix, model != nil, nil
 }

@@ -34,6 +34,13 @@ type Config struct {
 	// MinCoverage is the idf-weighted share of the question's words the evidence must hold
 	// (default 0.12); below it the question is refused as not covered.
 	MinCoverage float64
+	// FAQ answers known questions at once (a generated faq.jsonl); nil: none.
+	FAQ Cache
+}
+
+// Cache holds ready answers, looked up by question.
+type Cache interface {
+	Lookup(question string) (Answer, bool)
 }
 
 func (c Config) withDefaults() Config {
@@ -128,9 +135,17 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	defer cancel()
 	ans := Answer{Question: strings.ToValidUTF8(q.Text, "\uFFFD"), Citations: []Citation{}}
 
+	if len(q.History) == 0 {
+		if hit, ok := e.fromFAQ(ans, q.Text, emit); ok {
+			return hit, nil
+		}
+	}
 	standalone := e.standalone(ctx, q, &ans.Usage)
 	if standalone != strings.TrimSpace(q.Text) {
 		ans.Standalone = standalone
+		if hit, ok := e.fromFAQ(ans, standalone, emit); ok {
+			return hit, nil
+		}
 	}
 	a, err := e.search.Analyze(standalone)
 	if err != nil {
@@ -186,6 +201,27 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	emit(Event{Kind: EventDelta, Text: ans.Text})
 	emit(Event{Kind: EventDone, Answer: &ans})
 	return ans, nil
+}
+
+// fromFAQ answers from the FAQ when it holds the question, marked as such.
+func (e *Engine) fromFAQ(ans Answer, question string, emit func(Event)) (Answer, bool) {
+	if e.cfg.FAQ == nil {
+		return ans, false
+	}
+	hit, ok := e.cfg.FAQ.Lookup(question)
+	if !ok {
+		return ans, false
+	}
+	hit.Question, hit.Standalone = ans.Question, ans.Standalone
+	hit.FromFAQ = true
+	hit.Usage = ans.Usage
+	if hit.Notice == "" {
+		hit.Notice = "来自常见问题库。"
+	}
+	emit(Event{Kind: EventPassages, Passages: hit.Citations})
+	emit(Event{Kind: EventDelta, Text: hit.Text})
+	emit(Event{Kind: EventDone, Answer: &hit})
+	return hit, true
 }
 
 // uncoveredPlaces returns the places a question names when none of them is covered by a

@@ -63,6 +63,7 @@ type Answer struct {
 	Mode       string     `json:"mode"`
 	Notice     string     `json:"notice,omitempty"`  // e.g. why the LLM was not used
 	Flagged    []string   `json:"flagged,omitempty"` // sentences verification removed
+	FromFAQ    bool       `json:"faq,omitempty"`     // answered from a generated FAQ
 	Usage      Usage      `json:"usage"`
 }
 

@@ -24,6 +24,8 @@ type Step struct {
 	ChunkRunes int  // stream: runes per chunk (default 4)
 	CutAfter   int  // stream: end the connection after this many chunks, no finish, no [DONE]
 	MidError   bool // stream: send an {"error":…} event after the first chunk
+	// FailWhen answers 500 to requests whose last user message it matches.
+	FailWhen func(user string) bool
 }
 
 // Request is what the server received.
@@ -104,6 +106,15 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	user := ""
+	for _, m := range body.Messages {
+		if m.Role == "user" {
+			user = m.Content
+		}
+	}
+	if step.FailWhen != nil && step.FailWhen(user) {
+		step.Status = http.StatusInternalServerError
+	}
 	if step.Status != 0 && step.Status != http.StatusOK {
 		if step.RetryAfter != "" {
 			w.Header().Set("Retry-After", step.RetryAfter)
@@ -113,12 +124,6 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	reply := step.Reply
 	if step.ReplyFunc != nil {
-		user := ""
-		for _, m := range body.Messages {
-			if m.Role == "user" {
-				user = m.Content
-			}
-		}
 		reply = step.ReplyFunc(user)
 	}
 	usage := map[string]int{"prompt_tokens": 100, "completion_tokens": len([]rune(reply)), "total_tokens": 100 + len([]rune(reply))}

@@ -17,11 +17,12 @@ const (
 	SystemFile  = "system.tmpl"
 	AnswerFile  = "answer.tmpl"
 	RewriteFile = "rewrite.tmpl"
+	FAQFile     = "faq.tmpl"
 )
 
 // Set is the parsed templates. It is safe for concurrent use.
 type Set struct {
-	system, answer, rewrite *template.Template
+	system, answer, rewrite, faq *template.Template
 }
 
 // Passage is one numbered passage as the answer prompt shows it.
@@ -50,6 +51,14 @@ type Turn struct {
 type RewriteData struct {
 	History  []Turn
 	Question string
+}
+
+// FAQData fills faq.tmpl: one report, from which to derive questions.
+type FAQData struct {
+	Title, Org string
+	Paragraphs []string
+	Max        int
+	Example    string
 }
 
 // Load parses the templates from base, with any file present in override taking its place.
@@ -84,11 +93,17 @@ func Load(base, override fs.FS) (*Set, error) {
 	if s.rewrite, err = parse(RewriteFile); err != nil {
 		return nil, err
 	}
+	if s.faq, err = parse(FAQFile); err != nil {
+		return nil, err
+	}
 	// Render once with sample data so a broken override fails at start-up, not per question.
 	if _, err := s.Answer(AnswerData{Question: "?", Passages: []Passage{{N: 1}}}); err != nil {
 		return nil, err
 	}
 	if _, err := s.Rewrite(RewriteData{Question: "?", History: []Turn{{Role: "user"}}}); err != nil {
+		return nil, err
+	}
+	if _, err := s.FAQ(FAQData{Paragraphs: []string{"?"}}); err != nil {
 		return nil, err
 	}
 	return &s, nil
@@ -107,6 +122,9 @@ func (s *Set) System() (string, error) { return render(s.system, nil) }
 
 // Answer renders the user message with the numbered passages and the question.
 func (s *Set) Answer(d AnswerData) (string, error) { return render(s.answer, d) }
+
+// FAQ renders the request for questions a report answers (faq --auto with an LLM).
+func (s *Set) FAQ(d FAQData) (string, error) { return render(s.faq, d) }
 
 // Rewrite renders the follow-up rewrite request.
 func (s *Set) Rewrite(d RewriteData) (string, error) { return render(s.rewrite, d) }

@@ -65,6 +65,13 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "rewrite", rw)
+
+	fq, err := s.FAQ(FAQData{Title: "推行“警地融合”机制 激发基层治理动能", Org: "吉林省公安厅", Max: 10,
+		Example: "吉林省如何强化力量统筹？", Paragraphs: []string{"第一段。", "第二段。"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "faq", fq)
 }
 
 func TestOverride(t *testing.T) {

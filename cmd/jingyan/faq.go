@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/jingyan/jingyan/internal/faq"
+	"github.com/jingyan/jingyan/internal/llm"
+	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/prompts"
+)
+
+func (e *env) faq(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("faq", flag.ContinueOnError)
+	questions := fs.String("questions", "", "questions file: one per line, or JSONL with \"question\"")
+	auto := fs.Bool("auto", false, "derive questions from the corpus (with the LLM when configured)")
+	out := fs.String("out", "", "output directory for faq.md and faq.jsonl")
+	jobs := fs.Int("j", 4, "questions answered at once")
+	fresh := fs.Bool("fresh", false, "ignore answers saved by an earlier run in --out")
+	perReport := fs.Int("per-report", 15, "questions per report asked of the LLM with --auto")
+	var ef engineFlags
+	ef.register(fs)
+	rest, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 || *out == "" || (*questions == "") == !*auto || *jobs < 1 || *jobs > 64 {
+		return fmt.Errorf("%w: faq needs --out DIR and either --questions FILE or --auto; -j 1..64", errUsage)
+	}
+	eng, ix, hasLLM, err := e.engineLLM(ctx, &ef)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+
+	var qs []string
+	start := time.Now()
+	if *questions != "" {
+		f, err := os.Open(*questions)
+		if err != nil {
+			return fmt.Errorf("faq: %w", err)
+		}
+		qs, err = faq.ReadQuestions(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	} else if hasLLM {
+		ps, err := prompt.Load(prompts.FS, promptOverride(ef.prompts))
+		if err != nil {
+			return err
+		}
+		model := llm.New(e.llmConfig(&ef), nil, e.logger)
+		qs, _, err = faq.AutoLLM(ctx, ix.Corpus(), model, ps, *perReport)
+		if err != nil {
+			return err
+		}
+	} else {
+		qs = faq.Auto(ix.Corpus())
+	}
+	bar := newProgress(e.stderr, "faq")
+	sum, err := faq.Run(ctx, faq.Config{Out: *out, Jobs: *jobs, LLM: hasLLM, Fresh: *fresh}, eng, qs, bar.update)
+	if err != nil {
+		bar.abort()
+		if errors.Is(err, faq.ErrInterrupted) {
+			fmt.Fprintf(e.stderr, "jingyan: faq interrupted after %d of %d questions; run the same command again to continue\n",
+				sum.Resumed+sum.Answered+sum.Refused, sum.Questions)
+		}
+		return err
+	}
+	bar.finish()
+	fmt.Fprintf(e.stdout, "faq: %d questions (%d near-duplicates merged, %d from an earlier run) in %s\n",
+		sum.Questions, sum.Merged, sum.Resumed, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "answered %d, refused %d, flagged by verification %d, failed %d; LLM tokens %d prompt, %d completion\n",
+		sum.Answered, sum.Refused, sum.Flagged, sum.Failed, sum.PromptTokens, sum.CompletionTokens)
+	for _, f := range sum.Failures {
+		fmt.Fprintf(e.stdout, "failed: %s\n", f)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s/%s and %s/%s\n", *out, faq.MarkdownFile, *out, faq.JSONLFile)
+	return nil
+}
