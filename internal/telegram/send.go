@@ -61,6 +61,10 @@ func (b *Bot) reply(ctx context.Context, msg *models.Message, html string) *mode
 // typing keeps the "typing…" action showing until stop is called.
 func (b *Bot) typing(ctx context.Context, msg *models.Message) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
+	action := func() {
+		b.api.SendChatAction(ctx, &bot.SendChatActionParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID, Action: models.ChatActionTyping})
+	}
+	action() // at once, so even a quick answer is announced
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -68,11 +72,11 @@ func (b *Bot) typing(ctx context.Context, msg *models.Message) (stop func()) {
 		t := time.NewTicker(b.cfg.TypingInterval)
 		defer t.Stop()
 		for {
-			b.api.SendChatAction(ctx, &bot.SendChatActionParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID, Action: models.ChatActionTyping})
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
+				action()
 			}
 		}
 	}()
