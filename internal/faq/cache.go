@@ -43,7 +43,7 @@ func Load(path string, c *corpus.Corpus, logger *slog.Logger) (*Index, error) {
 		}
 		for _, q := range append([]string{e.Question}, e.Merged...) {
 			if k := key(q); k != "" {
-				ix.byKey[k] = e
+				ix.byKey[canonical(k)] = e
 			}
 		}
 	}
@@ -71,7 +71,7 @@ func (ix *Index) Len() int { return len(ix.byKey) }
 
 // Lookup implements answer.Cache.
 func (ix *Index) Lookup(question string) (answer.Answer, bool) {
-	e, ok := ix.byKey[key(question)]
+	e, ok := ix.byKey[canonical(key(question))]
 	if !ok {
 		return answer.Answer{}, false
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -66,31 +67,24 @@ func key(q string) string {
 	return strings.TrimSuffix(s, "呢")
 }
 
-func bigrams(s string) map[string]bool {
-	r := []rune(s)
-	out := make(map[string]bool)
-	for i := 0; i+1 < len(r); i++ {
-		out[string(r[i:i+2])] = true
-	}
-	if len(r) == 1 {
-		out[s] = true
-	}
-	return out
-}
+// Question words with the same meaning, and characters whose presence does not change what
+// is asked (吉林 / 吉林省, 的, 呢): near-duplicates are questions equal once these are folded.
+var (
+	sameAsking = strings.NewReplacer("怎么样", "如何", "怎么", "如何", "怎样", "如何", "咋", "如何", "是什么", "什么",
+		"有哪些", "哪些", "几个", "多少", "多大", "多少")
+	filler = "省市县区的了呢吗啊吧么是都"
+)
 
-// similar: bigram Jaccard similarity of the keys reaches 0.8 ("吉林如何强化力量统筹" and
-// "吉林省如何强化力量统筹？").
-func similar(a, b map[string]bool) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return false
-	}
-	inter := 0
-	for g := range a {
-		if b[g] {
-			inter++
+// canonical is the form near-duplicates share; questions naming different places or things
+// never do, since only question words and filler characters are folded.
+func canonical(k string) string {
+	k = sameAsking.Replace(k)
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(filler, r) {
+			return -1
 		}
-	}
-	return float64(inter)/float64(len(a)+len(b)-inter) >= 0.8
+		return r
+	}, k)
 }
 
 // item is one distinct question and the near-duplicates merged into it.
@@ -103,27 +97,21 @@ type item struct {
 // dedupe merges identical and near-duplicate questions, keeping the first wording.
 func dedupe(questions []string) []item {
 	var out []item
-	var grams []map[string]bool
+	seen := make(map[string]int) // canonical form → index in out
 	for _, q := range questions {
 		k := key(q)
 		if k == "" {
 			continue
 		}
-		g := bigrams(k)
-		merged := false
-		for i := range out {
-			if out[i].Key == k || similar(grams[i], g) {
-				if q != out[i].Question {
-					out[i].Merged = append(out[i].Merged, q)
-				}
-				merged = true
-				break
+		c := canonical(k)
+		if i, ok := seen[c]; ok {
+			if q != out[i].Question && !slices.Contains(out[i].Merged, q) {
+				out[i].Merged = append(out[i].Merged, q)
 			}
+			continue
 		}
-		if !merged {
-			out = append(out, item{Question: q, Key: k})
-			grams = append(grams, g)
-		}
+		seen[c] = len(out)
+		out = append(out, item{Question: q, Key: k})
 	}
 	return out
 }
