@@ -4,11 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"time"
 
-	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/search"
@@ -26,13 +24,10 @@ func (f *indexFlags) register(fs *flag.FlagSet) {
 }
 
 func loadGlossary(path string) (*glossary.Glossary, error) {
-	var f fs.File
-	var err error
 	if path == "" {
-		f, err = index.FS.Open("glossary.txt")
-	} else {
-		f, err = os.Open(path)
+		return glossary.Embedded()
 	}
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("glossary: %w", err)
 	}
@@ -49,11 +44,7 @@ func (f *indexFlags) open(ctx context.Context) (*search.Index, error) {
 	if f.path != "" {
 		return search.Open(f.path, g)
 	}
-	sources, err := fs.Sub(index.FS, "sources")
-	if err != nil {
-		return nil, err
-	}
-	c, err := corpus.Load(sources)
+	c, err := corpus.Embedded()
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,11 +12,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
-	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/llm"
 	"github.com/jingyan/jingyan/internal/prompt"
 	"github.com/jingyan/jingyan/internal/search"
@@ -28,18 +25,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func testIndex(t testing.TB) *search.Index {
 	t.Helper()
-	src, _ := fs.Sub(index.FS, "sources")
-	c, err := corpus.Load(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gf, _ := index.FS.Open("glossary.txt")
-	g, err := glossary.Parse(gf)
-	gf.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Build(context.Background(), c, g, "", nil)
+	ix, err := search.Embedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,18 +3,12 @@ package answer
 import (
 	"testing"
 
-	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/glossary"
 )
 
 func embeddedGlossary(t *testing.T) *glossary.Glossary {
 	t.Helper()
-	f, err := index.FS.Open("glossary.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	g, err := glossary.Parse(f)
+	g, err := glossary.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}

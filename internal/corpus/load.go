@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/jingyan/jingyan/index"
 )
 
 // MaxSourceBytes bounds one source file; experience reports are a few hundred KB at most.
@@ -96,4 +98,13 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		return nil, fmt.Errorf("corpus: no reports found in %d source files", len(names))
 	}
 	return New(reports)
+}
+
+// Embedded loads the corpus the binary carries (index/sources).
+func Embedded() (*Corpus, error) {
+	sources, err := fs.Sub(index.FS, "sources")
+	if err != nil {
+		return nil, fmt.Errorf("corpus: embedded sources: %w", err)
+	}
+	return Load(sources)
 }

@@ -2,14 +2,10 @@ package eval
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"strings"
 	"testing"
 
-	"github.com/jingyan/jingyan/index"
-	"github.com/jingyan/jingyan/internal/corpus"
-	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/search"
 )
 
@@ -47,18 +43,7 @@ func TestReadQA(t *testing.T) {
 // The colloquial set is ours: abbreviations, paraphrases and cross-report questions written
 // from the reports, not from any evaluation set. It guards retrieval quality against regressions.
 func TestRetrievalColloquial(t *testing.T) {
-	sources, _ := fs.Sub(index.FS, "sources")
-	c, err := corpus.Load(sources)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gf, _ := index.FS.Open("glossary.txt")
-	g, err := glossary.Parse(gf)
-	gf.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Build(context.Background(), c, g, "", nil)
+	ix, err := search.Embedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

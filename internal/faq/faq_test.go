@@ -3,7 +3,6 @@ package faq
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
@@ -32,18 +30,7 @@ type fixture struct {
 
 func setup(t testing.TB, srv *fakeopenai.Server, cache answer.Cache) fixture {
 	t.Helper()
-	src, _ := fs.Sub(index.FS, "sources")
-	c, err := corpus.Load(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gf, _ := index.FS.Open("glossary.txt")
-	g, err := glossary.Parse(gf)
-	gf.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Build(context.Background(), c, g, "", nil)
+	ix, err := search.Embedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +40,7 @@ func setup(t testing.TB, srv *fakeopenai.Server, cache answer.Cache) fixture {
 	if srv != nil {
 		model = llm.New(llm.Config{BaseURL: srv.URL(), Timeout: 5 * time.Second, BackoffBase: 5 * time.Millisecond, MaxRetries: 1}, nil, nil)
 	}
+	c, g := ix.Corpus(), ix.Glossary()
 	return fixture{c: c, ix: ix, g: g, ps: ps, eng: answer.New(answer.Config{FAQ: cache}, ix, g, ps, model, nil)}
 }
 

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/normalize"
 )
 
@@ -113,6 +114,16 @@ func Parse(r io.Reader) (*Glossary, error) {
 	byLen(g.places)
 	byLen(g.topics)
 	return g, nil
+}
+
+// Embedded parses the glossary the binary carries (index/glossary.txt).
+func Embedded() (*Glossary, error) {
+	f, err := index.FS.Open("glossary.txt")
+	if err != nil {
+		return nil, fmt.Errorf("glossary: %w", err)
+	}
+	defer f.Close()
+	return Parse(f)
 }
 
 // Terms returns the whole terms, longest first.

@@ -7,14 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
@@ -27,14 +25,11 @@ import (
 
 func embedded(t testing.TB) (*corpus.Corpus, *glossary.Glossary) {
 	t.Helper()
-	src, _ := fs.Sub(index.FS, "sources")
-	c, err := corpus.Load(src)
+	c, err := corpus.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	gf, _ := index.FS.Open("glossary.txt")
-	defer gf.Close()
-	g, err := glossary.Parse(gf)
+	g, err := glossary.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -110,6 +110,20 @@ func Build(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, dir stri
 	return ix, nil
 }
 
+// Embedded indexes the corpus and glossary the binary carries, in memory: the default when
+// no --index is given.
+func Embedded(ctx context.Context) (*Index, error) {
+	c, err := corpus.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	g, err := glossary.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	return Build(ctx, c, g, "", nil)
+}
+
 func newBleve(path string) (bleve.Index, error) {
 	// NewMemOnly would silently score TF-IDF; scorch with an empty path is in memory and BM25.
 	idx, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, nil)

@@ -3,31 +3,20 @@ package search
 import (
 	"context"
 	"errors"
-	"io/fs"
 	"strings"
 	"testing"
 
-	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
 )
 
 func embedded(t testing.TB) (*corpus.Corpus, *glossary.Glossary) {
 	t.Helper()
-	sources, err := fs.Sub(index.FS, "sources")
+	c, err := corpus.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := corpus.Load(sources)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := index.FS.Open("glossary.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	g, err := glossary.Parse(f)
+	g, err := glossary.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,8 +25,7 @@ func embedded(t testing.TB) (*corpus.Corpus, *glossary.Glossary) {
 
 func memIndex(t testing.TB) *Index {
 	t.Helper()
-	c, g := embedded(t)
-	ix, err := Build(context.Background(), c, g, "", nil)
+	ix, err := Embedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -15,11 +14,8 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
-	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/answer"
-	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
-	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/llm"
 	"github.com/jingyan/jingyan/internal/prompt"
 	"github.com/jingyan/jingyan/internal/search"
@@ -54,18 +50,7 @@ type testBot struct {
 func startBot(t testing.TB, cfg Config, llmSrv *fakeopenai.Server) *testBot {
 	t.Helper()
 	tg := newFakeTG(t)
-	src, _ := fs.Sub(index.FS, "sources")
-	c, err := corpus.Load(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	gf, _ := index.FS.Open("glossary.txt")
-	g, err := glossary.Parse(gf)
-	gf.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Build(context.Background(), c, g, "", nil)
+	ix, err := search.Embedded(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +60,7 @@ func startBot(t testing.TB, cfg Config, llmSrv *fakeopenai.Server) *testBot {
 	if llmSrv != nil {
 		model = llm.New(llm.Config{BaseURL: llmSrv.URL(), Timeout: 5 * time.Second}, nil, nil)
 	}
-	eng := answer.New(answer.Config{}, ix, g, ps, model, nil)
+	eng := answer.New(answer.Config{}, ix, ix.Glossary(), ps, model, nil)
 
 	logs := &syncBuffer{}
 	cfg.Token = testToken
