@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -146,10 +145,8 @@ func (e *env) interactive(ctx context.Context, eng *answer.Engine, asJSON bool, 
 // userMessage is what a person sees for an error: the question errors are written for them;
 // anything else is an internal fault whose cause goes to the log.
 func userMessage(err error) string {
-	for _, known := range []error{search.ErrEmptyQuestion, search.ErrQuestionTooLong, search.ErrNoContent} {
-		if errors.Is(err, known) {
-			return known.Error()
-		}
+	if msg, ok := search.QuestionError(err); ok {
+		return msg
 	}
 	return "出错了，请稍后再试。"
 }

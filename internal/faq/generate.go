@@ -203,7 +203,7 @@ func answerOne(ctx context.Context, cfg Config, a Asker, q string) (Entry, answe
 		usage.PromptTokens += ans.Usage.PromptTokens
 		usage.CompletionTokens += ans.Usage.CompletionTokens
 		if err != nil {
-			if errors.Is(err, search.ErrEmptyQuestion) || errors.Is(err, search.ErrQuestionTooLong) || errors.Is(err, search.ErrNoContent) {
+			if _, ok := search.QuestionError(err); ok {
 				return Entry{}, usage, err // retrying cannot help
 			}
 			lastErr = err

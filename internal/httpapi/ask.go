@@ -54,13 +54,11 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool 
 
 // questionError answers 400 for a question that cannot be asked; false if err is not one.
 func questionError(w http.ResponseWriter, err error) bool {
-	for _, known := range []error{search.ErrEmptyQuestion, search.ErrQuestionTooLong, search.ErrNoContent} {
-		if errors.Is(err, known) {
-			writeError(w, http.StatusBadRequest, "invalid_request_error", known.Error())
-			return true
-		}
+	msg, ok := search.QuestionError(err)
+	if ok {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", msg)
 	}
-	return false
+	return ok
 }
 
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {

@@ -31,6 +31,17 @@ var (
 	ErrNoContent       = errors.New("问题里没有可检索的内容，请换个说法，例如“警地融合是怎么运作的？”")
 )
 
+// QuestionError returns the user-facing message when err is one of the errors above (a
+// question that cannot be asked), and false for anything else (an internal fault).
+func QuestionError(err error) (string, bool) {
+	for _, known := range []error{ErrEmptyQuestion, ErrQuestionTooLong, ErrNoContent} {
+		if errors.Is(err, known) {
+			return known.Error(), true
+		}
+	}
+	return "", false
+}
+
 // Weights of the query parts relative to the words typed.
 const (
 	boostTerm      = 1.5 // a glossary term found whole

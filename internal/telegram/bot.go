@@ -421,10 +421,8 @@ func (b *Bot) statsText() string {
 }
 
 func userMessage(err error) string {
-	for _, known := range []error{search.ErrEmptyQuestion, search.ErrQuestionTooLong, search.ErrNoContent} {
-		if errors.Is(err, known) {
-			return esc(known.Error())
-		}
+	if msg, ok := search.QuestionError(err); ok {
+		return esc(msg)
 	}
 	return "出错了，请稍后再试。"
 }
