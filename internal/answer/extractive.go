@@ -34,7 +34,11 @@ func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
 		head := picked[:min(5, len(picked))]
 		slices.SortStableFunc(head, func(x, y evidence) int { return boolRank(hasDigit(x.passage.Text), hasDigit(y.passage.Text)) })
 	}
-	picked = withFollowers(picked[:min(n, len(picked))])
+	picked = picked[:min(n, len(picked))]
+	if a.Comparative {
+		picked = dropWeakRepeats(picked)
+	}
+	picked = withFollowers(picked)
 
 	// Group by report in order of first appearance; within a report, keep reading order.
 	var order []string
@@ -50,13 +54,7 @@ func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
 	var b strings.Builder
 	var cites []Citation
 	for i, id := range order {
-		g := groups[id]
-		slices.SortStableFunc(g, func(x, y evidence) int { // reading order within a report
-			if c := x.passage.Paragraph.N - y.passage.Paragraph.N; c != 0 {
-				return c
-			}
-			return x.passage.Sentence - y.passage.Sentence
-		})
+		g := groups[id] // best match first, a topic line's follower right after it
 		if i > 0 {
 			b.WriteByte('\n')
 		}
@@ -100,6 +98,23 @@ func withFollowers(picked []evidence) []evidence {
 		have[next.ID] = true
 		p.ID, p.Sentence, p.Text = next.ID, next.N, next.Text
 		out = append(out, evidence{passage: p, score: x.score})
+	}
+	return out
+}
+
+// dropWeakRepeats keeps, in a comparative answer, a second sentence of an already quoted
+// report only if it matches at least half as well as the best sentence: the other units'
+// best sentences matter more than a weak extra from the first.
+func dropWeakRepeats(picked []evidence) []evidence {
+	seen := make(map[string]bool)
+	var out []evidence
+	for _, x := range picked {
+		id := x.passage.Report.ID
+		if seen[id] && x.score < picked[0].score/2 {
+			continue
+		}
+		seen[id] = true
+		out = append(out, x)
 	}
 	return out
 }
