@@ -24,9 +24,14 @@ type Analysis struct {
 // Analyze normalizes a question, finds the glossary terms and synonyms in it, and removes
 // question words around them. A nil Glossary only normalizes.
 func (g *Glossary) Analyze(question string) Analysis {
-	a := Analysis{Normalized: normalize.Text(question)}
+	if g == nil {
+		a := Analysis{Normalized: normalize.Text(question)}
+		a.Content = a.Normalized
+		return a
+	}
+	a := Analysis{Normalized: g.normalize(question)}
 	a.Content = a.Normalized
-	if g == nil || a.Normalized == "" {
+	if a.Normalized == "" {
 		return a
 	}
 	q := a.Normalized

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/longbridgeapp/opencc"
+
 	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/normalize"
 )
@@ -24,11 +26,16 @@ type Glossary struct {
 	compare []string
 	places  []string // longest first
 	topics  []string // topics and terms, longest first
+	t2s     *opencc.OpenCC
 }
 
 // Parse reads the glossary format documented at the top of index/glossary.txt.
 func Parse(r io.Reader) (*Glossary, error) {
-	g := &Glossary{member: make(map[string][]int)}
+	t2s, err := opencc.New("t2s")
+	if err != nil {
+		return nil, fmt.Errorf("glossary: traditional-to-simplified tables: %w", err)
+	}
+	g := &Glossary{member: make(map[string][]int), t2s: t2s}
 	section := ""
 	seen := make(map[string]bool)
 	sc := bufio.NewScanner(r)
@@ -135,7 +142,7 @@ func (g *Glossary) Places(question string) []string {
 	if g == nil {
 		return nil
 	}
-	return longestMatches(g.places, normalize.Text(question))
+	return longestMatches(g.places, g.normalize(question))
 }
 
 // Topics returns the policing topics and glossary terms a question names, longest match
@@ -144,7 +151,21 @@ func (g *Glossary) Topics(question string) []string {
 	if g == nil {
 		return nil
 	}
-	return longestMatches(g.topics, normalize.Text(question))
+	return longestMatches(g.topics, g.normalize(question))
+}
+
+// normalize is normalize.Text plus traditional-to-simplified conversion, for questions:
+// staff in Hong Kong, Macao or Taiwan liaison work may type 警務 for 警务. It costs ~20 µs a
+// question; the tables load in ~3 ms.
+func (g *Glossary) normalize(s string) string {
+	s = normalize.Text(s)
+	if g.t2s == nil {
+		return s
+	}
+	if out, err := g.t2s.Convert(s); err == nil {
+		return out
+	}
+	return s
 }
 
 // longestMatches finds the words of list, which is sorted longest first, in q without overlaps.

@@ -95,6 +95,17 @@ func TestAnalyze(t *testing.T) {
 	}
 }
 
+func TestTraditionalChinese(t *testing.T) {
+	g := loadEmbedded(t)
+	a := g.Analyze("警地融合是怎麼運作的？各地社區民警佔派出所警力多少？")
+	if a.Normalized != "警地融合是怎么运作的?各地社区民警占派出所警力多少?" || !a.Comparative || !slices.Contains(a.Terms, "社区民警") {
+		t.Errorf("Analyze = %+v", a)
+	}
+	if p := g.Places("廣東的禁毒經驗"); !slices.Contains(p, "广东") {
+		t.Errorf("Places = %q", p)
+	}
+}
+
 func TestStopwordsNeverCutTerms(t *testing.T) {
 	g := loadEmbedded(t)
 	// 什么 is a stopword, but not inside a glossary term; 派出所主防 keeps its 所.
