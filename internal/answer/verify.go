@@ -10,8 +10,9 @@ import (
 	"github.com/jingyan/jingyan/internal/normalize"
 )
 
-// Citation markers as models write them: [1], [1][2], [1,3], [1、2], [1-3], 【1】, ［1］.
-var markerRE = regexp.MustCompile(`[\[【［]\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*\d{1,3})*)\s*[\]】］]`)
+// Citation markers as models write them: [1], [1][2], [1,3], [1、2], [1-3], 【1】, ［1］,
+// [^1], [材料1].
+var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|材料|来源|参考)?\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*)\s*[\]】］]`)
 
 var (
 	listSepRE  = regexp.MustCompile(`\s*[,，、;；]\s*`)
@@ -109,6 +110,7 @@ func (v *verifier) citations() []Citation {
 }
 
 func markerNumbers(s string) []int {
+	s = strings.ReplaceAll(s, "材料", "")
 	var out []int
 	for _, part := range listSepRE.Split(s, -1) {
 		bounds := rangeSepRE.Split(part, 2)
