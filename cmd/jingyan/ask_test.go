@@ -152,7 +152,7 @@ func TestEvalAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"citations valid: 1.000", "unanswerable: 2  refused: 2", "falsely refused: 0"} {
+	for _, want := range []string{"citations valid: 1.000", "unanswerable: 6  refused: 6", "falsely refused: 0"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
