@@ -15,8 +15,9 @@ import (
 
 // evidence is one passage chosen to answer from.
 type evidence struct {
-	passage corpus.Passage
-	score   float64
+	passage  corpus.Passage
+	score    float64
+	follower bool // the sentence after a topic line, which says what the line names
 }
 
 func citationOf(n int, e evidence) Citation {

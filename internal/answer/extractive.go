@@ -7,6 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/normalize"
 )
@@ -17,6 +18,7 @@ const (
 	extractSentences        = 3
 	extractSentencesCompare = 4
 	maxQuote                = 140
+	maxQuoteMore            = 90
 )
 
 // Words that ask for a figure; such questions prefer sentences that hold one.
@@ -66,7 +68,11 @@ func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
 		}
 		for _, x := range g {
 			cites = append(cites, citationOf(len(cites)+1, x))
-			b.WriteString(quote(x.passage.Text, words))
+			limit := maxQuote
+			if len(cites) > 1 && !x.follower {
+				limit = maxQuoteMore // the best sentence in full; the rest only around their match
+			}
+			b.WriteString(quote(x.passage.Text, words, limit))
 			b.WriteString("[" + strconv.Itoa(len(cites)) + "]")
 		}
 	}
@@ -82,13 +88,21 @@ const topicLine = 40
 func withFollowers(picked []evidence) []evidence {
 	out := make([]evidence, 0, len(picked)+2)
 	have := make(map[string]bool)
+	isTopic := func(p corpus.Passage) bool {
+		return p.Sentence == 1 && utf8.RuneCountInString(p.Text) < topicLine && len(p.Paragraph.Sentences) >= 2
+	}
+	followers := make(map[string]bool)
 	for _, x := range picked {
 		have[x.passage.ID] = true
+		if isTopic(x.passage) {
+			followers[x.passage.Paragraph.Sentences[1].ID] = true
+		}
 	}
 	for _, x := range picked {
+		x.follower = followers[x.passage.ID]
 		out = append(out, x)
 		p := x.passage
-		if p.Sentence != 1 || utf8.RuneCountInString(p.Text) >= topicLine || len(p.Paragraph.Sentences) < 2 {
+		if !isTopic(p) {
 			continue
 		}
 		next := p.Paragraph.Sentences[1]
@@ -97,7 +111,7 @@ func withFollowers(picked []evidence) []evidence {
 		}
 		have[next.ID] = true
 		p.ID, p.Sentence, p.Text = next.ID, next.N, next.Text
-		out = append(out, evidence{passage: p, score: x.score})
+		out = append(out, evidence{passage: p, score: x.score, follower: true})
 	}
 	return out
 }
@@ -149,8 +163,8 @@ func queryWords(a glossary.Analysis) []string {
 // quote returns a sentence, or when it is long the run of its clauses around the one that
 // best matches the question, marked with … where it was cut. Clauses split at Chinese commas
 // and semicolons, never inside a number.
-func quote(s string, words []string) string {
-	if utf8.RuneCountInString(s) <= maxQuote {
+func quote(s string, words []string, limit int) string {
+	if utf8.RuneCountInString(s) <= limit {
 		return s
 	}
 	clauses := splitClauses(s)
@@ -171,12 +185,12 @@ func quote(s string, words []string) string {
 	length := utf8.RuneCountInString(clauses[best])
 	for {
 		grew := false
-		if hi < len(clauses) && length+utf8.RuneCountInString(clauses[hi]) <= maxQuote {
+		if hi < len(clauses) && length+utf8.RuneCountInString(clauses[hi]) <= limit {
 			length += utf8.RuneCountInString(clauses[hi])
 			hi++
 			grew = true
 		}
-		if lo > 0 && length+utf8.RuneCountInString(clauses[lo-1]) <= maxQuote {
+		if lo > 0 && length+utf8.RuneCountInString(clauses[lo-1]) <= limit {
 			lo--
 			length += utf8.RuneCountInString(clauses[lo])
 			grew = true
