@@ -232,6 +232,29 @@ func TestLLMAnswerStreamed(t *testing.T) {
 	checkCited(t, c, ans)
 }
 
+// Reasoning models (Qwen3, DeepSeek-R1 on Ollama/vLLM) stream a <think> block first: it
+// never reaches the user.
+func TestLLMThinkingHidden(t *testing.T) {
+	srv := fakeopenai.New(fakeopenai.Step{ChunkRunes: 3, ReplyFunc: func(user string) string {
+		return "<think>用户问电诈。我的规则是只依据材料，下降了99%吗？</think>" + citeFirst(user)
+	}})
+	defer srv.Close()
+	e, c := newEngine(t, answer.Config{}, srv)
+	var streamed strings.Builder
+	ans, err := e.AskStream(context.Background(), answer.Question{Text: "吉林省电信网络诈骗发案数下降了多少?"}, func(ev answer.Event) {
+		if ev.Kind == answer.EventDelta {
+			streamed.WriteString(ev.Text)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Mode != answer.ModeLLM || strings.Contains(ans.Text, "think") || strings.Contains(streamed.String(), "用户问") || len(ans.Flagged) != 0 {
+		t.Errorf("answer %+v, streamed %q", ans, streamed.String())
+	}
+	checkCited(t, c, ans)
+}
+
 func TestLLMInvalidMarkerRemoved(t *testing.T) {
 	srv := fakeopenai.New(fakeopenai.Step{ReplyFunc: func(user string) string {
 		return strings.TrimSuffix(citeFirst(user), "。") + "[9]。另见材料[12]。"

@@ -55,7 +55,7 @@ func (e *Engine) rewriteLLM(ctx context.Context, hist []Turn, text string, usage
 		e.logger.Warn("answer: rewrite failed, rewriting by rule", "err", err)
 		return "", false
 	}
-	s := strings.TrimSpace(comp.Text)
+	s := strings.TrimSpace(StripThink(comp.Text))
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}

@@ -43,6 +43,7 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 	}
 
 	v := newVerifier(ev, system)
+	var think thinkFilter
 	var pending, out strings.Builder
 	flush := func(final bool) {
 		for {
@@ -63,16 +64,17 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 		{Role: "system", Content: system},
 		{Role: "user", Content: user},
 	}, func(delta string) {
-		pending.WriteString(delta)
+		pending.WriteString(think.feed(delta))
 		flush(false)
 	})
 	ans.Usage.add(comp)
 	if err != nil {
 		return ans, err
 	}
+	pending.WriteString(think.flush())
 	if pending.Len() == 0 && out.Len() == 0 && comp.Text != "" {
 		// Non-streaming LLM: verify the whole reply now.
-		pending.WriteString(comp.Text)
+		pending.WriteString(StripThink(comp.Text))
 	}
 	flush(true)
 	if v.leaked {

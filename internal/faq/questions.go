@@ -201,7 +201,7 @@ func AutoLLM(ctx context.Context, c *corpus.Corpus, model answer.LLM, ps *prompt
 			continue
 		}
 		n := 0
-		for _, line := range strings.Split(comp.Text, "\n") {
+		for _, line := range strings.Split(answer.StripThink(comp.Text), "\n") {
 			if q := cleanQuestion(line); q != "" && n < perReport {
 				out = append(out, q)
 				n++
