@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -106,9 +108,7 @@ func sentTo(chat int64, contains string) func([]tgCall) bool {
 	}
 }
 
-func itoa(n int64) string {
-	return strings.TrimSpace(strings.Replace(string(mustJSON(n)), `"`, "", -1))
-}
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func mustJSON(v any) []byte { b, _ := json.Marshal(v); return b }
 
@@ -397,7 +397,7 @@ func TestAuditLog(t *testing.T) {
 	tb.tg.waitFor("answer", sentTo(92, "24.7%"))
 	tb.tg.waitFor("refusal", sentTo(93, "没有使用权限"))
 	time.Sleep(50 * time.Millisecond)
-	data, _ := osReadFile(path)
+	data, _ := os.ReadFile(path)
 	var recs []auditRecord
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		var r auditRecord

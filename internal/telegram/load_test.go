@@ -1,7 +1,6 @@
 package telegram
 
 import (
-	"fmt"
 	"runtime"
 	"sort"
 	"strings"
@@ -116,5 +115,4 @@ func BenchmarkPrivateAnswer(b *testing.B) {
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-	_ = fmt.Sprint()
 }
