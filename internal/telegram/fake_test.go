@@ -151,10 +151,11 @@ func (f *fakeTG) callsOf(methods ...string) []tgCall {
 	return out
 }
 
-// waitFor waits until cond holds over the calls so far, or fails the test.
+// waitFor waits until cond holds over the calls so far, or fails the test. The deadline is
+// generous: CI runs packages in parallel on two cores.
 func (f *fakeTG) waitFor(what string, cond func([]tgCall) bool) []tgCall {
 	f.t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(60 * time.Second)
 	for {
 		f.mu.Lock()
 		calls := append([]tgCall(nil), f.calls...)
@@ -167,10 +168,11 @@ func (f *fakeTG) waitFor(what string, cond func([]tgCall) bool) []tgCall {
 		case <-time.After(20 * time.Millisecond):
 		case <-deadline:
 			var b strings.Builder
-			for _, c := range calls {
-				fmt.Fprintf(&b, "\n  %s %v", c.method, c.f)
+			for _, c := range calls[max(0, len(calls)-15):] {
+				text := []rune(c.f["text"])
+				fmt.Fprintf(&b, "\n  %s chat=%s %q", c.method, c.f["chat_id"], string(text[:min(len(text), 60)]))
 			}
-			f.t.Fatalf("timed out waiting for %s; calls:%s", what, b.String())
+			f.t.Fatalf("timed out waiting for %s; %d calls, the last:%s", what, len(calls), b.String())
 		}
 	}
 }
