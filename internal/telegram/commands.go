@@ -1,0 +1,123 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// maxRefused bounds the strangers remembered; past it the oldest are told again.
+const maxRefused = 10000
+
+func (b *Bot) firstRefusal(key string) bool {
+	b.refusedMu.Lock()
+	defer b.refusedMu.Unlock()
+	if _, seen := b.refused[key]; seen {
+		return false
+	}
+	if len(b.refused) >= maxRefused {
+		cutoff := time.Now().Add(-time.Hour)
+		for k, t := range b.refused {
+			if t.Before(cutoff) {
+				delete(b.refused, k)
+			}
+		}
+		if len(b.refused) >= maxRefused {
+			clear(b.refused)
+		}
+	}
+	b.refused[key] = time.Now()
+	return true
+}
+
+func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command) {
+	switch cmd.name {
+	case "start", "help":
+		b.reply(ctx, msg, helpText)
+	case "ask":
+		if cmd.args == "" {
+			b.reply(ctx, msg, "用法：/ask 问题，例如 /ask 警地融合是怎么运作的？")
+			return
+		}
+		b.ask(ctx, msg, cmd.args)
+	case "search":
+		b.search(ctx, msg, cmd.args)
+	case "src":
+		text, ok := renderPassage(b.index.Corpus(), strings.TrimSpace(cmd.args))
+		if !ok {
+			text = "没有这个段落编号。编号见回答下方的按钮或 /search 结果，例如 /src " + esc(firstPassageID(b))
+		}
+		b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "src", Question: cmd.args})
+		b.reply(ctx, msg, text)
+	case "reports":
+		for _, m := range renderReports(b.index.Corpus()) {
+			b.reply(ctx, msg, m)
+		}
+	case "new":
+		b.chats.forget(msg.Chat.ID)
+		b.reply(ctx, msg, "好的，已开始新对话。")
+	case "stats":
+		if !b.admins[msg.From.ID] {
+			b.reply(ctx, msg, "只有管理员可以使用 /stats。")
+			return
+		}
+		b.reply(ctx, msg, b.statsText())
+	default:
+		b.reply(ctx, msg, "未知命令 /"+esc(cmd.name)+"，发送 /help 查看用法。")
+	}
+}
+
+func firstPassageID(b *Bot) string {
+	for _, r := range b.index.Corpus().Reports {
+		if len(r.Paragraphs) > 0 {
+			return r.Paragraphs[0].ID
+		}
+	}
+	return ""
+}
+
+func (b *Bot) search(ctx context.Context, msg *models.Message, q string) {
+	if strings.TrimSpace(q) == "" {
+		b.reply(ctx, msg, "用法：/search 问题，例如 /search 片警占派出所警力多少")
+		return
+	}
+	start := time.Now()
+	hits, err := b.index.Search(ctx, search.Request{Question: q, K: 5})
+	if err != nil {
+		b.reply(ctx, msg, userMessage(err))
+		return
+	}
+	var ids []string
+	for _, h := range hits {
+		ids = append(ids, h.Passage.ID)
+	}
+	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "search", Question: q,
+		Passages: ids, LatencyMS: time.Since(start).Milliseconds()})
+	for _, m := range renderHits(q, hits) {
+		b.reply(ctx, msg, m)
+	}
+}
+
+func (b *Bot) statsText() string {
+	s := &b.stats
+	n := s.questions.Load()
+	avg := int64(0)
+	if n > 0 {
+		avg = s.latencyMS.Load() / n
+	}
+	return fmt.Sprintf("<b>运行情况</b>\n运行时长：%s\n问题：%d（大模型 %d，原文摘录 %d，拒答 %d，失败 %d）\n平均耗时：%d 毫秒\n未授权请求：%d\n记忆中的会话：%d",
+		time.Since(b.started).Round(time.Second), n, s.llm.Load(), s.extractive.Load(), s.refusals.Load(),
+		s.failures.Load(), avg, s.denied.Load(), b.chats.len())
+}
+
+func userMessage(err error) string {
+	if msg, ok := search.QuestionError(err); ok {
+		return esc(msg)
+	}
+	return "出错了，请稍后再试。"
+}
