@@ -259,12 +259,16 @@ func (e *Engine) uncoveredTopics(q string) []string {
 	return missing
 }
 
+// maxListed bounds the reports a refusal names; a large corpus is summarised by its count.
+const maxListed = 8
+
 // refuse answers that the corpus lacks what was asked, and says what it does cover.
 func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
 	var b strings.Builder
 	b.WriteString(reason)
 	b.WriteString("目前收录的材料有：")
-	for i, r := range e.search.Corpus().Reports {
+	reports := e.search.Corpus().Reports
+	for i, r := range reports[:min(len(reports), maxListed)] {
 		if i > 0 {
 			b.WriteString("；")
 		}
@@ -272,6 +276,9 @@ func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
 		if r.Org != "" {
 			b.WriteString("（" + r.Org + "）")
 		}
+	}
+	if len(reports) > maxListed {
+		fmt.Fprintf(&b, "等 %d 篇", len(reports))
 	}
 	b.WriteString("。可以换个问法，或问这些单位的做法。")
 	ans.Text, ans.Refused, ans.Mode = b.String(), true, ModeExtractive
