@@ -154,14 +154,20 @@ func (c *Corpus) Counts() (reports, paragraphs, sentences int) {
 	return len(c.Reports), paragraphs, sentences
 }
 
-// Neighbours returns up to n passages of the same level before and after id, within its
-// report, in reading order.
+// Neighbours returns up to n passages of the same level before and after id, in reading
+// order: a sentence's neighbours come from its paragraph, a paragraph's from its report, so
+// what is shown under "第 3 段" is paragraph 3.
 func (c *Corpus) Neighbours(id string, n int) (before, after []Passage) {
 	p, ok := c.byID[id]
 	if !ok {
 		return nil, nil
 	}
-	same := func(q Passage) bool { return q.Level == p.Level && q.Report == p.Report }
+	same := func(q Passage) bool {
+		if p.Level == LevelSentence {
+			return q.Level == p.Level && q.Paragraph == p.Paragraph
+		}
+		return q.Level == p.Level && q.Report == p.Report
+	}
 	idx := -1
 	for i, oid := range c.order {
 		if oid == id {

@@ -261,6 +261,11 @@ func TestNeighbours(t *testing.T) {
 	if len(before) != 0 || len(after) != 2 || after[0].ID != reports[1].Paragraphs[1].ID {
 		t.Errorf("paragraph neighbours = %v / %v", before, after)
 	}
+	// The last sentence of a paragraph has no sentence after it: the next paragraph's is not shown.
+	last := p2.Sentences[len(p2.Sentences)-1]
+	if _, after := c.Neighbours(last.ID, 2); len(after) != 0 {
+		t.Errorf("neighbours crossed into the next paragraph: %v", after)
+	}
 	if b, a := c.Neighbours("nope", 2); b != nil || a != nil {
 		t.Error("unknown id has neighbours")
 	}
