@@ -189,7 +189,7 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		}
 		e.logger.Warn("answer: LLM failed, answering extractively", "err", err)
 		ans.Notice = "大模型暂时不可用，以下为材料原文摘录。"
-		if errors.Is(err, errLeak) {
+		if errors.Is(err, errLeak) || errors.Is(err, errUnverified) {
 			ans.Notice = "大模型的回答未通过校验，以下为材料原文摘录。"
 		}
 		ans.Usage.PromptTokens += llmAns.Usage.PromptTokens

@@ -64,7 +64,9 @@ type Hit struct {
 
 // Validate checks a question before any work is done on it.
 func Validate(question string) error {
-	if len(question) > 4*MaxQuestionRunes*2 || utf8.RuneCountInString(question) > MaxQuestionRunes {
+	// More bytes than MaxQuestionRunes four-byte runes is too long without counting (a 100 KB
+	// paste is rejected at once).
+	if len(question) > 4*MaxQuestionRunes || utf8.RuneCountInString(question) > MaxQuestionRunes {
 		return ErrQuestionTooLong
 	}
 	if strings.TrimSpace(strings.ToValidUTF8(question, "")) == "" {
