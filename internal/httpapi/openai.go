@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/jingyan/jingyan/internal/answer"
@@ -59,8 +58,6 @@ func (m chatMessage) text() (string, error) {
 	return b.String(), nil
 }
 
-var chatSeq atomic.Uint64
-
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
 	if !s.decodeJSON(w, r, &req) {
@@ -108,7 +105,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if model == "" {
 		model = s.cfg.ModelName
 	}
-	id := "chatcmpl-jingyan-" + strconv.FormatUint(chatSeq.Add(1), 36) + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
+	id := "chatcmpl-jingyan-" + strconv.FormatUint(s.chatSeq.Add(1), 36) + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
 	s.answer(w, r, q, wantsStream(r, req.Stream), &chatEvents{id: id, model: model, created: time.Now().Unix()})
 }
 

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -114,6 +115,7 @@ type Server struct {
 	cur *backendRef
 
 	reloadMu sync.Mutex
+	chatSeq  atomic.Uint64 // numbers chat completion IDs
 	cpuSlots chan struct{}
 	llmSlots chan struct{}
 	llmQueue chan struct{}
