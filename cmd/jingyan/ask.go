@@ -54,7 +54,7 @@ func (e *env) askOne(ctx context.Context, eng *answer.Engine, q answer.Question,
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
-	streamed := false
+	streamed, noticed := false, false
 	ans, err := eng.AskStream(ctx, q, func(ev answer.Event) {
 		switch ev.Kind {
 		case answer.EventDelta:
@@ -67,13 +67,14 @@ func (e *env) askOne(ctx context.Context, eng *answer.Engine, q answer.Question,
 			}
 			fmt.Fprintf(w, "（%s）\n", ev.Notice)
 			w.Flush()
+			noticed = true
 		}
 	})
 	if err != nil {
 		return ans, err
 	}
 	w.WriteString("\n")
-	if ans.Mode == answer.ModeLLM && ans.Notice != "" {
+	if ans.Notice != "" && !noticed {
 		fmt.Fprintf(w, "（%s）\n", ans.Notice)
 	}
 	writeFootnotes(w, ans.Citations)

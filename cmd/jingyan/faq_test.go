@@ -39,6 +39,10 @@ func TestFAQCommandAndFastPath(t *testing.T) {
 	if !a.FromFAQ || len(a.Citations) == 0 {
 		t.Errorf("answer = %s", res)
 	}
+	text, err := runEnv(t, nil, "", "ask", "--faq", filepath.Join(out, "faq.jsonl"), "吉林省如何强化力量统筹？")
+	if err != nil || !strings.Contains(text, "（来自常见问题库。）") {
+		t.Errorf("terminal answer from the FAQ is not marked: %v\n%s", err, text)
+	}
 	qfile := filepath.Join(t.TempDir(), "q.txt")
 	os.WriteFile(qfile, []byte("警地融合是怎么运作的?\n{\"question\":\"各地社区民警占派出所警力多少?\"}\n"), 0o644)
 	if stdout, err := runEnv(t, nil, "", "faq", "--questions", qfile, "--out", t.TempDir()); err != nil || !strings.Contains(stdout, "faq: 2 questions") {
