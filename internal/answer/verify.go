@@ -20,8 +20,9 @@ var (
 	thousandRE = regexp.MustCompile(`(\d),(\d{3})`)
 )
 
-// Figures: numbers with an optional decimal part and a unit that changes their meaning.
-var figureRE = regexp.MustCompile(`\d+(?:\.\d+)?(?:%|‰|万|亿)?`)
+// Figures: numbers with an optional decimal part and a unit that changes their meaning;
+// "余/多" between them (7000余万) is read past, so 7000万 is found in 7000余万元.
+var figureRE = regexp.MustCompile(`\d+(?:\.\d+)?(?:[余多]?(?:%|‰|万|亿))?`)
 
 // verifier checks an answer sentence by sentence against the passages it was given, drops
 // what it cannot support and renumbers citations in order of first appearance.
@@ -136,7 +137,11 @@ func markerNumbers(s string) []int {
 func figures(s string) []string {
 	s = normalize.Text(s)
 	s = thousandRE.ReplaceAllString(s, "$1$2")
-	return figureRE.FindAllString(s, -1)
+	figs := figureRE.FindAllString(s, -1)
+	for i, f := range figs {
+		figs[i] = strings.NewReplacer("余", "", "多", "").Replace(f)
+	}
+	return figs
 }
 
 // supported: the figure occurs among the cited passages' figures — the same number, and the

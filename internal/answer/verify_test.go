@@ -48,10 +48,10 @@ func TestMarkerNumbers(t *testing.T) {
 }
 
 func TestSupported(t *testing.T) {
-	support := figures("社区民警占49.4%，配备警用装备2.8万件，8900余个团队，1,300人。")
+	support := figures("社区民警占49.4%，配备警用装备2.8万件，8900余个团队，1,300人，投入7000余万元。")
 	tests := map[string]bool{
-		"49.4%": true, "49.4": true, "2.8万": true, "8900": true, "1300": true,
-		"49%": false, "2.8": true, "28000": false, "4": false, "49.4万": false,
+		"49.4%": true, "49.4": true, "2.8万": true, "8900": true, "1300": true, "7000万": true, "7000": true,
+		"49%": false, "2.8": true, "28000": false, "4": false, "49.4万": false, "7000亿": false,
 	}
 	for f, want := range tests {
 		if got := supported(f, support); got != want {
