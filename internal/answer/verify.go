@@ -14,6 +14,10 @@ import (
 // [^1], [材料1].
 var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|材料|来源|参考)?\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*)\s*[\]】］]`)
 
+// Numbers that are not claims: list numbering ("1. ", "（2）", "3、"), and the paragraph
+// numbers of the provenance the prompt shows ("第3段").
+var notFigures = regexp.MustCompile(`(?m)^\s*(?:[-*]\s*)?(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*|第\s*\d+\s*[段条点项]`)
+
 var (
 	listSepRE  = regexp.MustCompile(`\s*[,，、;；]\s*`)
 	rangeSepRE = regexp.MustCompile(`\s*[\-–~]\s*`)
@@ -69,7 +73,7 @@ func (v *verifier) sentence(s string) string {
 		}
 	}
 	bare := markerRE.ReplaceAllString(s, "")
-	if figs := figures(bare); len(figs) > 0 {
+	if figs := figures(notFigures.ReplaceAllString(bare, "")); len(figs) > 0 {
 		var support []string
 		for _, n := range cited {
 			support = append(support, figures(v.passages[n-1].passage.Text)...)
