@@ -30,6 +30,8 @@ func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 // Answer text splits after a sentence end and the citation markers that follow it.
 var sentenceBreak = regexp.MustCompile(`[。！？；!?;\n](?:\[\d+\])*`)
 
+var mdBold = regexp.MustCompile(`\*\*([^*<>\n]+?)\*\*`)
+
 func sentences(text string) []string {
 	var out []string
 	for len(text) > 0 {
@@ -111,7 +113,8 @@ func renderAnswer(a answer.Answer) ([]string, *keyboard) {
 		segs = append(segs, "<i>"+esc(a.Notice)+"</i>\n")
 	}
 	for _, s := range sentences(a.Text) {
-		segs = append(segs, esc(s))
+		// Models write Markdown bold; within one sentence it becomes a balanced <b> tag.
+		segs = append(segs, mdBold.ReplaceAllString(esc(s), "<b>$1</b>"))
 	}
 	if len(a.Citations) > 0 {
 		segs = append(segs, "\n\n<b>来源</b>")

@@ -62,6 +62,13 @@ func balanced(s string) bool {
 	return len(stack) == 0
 }
 
+func TestMarkdownBold(t *testing.T) {
+	chunks, _ := renderAnswer(answer.Answer{Text: "**吉林**：下降24.7%[1]。**未闭合。<b>&"})
+	if !strings.HasPrefix(chunks[0], "<b>吉林</b>：下降24.7%[1]。**未闭合。&lt;b&gt;&amp;") || !balanced(chunks[0]) {
+		t.Errorf("rendered %q", chunks[0])
+	}
+}
+
 func TestLongAnswerSplits(t *testing.T) {
 	a := sampleAnswer()
 	var b strings.Builder
