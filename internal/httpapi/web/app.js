@@ -20,7 +20,7 @@
 
   // Answer text with [n] markers turned into buttons that open the cited passage.
   function renderAnswer(text) {
-    $("answer").innerHTML = escapeHTML(text).replace(/\[(\d+)\]/g, function (m, n) {
+    $("answer").innerHTML = escapeHTML(text).replace(/\*\*([^*<>\n]+?)\*\*/g, "<b>$1</b>").replace(/\[(\d+)\]/g, function (m, n) {
       return '<button type="button" class="cite" data-n="' + n + '">[' + n + "]</button>";
     });
   }
