@@ -122,6 +122,9 @@ func tokens(s string) []string {
 // coverage is the idf-weighted share of the question's content tokens that the evidence
 // contains. A token inside a glossary word counts as covered when the evidence holds that
 // word or one of its synonyms (电诈 is covered by 电信网络诈骗).
+//
+// Place names are left out: when a question names a unit's place, search has already kept to
+// that unit's passages, so the name says nothing about whether they answer the rest.
 func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) float64 {
 	var text strings.Builder
 	for _, e := range ev {
@@ -140,8 +143,12 @@ func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) 
 			}
 		}
 	}
+	content := a.Content
+	for _, p := range g.Places(content) {
+		content = strings.ReplaceAll(content, p, " ")
+	}
 	var total, got float64
-	for _, t := range tokens(a.Content) {
+	for _, t := range tokens(content) {
 		wt := w.weight(t)
 		total += wt
 		if have[t] {
