@@ -297,3 +297,21 @@ func TestAutoLLM(t *testing.T) {
 		t.Error("the prompt lacks the report")
 	}
 }
+
+func FuzzReadQuestions(f *testing.F) {
+	f.Add("问题一\n{\"question\":\"问题二\"}\n#注释\n\n")
+	f.Add("{broken")
+	f.Add("\xff\xfe\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		qs, err := ReadQuestions(strings.NewReader(src))
+		if err != nil {
+			return
+		}
+		for _, q := range qs {
+			if strings.TrimSpace(q) == "" {
+				t.Fatalf("blank question from %q", src)
+			}
+		}
+		dedupe(qs) // must not panic on anything read
+	})
+}
