@@ -110,7 +110,10 @@ var ErrStreamCut = errors.New("llm: stream ended before the answer was finished"
 // on is not retried: the caller has shown it, so the failure is returned instead.
 func (c *Client) Complete(ctx context.Context, msgs []answer.Message, onDelta func(string)) (answer.Completion, error) {
 	req := openai.ChatCompletionRequest{
-		Model:       c.cfg.Model,
+		Model: c.cfg.Model,
+		// max_tokens, not max_completion_tokens: local servers (vLLM, llama.cpp, Ollama)
+		// understand the older field, and hosted APIs still accept it for chat models.
+		//lint:ignore SA1019 see above
 		MaxTokens:   c.cfg.MaxTokens,
 		Temperature: c.cfg.Temperature,
 	}

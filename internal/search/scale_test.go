@@ -119,9 +119,8 @@ func sampleQueries(lines []string, n int) []string {
 	r := rand.New(rand.NewSource(1))
 	var out []string
 	for len(out) < n {
-		runes := []rune(lines[r.Intn(len(lines))])
 		var han []rune
-		for _, c := range runes {
+		for _, c := range lines[r.Intn(len(lines))] {
 			if unicode.Is(unicode.Han, c) {
 				han = append(han, c)
 			}

@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"context"
 	"runtime"
 	"sort"
 	"strings"
@@ -108,7 +109,7 @@ func BenchmarkPrivateAnswer(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		chat := int64(20000 + i)
 		start := time.Now()
-		tb.onUpdate(nil, nil, &models.Update{Message: textMsg(chat, models.ChatTypePrivate, chat, "吉林电诈降了多少")})
+		tb.onUpdate(context.Background(), nil, &models.Update{Message: textMsg(chat, models.ChatTypePrivate, chat, "吉林电诈降了多少")})
 		tb.tg.waitFor("answer", sentTo(chat, "<b>来源</b>"))
 		lat = append(lat, time.Since(start))
 	}
