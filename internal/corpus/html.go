@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -32,7 +33,8 @@ func htmlBlocks(src []byte) ([]block, error) {
 		case html.ElementNode:
 			switch n.DataAtom {
 			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head, atom.Nav,
-				atom.Form, atom.Button, atom.Select, atom.Textarea, atom.Svg, atom.Iframe:
+				atom.Form, atom.Button, atom.Select, atom.Textarea, atom.Svg, atom.Iframe,
+				atom.Footer, atom.Aside:
 				return
 			case atom.Br:
 				buf.WriteByte('\n')
@@ -43,6 +45,9 @@ func htmlBlocks(src []byte) ([]block, error) {
 					walk(c)
 				}
 				flush(int(n.Data[1] - '0'))
+				return
+			}
+			if isChrome(n) {
 				return
 			}
 			if isBlockElement(n.DataAtom) {
@@ -61,6 +66,19 @@ func htmlBlocks(src []byte) ([]block, error) {
 	walk(root)
 	flush(0)
 	return out, nil
+}
+
+// Site chrome around an article — menus, breadcrumbs, share bars, copyright lines — is marked
+// by class or id on pages that use divs for everything.
+var chromeRE = regexp.MustCompile(`(?i)\b(nav|navbar|menu|footer|breadcrumbs?|share|copyright|sidebar|comments?)\b`)
+
+func isChrome(n *html.Node) bool {
+	for _, a := range n.Attr {
+		if (a.Key == "class" || a.Key == "id") && chromeRE.MatchString(a.Val) {
+			return true
+		}
+	}
+	return false
 }
 
 func isBlockElement(a atom.Atom) bool {
