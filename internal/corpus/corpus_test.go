@@ -146,6 +146,18 @@ func TestParseMarkdown(t *testing.T) {
 	}
 }
 
+func TestMarkdownFrontMatter(t *testing.T) {
+	src := "---\ntitle: 推行警保联控\norg: 某某市公安局\ndate: 2023年5月10日\n---\n\n今年以来，交通秩序明显好转。\n\n第二段。\n"
+	reports, err := ParseFile("a.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || reports[0].Title != "推行警保联控" || reports[0].Org != "某某市公安局" ||
+		reports[0].Date != "2023年5月10日" || len(reports[0].Paragraphs) != 2 {
+		t.Fatalf("got %+v", reports[0])
+	}
+}
+
 func TestParseHTML(t *testing.T) {
 	reports, err := ParseFile("testdata/report.html", readTestdata(t, "testdata/report.html"))
 	if err != nil {

@@ -11,8 +11,21 @@ import (
 // markdownBlocks reads Markdown with goldmark: headings keep their level, paragraphs (also in
 // lists and quotes) become paragraph blocks, code and raw HTML are dropped.
 func markdownBlocks(src []byte) []block {
-	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	var out []block
+	meta, src := frontMatter(src)
+	if t := cleanText(meta["title"]); t != "" {
+		out = append(out, block{level: 1, text: t})
+	}
+	for _, k := range []string{"org", "unit", "单位"} {
+		if u := cleanText(meta[k]); u != "" {
+			out = append(out, block{text: u})
+			break
+		}
+	}
+	if d := cleanText(meta["date"]); d != "" && len(out) > 0 {
+		out = append(out, block{text: d})
+	}
+	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -34,6 +47,29 @@ func markdownBlocks(src []byte) []block {
 		return ast.WalkContinue, nil
 	})
 	return out
+}
+
+// frontMatter splits a leading "---" block of "key: value" lines (title, org, date) from the
+// Markdown; without one, meta is empty and src unchanged. goldmark would otherwise read the
+// block's closing "---" as a heading underline.
+func frontMatter(src []byte) (map[string]string, []byte) {
+	meta := map[string]string{}
+	s := strings.ReplaceAll(string(src), "\r\n", "\n")
+	if !strings.HasPrefix(s, "---\n") {
+		return meta, src
+	}
+	end := strings.Index(s[4:], "\n---")
+	if end < 0 {
+		return meta, src
+	}
+	for _, line := range strings.Split(s[4:4+end], "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if ok {
+			meta[strings.ToLower(strings.TrimSpace(k))] = strings.Trim(strings.TrimSpace(v), `"'`)
+		}
+	}
+	rest := s[4+end+4:]
+	return meta, []byte(strings.TrimPrefix(rest, "\n"))
 }
 
 func inlineText(n ast.Node, src []byte) string {
