@@ -70,7 +70,7 @@ func (e *Engine) rewriteLLM(ctx context.Context, hist []Turn, text string, usage
 }
 
 // Words that make a short message a follow-up and carry no content of their own.
-var followUpFillers = []string{"那么", "那", "呢", "吗", "怎么样", "如何", "情况", "的", "又", "还有", "呀", "啊", "也", "?", "。", ",", "!", " "}
+var followUpFillers = []string{"那么", "那", "呢", "吗", "换成", "改成", "怎么样", "如何", "情况", "的", "又", "还有", "另外", "呀", "啊", "也", "?", "。", ",", "!", " "}
 
 // rewriteOffline handles the common follow-ups without an LLM: a new place for the previous
 // question ("那河南呢?" after "吉林社区民警占派出所警力多少?"), or a short addition to it.
@@ -98,24 +98,42 @@ func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
 		rest = strings.ReplaceAll(rest, p, "")
 	}
 	rest = strings.Trim(rest, "省市县区和与跟及、")
-	if len(places) > 0 && rest == "" {
+	qn := normalize.Text(q)
+	if len(places) > 0 && (rest == "" || strings.HasPrefix(qn, "那")) {
+		// The previous question about another place ("那河南呢?", "那河南怎么做?").
 		joined := strings.Join(places, "和")
-		prevPlaces := g.Places(prev)
-		if len(prevPlaces) == 0 {
-			return joined + prev
+		out := joined + prev
+		if prevPlaces := g.Places(prev); len(prevPlaces) > 0 {
+			out = strings.Replace(prev, prevPlaces[0], joined, 1)
+			for _, p := range prevPlaces[1:] {
+				out = strings.Replace(out, p, "", 1)
+			}
 		}
-		out := strings.Replace(prev, prevPlaces[0], joined, 1)
-		for _, p := range prevPlaces[1:] {
-			out = strings.Replace(out, p, "", 1)
+		if rest != "" {
+			out += " " + rest
 		}
 		return out
 	}
-	qn := normalize.Text(q)
-	if utf8.RuneCountInString(core) <= 8 && (strings.HasPrefix(qn, "那") || strings.Contains(qn, "呢")) {
-		return prev + " " + core
+	followUp := strings.HasPrefix(qn, "那") || strings.Contains(qn, "呢") ||
+		strings.HasPrefix(qn, "还有") || strings.HasPrefix(qn, "另外")
+	if utf8.RuneCountInString(core) > 8 || !followUp {
+		return q
 	}
-	return q
+	// An aspect of the same thing ("那比例呢?") extends the previous question; a new subject
+	// ("那电诈呢?") keeps only its places ("吉林 电诈").
+	for _, w := range aspectWords {
+		if strings.Contains(core, w) {
+			return prev + " " + core
+		}
+	}
+	if prevPlaces := g.Places(prev); len(prevPlaces) > 0 {
+		return strings.Join(prevPlaces, "、") + " " + core
+	}
+	return prev + " " + core
 }
+
+// Words that ask about another aspect of what was just asked rather than a new subject.
+var aspectWords = []string{"比例", "占比", "多少", "数量", "人数", "效果", "成效", "做法", "经验", "措施", "办法", "变化", "结果", "时间", "怎么", "哪些"}
 
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
