@@ -14,6 +14,10 @@ import (
 // maxHistory bounds how many earlier turns a rewrite looks at.
 const maxHistory = 6
 
+// rewriteTimeout bounds the follow-up rewrite call: it is a short completion, and the answer
+// itself needs the rest of the deadline.
+const rewriteTimeout = 5 * time.Second
+
 // standalone turns a follow-up ("那河南呢?") into a question that can be searched alone: by the
 // LLM with the rewrite prompt when one is configured, else by rule.
 func (e *Engine) standalone(ctx context.Context, q Question, usage *Usage) string {

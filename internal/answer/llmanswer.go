@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/prompt"
@@ -103,7 +102,3 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 func sanitize(s string) string {
 	return strings.NewReplacer("<", "＜", ">", "＞").Replace(s)
 }
-
-// rewriteTimeout bounds the follow-up rewrite call: it is a short completion, and the answer
-// itself needs the rest of the deadline.
-const rewriteTimeout = 5 * time.Second
