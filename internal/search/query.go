@@ -102,17 +102,18 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 		k = 5
 	}
 	k = min(k, MaxK)
+	names, reports := ix.namedPlaces(a.Normalized)
+	// The place filter does the place's work; left in the text query, 吉林 would favour the
+	// sentences that repeat "吉林省公安机关" over those that answer.
+	for _, n := range names {
+		a.Content = strings.ReplaceAll(a.Content, n, " ")
+	}
 	q := BuildQuery(a)
-	if q == nil {
+	if q == nil && len(reports) == 0 {
 		return nil, ErrNoContent
 	}
-	if names, reports := ix.namedPlaces(a.Normalized); len(reports) > 0 {
-		// The filter does the place's work; left in the text query, 吉林 would favour the
-		// sentences that repeat "吉林省公安机关" over those that answer.
-		for _, n := range names {
-			a.Content = strings.ReplaceAll(a.Content, n, " ")
-		}
-		if q = BuildQuery(a); q == nil {
+	if len(reports) > 0 {
+		if q == nil {
 			q = bleve.NewMatchAllQuery()
 		}
 		q = restrict(q, reports)
