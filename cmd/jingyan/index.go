@@ -56,7 +56,7 @@ func (e *env) index(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	fs := flag.NewFlagSet("index build", flag.ContinueOnError)
-	sources := fs.String("sources", "", "directory of source documents (.txt, .md, .html)")
+	sources := fs.String("sources", "", "directory of source documents (.txt, .md, .html, .docx, .pdf)")
 	out := fs.String("out", "", "index path to create or replace")
 	gloss := fs.String("glossary", "", "glossary file (default: embedded)")
 	rest, err := parse(fs, args[1:])
@@ -70,7 +70,11 @@ func (e *env) index(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := corpus.Load(os.DirFS(*sources))
+	if st, err := os.Stat(*sources); err != nil || !st.IsDir() {
+		return fmt.Errorf("没有找到材料目录 %s", *sources)
+	}
+	c, rep, err := corpus.Load(os.DirFS(*sources))
+	rep.Print(e.stderr)
 	if err != nil {
 		return err
 	}

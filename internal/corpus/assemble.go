@@ -7,14 +7,14 @@ import (
 )
 
 // Editorial trailers and bylines: metadata of the printed page, never passages.
-var trailerRE = regexp.MustCompile(`^[(（\[【]?\s*(责任编辑|编辑|初审|复审|终审|审核|校对|来源|作者|记者|通讯员)\s*[:：]`)
+var trailerRE = regexp.MustCompile(`^[(（\[【]?\s*(责任编辑|编辑|初审|复审|终审|审核|校对|来源|作者|记者|通讯员|摄影|供稿)\s*[:：]`)
 
-var dateRE = regexp.MustCompile(`^\d{4}\s*(年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|[-./]\d{1,2}([-./]\d{1,2})?)$`)
+var dateRE = regexp.MustCompile(`^\d{4}\s*(年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|[-./]\d{1,2}([-./]\d{1,2})?)(\s*\d{1,2}:\d{2}(:\d{2})?)?$`)
 
 // Issuing units end in one of these; a short line ending so, right after a title, is the unit.
 var unitSuffixes = []string{
 	"厅", "局", "部", "委", "院", "处", "科", "队", "所", "站", "中心", "办公室", "办", "会",
-	"政府", "学校", "学院", "大学", "总队", "支队", "大队", "中队", "分局", "警署", "署", "组",
+	"政府", "学校", "学院", "大学", "总队", "支队", "大队", "中队", "分局", "警署", "署", "组", "室",
 }
 
 func isTrailer(s string) bool { return trailerRE.MatchString(s) }
@@ -32,11 +32,11 @@ func endsSentence(s string) bool {
 
 // isTitleLike: a short line with no sentence end and no sentence-internal stop.
 func isTitleLike(s string) bool {
-	return runeLen(s) <= 60 && !endsSentence(s) && !strings.ContainsAny(s, "。！？；")
+	return runeLen(s) <= 60 && runeLen(s) >= 2 && !endsSentence(s) && !strings.ContainsAny(s, "。！？；")
 }
 
 func isUnitLine(s string) bool {
-	if runeLen(s) > 32 || strings.ContainsAny(s, "，,。：:；;！？!?“”\"") {
+	if runeLen(s) > 32 || runeLen(s) < 3 || strings.ContainsAny(s, "，,。：:；;！？!?“”\"") {
 		return false
 	}
 	for _, suf := range unitSuffixes {
@@ -47,117 +47,65 @@ func isUnitLine(s string) bool {
 	return false
 }
 
-// assemble turns the blocks of one source into reports. Sources with headings (Markdown,
-// HTML) use them; plain text is read as the printed collections are laid out: an optional
-// collection title, then per report a title line, an issuing-unit line and body paragraphs.
-func assemble(name string, blocks []block) []*Report {
-	kept := blocks[:0:0]
-	for _, b := range blocks {
-		if !isTrailer(b.text) {
-			kept = append(kept, b)
-		}
-	}
-	blocks = kept
-	if len(blocks) == 0 {
-		return nil
-	}
-	var reports []*Report
-	collection := ""
-	hasHeadings := false
-	for _, b := range blocks {
-		if b.level > 0 {
-			hasHeadings = true
-			break
-		}
-	}
-	if hasHeadings {
-		reports, collection = byHeadings(blocks)
-	} else {
-		reports, collection = byLayout(blocks)
-	}
-	if len(reports) == 0 {
-		stem := strings.TrimSuffix(path.Base(name), path.Ext(name))
-		r := &Report{Title: stem}
-		fillBody(r, blocks)
-		reports = []*Report{r}
-	}
-	out := reports[:0]
-	for _, r := range reports {
-		r.Collection = collection
-		if len(r.Paragraphs) > 0 {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-func byHeadings(blocks []block) ([]*Report, string) {
-	top, count := 7, 0
-	for _, b := range blocks {
-		if b.level > 0 && b.level < top {
-			top, count = b.level, 0
-		}
-		if b.level == top {
-			count++
-		}
-	}
-	reportLevel, collection := top, ""
-	if count == 1 && blocks[0].level == top {
-		next, n := 7, 0
-		for _, b := range blocks[1:] {
-			if b.level > top && b.level < next {
-				next, n = b.level, 0
-			}
-			if b.level == next {
-				n++
-			}
-		}
-		if n >= 2 {
-			reportLevel, collection = next, blocks[0].text
-		}
-	}
-	var reports []*Report
-	for i := 0; i < len(blocks); i++ {
-		if blocks[i].level != reportLevel {
+// clean drops what is not report text — page furniture, editorial trailers — and reads
+// bylines into m where m lacks a unit or date.
+func clean(d document) ([]block, meta) {
+	m := d.meta
+	var out []block
+	for _, b := range d.blocks {
+		b.text = strings.TrimSpace(inlineFurniture.ReplaceAllString(b.text, ""))
+		if b.text == "" || isTrailer(b.text) || isBoilerplate(b.text) {
 			continue
 		}
-		j := i + 1
-		for j < len(blocks) && (blocks[j].level == 0 || blocks[j].level > reportLevel) {
-			j++
-		}
-		r := &Report{Title: blocks[i].text}
-		var body []block
-		for _, b := range blocks[i+1 : j] {
-			if b.level == 0 {
-				body = append(body, b)
+		if org, date, ok := byline(b.text); ok {
+			if m.org == "" {
+				m.org = org
 			}
+			if m.date == "" {
+				m.date = date
+			}
+			continue
 		}
-		fillBody(r, body)
-		reports = append(reports, r)
-		i = j - 1
+		out = append(out, b)
 	}
-	return reports, collection
+	return out, m
 }
 
-func byLayout(blocks []block) ([]*Report, string) {
+// assemble turns one source into reports. A source is one report unless it is laid out as a
+// collection: two or more title lines (or headings) each followed by an issuing-unit line,
+// as printed collections of experience reports are.
+func assemble(name string, d document) (reports []*Report, warnings []string) {
+	blocks, m := clean(d)
+	if len(blocks) == 0 {
+		return nil, nil
+	}
+	if rs := collection(blocks, m); len(rs) >= 2 {
+		return rs, nil
+	}
+	r, w := single(name, blocks, m)
+	if len(r.Paragraphs) == 0 {
+		return nil, w
+	}
+	return []*Report{r}, w
+}
+
+// collection splits blocks at each title followed by a unit line; nil when there are fewer
+// than two such reports. A title-like first block before the first report names the
+// collection.
+func collection(blocks []block, m meta) []*Report {
 	var starts []int
 	for i := 0; i+1 < len(blocks); i++ {
-		if isTitleLike(blocks[i].text) && isUnitLine(blocks[i+1].text) {
+		if (blocks[i].level > 0 || isTitleLike(blocks[i].text)) && blocks[i+1].level == 0 && isUnitLine(blocks[i+1].text) {
 			starts = append(starts, i)
 			i++
 		}
 	}
-	if len(starts) == 0 {
-		if len(blocks) > 1 && isTitleLike(blocks[0].text) {
-			r := &Report{Title: blocks[0].text}
-			fillBody(r, blocks[1:])
-			return []*Report{r}, ""
-		}
-		return nil, ""
+	if len(starts) < 2 {
+		return nil
 	}
-	collection := ""
-	if starts[0] > 0 && isTitleLike(blocks[0].text) {
-		collection = blocks[0].text
+	name := m.title
+	if starts[0] > 0 && (blocks[0].level > 0 || isTitleLike(blocks[0].text)) {
+		name = blocks[0].text
 	}
 	var reports []*Report
 	for k, s := range starts {
@@ -165,23 +113,105 @@ func byLayout(blocks []block) ([]*Report, string) {
 		if k+1 < len(starts) {
 			end = starts[k+1]
 		}
-		r := &Report{Title: blocks[s].text}
-		fillBody(r, blocks[s+1:end])
-		reports = append(reports, r)
+		r := &Report{Title: blocks[s].text, Collection: name}
+		body := blocks[s+1 : end]
+		r.Org, body = body[0].text, body[1:]
+		if len(body) > 0 && dateRE.MatchString(body[0].text) {
+			r.Date, body = body[0].text, body[1:]
+		}
+		fillParagraphs(r, body)
+		if len(r.Paragraphs) > 0 {
+			reports = append(reports, r)
+		}
 	}
-	return reports, collection
+	return reports
 }
 
-// fillBody takes the unit and date lines at the head of a report's blocks as metadata and the
-// rest as paragraphs.
-func fillBody(r *Report, body []block) {
-	if len(body) > 0 && isUnitLine(body[0].text) {
-		r.Org, body = body[0].text, body[1:]
+// single makes one report of a whole source: its title from what the file declares or its
+// first heading or title line (the file name only as a last resort), its unit from metadata,
+// a byline, the line under the title, a signature or the opening text.
+func single(name string, blocks []block, m meta) (*Report, []string) {
+	var warnings []string
+	r := &Report{Title: m.title, Org: m.org, Date: m.date}
+	if first := blocks[0]; first.level > 0 || (isTitleLike(first.text) && runeLen(first.text) >= 4 && !isUnitLine(first.text) && !dateRE.MatchString(first.text)) {
+		if r.Title == "" || m.weakTitle || sameTitle(r.Title, first.text) {
+			r.Title = first.text
+			blocks = blocks[1:]
+		}
 	}
-	if len(body) > 0 && dateRE.MatchString(body[0].text) {
-		r.Date, body = body[0].text, body[1:]
+	if r.Title == "" {
+		r.Title = strings.TrimSuffix(path.Base(name), path.Ext(name))
+		warnings = append(warnings, "no title in the document: the file name stands in")
 	}
+	for len(blocks) > 0 && blocks[0].level == 0 {
+		t := blocks[0].text
+		switch {
+		case isUnitLine(t) && r.Org == "":
+			r.Org = t
+		case dateRE.MatchString(t) && r.Date == "":
+			r.Date = t
+		case isUnitLine(t) && t == r.Org, dateRE.MatchString(t) && t == r.Date:
+		default:
+			goto body
+		}
+		blocks = blocks[1:]
+	}
+body:
+	if n := len(blocks); r.Org == "" && n > 1 && blocks[n-1].level == 0 && isUnitLine(blocks[n-1].text) {
+		r.Org, blocks = blocks[n-1].text, blocks[:n-1] // a signature
+	}
+	for n := len(blocks); n > 1 && blocks[n-1].level == 0 && dateRE.MatchString(blocks[n-1].text); n-- {
+		if r.Date == "" {
+			r.Date = blocks[n-1].text
+		}
+		blocks = blocks[:n-1]
+	}
+	if r.Org == "" {
+		r.Org = unitIn(r.Title, blocks)
+	}
+	fillParagraphs(r, blocks)
+	return r, warnings
+}
+
+// sameTitle: a page's declared title and its headline are the same title when one contains
+// the other (the declared one often carries a site name or the headline a kicker).
+func sameTitle(a, b string) bool {
+	return strings.Contains(a, b) || strings.Contains(b, a)
+}
+
+// A unit named at the start of a clause of the headline or opening text: "…前天，嵊州市公安局的
+// 民警…", "本溪：金山派出所成功化解…". Only names that open a clause are taken, so a verb
+// or preposition in front ("在城南派出所…") is never mistaken for part of the name.
+var unitNameRE = regexp.MustCompile(`(?:^|[，,。；;：:、\s（(])((?:\p{Han}{2,3}(?:省|自治区|市|州|盟|县|区|旗)){1,3}(?:公安厅|公安局)(?:\p{Han}{2,4}分局)?|\p{Han}{2,4}(?:派出所|公安分局))`)
+
+func unitIn(title string, blocks []block) string {
+	texts := []string{title}
+	for i := 0; i < len(blocks) && i < 2; i++ {
+		texts = append(texts, blocks[i].text)
+	}
+	for _, t := range texts {
+		for _, m := range unitNameRE.FindAllStringSubmatch(t, -1) {
+			if !strings.ContainsAny(m[1], notInNames) {
+				return m[1]
+			}
+		}
+	}
+	return ""
+}
+
+// notInNames are function words and numerals that start clauses but never stand inside a
+// place or unit name; a match holding one ran past the name's start ("笔者从市公安局").
+const notInNames = "从在的和与向对把被到由经为是了等及将该本其各这那此个個一取者"
+
+// fillParagraphs makes paragraphs of body blocks; a heading becomes the section of the
+// paragraphs under it (search context, not a passage of its own).
+func fillParagraphs(r *Report, body []block) {
+	section := ""
 	for _, b := range body {
-		r.Paragraphs = append(r.Paragraphs, &Paragraph{Text: b.text})
+		if b.level > 0 {
+			section = b.text
+			continue
+		}
+		r.Paragraphs = append(r.Paragraphs, &Paragraph{Text: b.text, Section: section})
 	}
 }

@@ -1,4 +1,4 @@
-// Package corpus reads experience-report sources (plain text collections, Markdown, HTML)
+// Package corpus reads experience-report sources (plain text, Markdown, HTML, .docx, .pdf)
 // into reports, paragraphs and sentences with stable IDs and printable provenance.
 package corpus
 
@@ -33,6 +33,7 @@ type Paragraph struct {
 	ID        string     `json:"id"`
 	N         int        `json:"n"`
 	Text      string     `json:"text"`
+	Section   string     `json:"section,omitempty"` // the heading the paragraph stands under
 	Sentences []Sentence `json:"sentences"`
 }
 

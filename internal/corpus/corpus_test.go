@@ -30,7 +30,7 @@ func TestSplitSentences(t *testing.T) {
 	}
 }
 
-func readTestdata(t *testing.T, name string) []byte {
+func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -249,8 +249,9 @@ func FuzzParseFile(f *testing.F) {
 	f.Add(uint8(2), []byte("<h1>标题</h1><p>某局</p><p>正文<script>x</script>。</p>"))
 	f.Add(uint8(0), []byte("\xff\xfe\x00无效\x01字节。\n\n"))
 	f.Add(uint8(2), []byte("<p><p><div>未闭合"))
+	f.Add(uint8(3), readTestdata(f, "testdata/fixtures/report.docx"))
 	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
-		name := []string{"x.txt", "x.md", "x.html"}[kind%3]
+		name := []string{"x.txt", "x.md", "x.html", "x.docx"}[kind%4]
 		reports, err := ParseFile(name, data)
 		if err != nil {
 			return
@@ -281,4 +282,18 @@ func TestNeighbours(t *testing.T) {
 	if b, a := c.Neighbours("nope", 2); b != nil || a != nil {
 		t.Error("unknown id has neighbours")
 	}
+}
+
+// FuzzPDFBlocks feeds pdftotext-shaped text (pages split by form feeds) to the paragraph
+// rejoining: any input gives clean, non-empty blocks.
+func FuzzPDFBlocks(f *testing.F) {
+	f.Add("标题\n某某公安局\n第一行很长很长很长很长很长很长\n接着。\n\f页眉\n正文\n1\n")
+	f.Add("\f\f\n \n")
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, b := range pdfBlocks(text) {
+			if b.text == "" || !utf8.ValidString(b.text) {
+				t.Fatalf("bad block %q", b.text)
+			}
+		}
+	})
 }

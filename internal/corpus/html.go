@@ -9,13 +9,15 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// htmlBlocks reads the body of an HTML page: h1–h6 become headings, other block elements
-// paragraphs; scripts, styles, navigation and forms carry no report text.
-func htmlBlocks(src []byte) ([]block, error) {
+// readHTML reads a web page: the title from og:title, <title> or the first <h1>; the body as
+// headings (h1–h6) and paragraphs (other block elements). Scripts, styles, navigation, forms,
+// footers, asides and chrome marked by class or id carry no report text.
+func readHTML(src []byte) (document, error) {
 	root, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
-		return nil, err
+		return document{}, err
 	}
+	var doc document
 	var out []block
 	var buf strings.Builder
 	flush := func(level int) {
@@ -32,7 +34,10 @@ func htmlBlocks(src []byte) ([]block, error) {
 			return
 		case html.ElementNode:
 			switch n.DataAtom {
-			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Head, atom.Nav,
+			case atom.Head:
+				doc.meta = headMeta(n)
+				return
+			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Nav,
 				atom.Form, atom.Button, atom.Select, atom.Textarea, atom.Svg, atom.Iframe,
 				atom.Footer, atom.Aside:
 				return
@@ -65,12 +70,76 @@ func htmlBlocks(src []byte) ([]block, error) {
 	}
 	walk(root)
 	flush(0)
-	return out, nil
+	doc.blocks = out
+	return doc, nil
+}
+
+// headMeta reads what a page's <head> says of it: og:title before <title>, whose site-name
+// tail ("… - 某某网", "…_某某市人民政府") is cut; the author when it is a unit.
+func headMeta(head *html.Node) meta {
+	var m meta
+	var title, og string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Title:
+				var b strings.Builder
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					if c.Type == html.TextNode {
+						b.WriteString(c.Data)
+					}
+				}
+				title = cleanText(b.String())
+			case atom.Meta:
+				key := strings.ToLower(htmlAttr(n, "property") + htmlAttr(n, "name"))
+				val := cleanText(htmlAttr(n, "content"))
+				switch key {
+				case "og:title", "articletitle", "title":
+					og = val
+				case "author", "contentsource", "source":
+					if isUnitLine(val) {
+						m.org = val
+					}
+				case "pubdate", "publishdate", "article:published_time":
+					m.date = val
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(head)
+	m.title = og
+	if m.title == "" {
+		m.title, m.weakTitle = siteTitle(title), true
+	}
+	return m
+}
+
+var titleSepRE = regexp.MustCompile(`\s*(\s[-–—|]\s|_|｜|——|--)\s*`)
+
+// siteTitle cuts a page title at its first separator when what comes before is a headline.
+func siteTitle(t string) string {
+	if loc := titleSepRE.FindStringIndex(t); loc != nil && runeLen(t[:loc[0]]) >= 6 {
+		return t[:loc[0]]
+	}
+	return t
+}
+
+func htmlAttr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 // Site chrome around an article — menus, breadcrumbs, share bars, copyright lines — is marked
 // by class or id on pages that use divs for everything.
-var chromeRE = regexp.MustCompile(`(?i)\b(nav|navbar|menu|footer|breadcrumbs?|share|copyright|sidebar|comments?)\b`)
+var chromeRE = regexp.MustCompile(`(?i)\b(nav|navbar|menu|footer|breadcrumbs?|crumbs?|share|copyright|sidebar|comments?|related|toolbar|pager|pagination|ads?|advert\w*)\b`)
 
 func isChrome(n *html.Node) bool {
 	for _, a := range n.Attr {

@@ -1,13 +1,19 @@
 package corpus
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
 	"path"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/jingyan/jingyan/index"
 )
@@ -15,34 +21,43 @@ import (
 // MaxSourceBytes bounds one source file; experience reports are a few hundred KB at most.
 const MaxSourceBytes = 64 << 20
 
-// Supported reports whether a file name has an extension this package reads.
-func Supported(name string) bool {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".txt", ".md", ".markdown", ".html", ".htm":
-		return true
-	}
-	return false
-}
-
-// ParseFile reads one source, choosing the format by extension, and returns its reports with
+// ParseFile reads one source, choosing the reader by extension, and returns its reports with
 // IDs derived from name and position.
 func ParseFile(name string, data []byte) ([]*Report, error) {
+	d, _, err := readFile(name, data)
+	if err != nil {
+		return nil, err
+	}
+	reports, _ := assemble(name, d)
+	number(name, reports)
+	return reports, nil
+}
+
+// readFile runs the file's reader; warnings say what was guessed or repaired.
+func readFile(name string, data []byte) (document, []string, error) {
 	if len(data) > MaxSourceBytes {
-		return nil, fmt.Errorf("corpus: %s: %d bytes is larger than %d", name, len(data), MaxSourceBytes)
+		return document{}, nil, fmt.Errorf("%d bytes is larger than %d", len(data), MaxSourceBytes)
 	}
-	var blocks []block
-	switch strings.ToLower(path.Ext(name)) {
-	case ".md", ".markdown":
-		blocks = markdownBlocks(data)
-	case ".html", ".htm":
-		var err error
-		if blocks, err = htmlBlocks(data); err != nil {
-			return nil, fmt.Errorf("corpus: %s: %w", name, err)
+	read, ok := readers[strings.ToLower(path.Ext(name))]
+	if !ok {
+		return document{}, nil, fmt.Errorf("unsupported format %q", path.Ext(name))
+	}
+	var warnings []string
+	if f := Format(name); f != "docx" && f != "pdf" && !utf8.Valid(data) {
+		if u, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil && utf8.Valid(u) {
+			data = u
+			warnings = append(warnings, "not UTF-8: read as GB18030")
 		}
-	default:
-		blocks = textBlocks(data)
 	}
-	reports := assemble(name, blocks)
+	d, err := read(data)
+	if err != nil {
+		return document{}, warnings, err
+	}
+	return d, warnings, nil
+}
+
+// number gives reports, paragraphs and sentences their IDs and numbers.
+func number(name string, reports []*Report) {
 	key := sourceKey(name)
 	for i, r := range reports {
 		r.Source = name
@@ -50,12 +65,12 @@ func ParseFile(name string, data []byte) ([]*Report, error) {
 		for j, p := range r.Paragraphs {
 			p.N = j + 1
 			p.ID = r.ID + "p" + strconv.Itoa(p.N)
+			p.Sentences = nil
 			for k, s := range SplitSentences(p.Text) {
 				p.Sentences = append(p.Sentences, Sentence{ID: p.ID + "s" + strconv.Itoa(k+1), N: k + 1, Text: s})
 			}
 		}
 	}
-	return reports, nil
 }
 
 // sourceKey is a short, stable key for a source path, so IDs fit Telegram's 64-byte callback
@@ -66,38 +81,171 @@ func sourceKey(name string) string {
 	return fmt.Sprintf("%06x", h.Sum32()&0xffffff)
 }
 
-// Load reads every supported file under fsys, in lexical path order.
-func Load(fsys fs.FS) (*Corpus, error) {
+// FileResult is what reading one source gave: its reports and paragraphs, or why it was
+// skipped, and anything read with a warning.
+type FileResult struct {
+	Name       string   `json:"name"`
+	Format     string   `json:"format"`
+	Reports    int      `json:"reports"`
+	Paragraphs int      `json:"paragraphs"`
+	Skipped    string   `json:"skipped,omitempty"`
+	Warnings   []string `json:"warnings,omitempty"`
+}
+
+// LoadReport lists every file a load looked at.
+type LoadReport struct {
+	Files []FileResult `json:"files"`
+}
+
+// Print writes per format the files read and paragraphs, then every file skipped or read
+// with a warning, and why.
+func (lr LoadReport) Print(w io.Writer) {
+	type tally struct{ files, skipped, paragraphs int }
+	by := make(map[string]*tally)
+	var formats []string
+	for _, f := range lr.Files {
+		t := by[f.Format]
+		if t == nil {
+			t = &tally{}
+			by[f.Format] = t
+			formats = append(formats, f.Format)
+		}
+		if f.Skipped != "" {
+			t.skipped++
+		} else {
+			t.files++
+			t.paragraphs += f.Paragraphs
+		}
+	}
+	sort.Strings(formats)
+	for _, f := range formats {
+		t := by[f]
+		fmt.Fprintf(w, "%-5s %4d files read, %5d paragraphs", f, t.files, t.paragraphs)
+		if t.skipped > 0 {
+			fmt.Fprintf(w, ", %d skipped", t.skipped)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, f := range lr.Files {
+		if f.Skipped != "" {
+			fmt.Fprintf(w, "skipped %s: %s\n", f.Name, f.Skipped)
+		}
+		for _, warn := range f.Warnings {
+			fmt.Fprintf(w, "warning %s: %s\n", f.Name, warn)
+		}
+	}
+}
+
+// Load reads every file under fsys, in lexical path order. Files of no supported format, and
+// files that cannot be read, are listed in the report as skipped; only when nothing at all
+// can be read is that an error.
+func Load(fsys fs.FS) (*Corpus, LoadReport, error) {
+	var rep LoadReport
 	var names []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && Supported(p) {
-			names = append(names, p)
+		if d.IsDir() {
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
 		}
+		if strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		if !Supported(p) {
+			rep.Files = append(rep.Files, FileResult{Name: p, Format: Format(p), Skipped: "unsupported format"})
+			return nil
+		}
+		names = append(names, p)
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("corpus: read sources: %w", err)
+		return nil, rep, fmt.Errorf("corpus: read sources: %w", err)
 	}
 	sort.Strings(names)
-	var reports []*Report
-	for _, name := range names {
+	docs := make([]document, len(names))
+	results := make([]FileResult, len(names))
+	for i, name := range names {
+		results[i] = FileResult{Name: name, Format: Format(name)}
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return nil, fmt.Errorf("corpus: read %s: %w", name, err)
+			results[i].Skipped = fmt.Sprintf("cannot read: %v", err)
+			continue
 		}
-		rs, err := ParseFile(name, data)
+		d, warnings, err := readFile(name, data)
+		results[i].Warnings = warnings
 		if err != nil {
-			return nil, err
+			results[i].Skipped = skipReason(err)
+			continue
+		}
+		docs[i] = d
+	}
+	dropRepeated(docs)
+	var reports []*Report
+	for i, name := range names {
+		if results[i].Skipped != "" {
+			continue
+		}
+		rs, warnings := assemble(name, docs[i])
+		number(name, rs)
+		results[i].Warnings = append(results[i].Warnings, warnings...)
+		if len(rs) == 0 {
+			results[i].Skipped = "no body text found"
+			continue
+		}
+		results[i].Reports = len(rs)
+		for _, r := range rs {
+			results[i].Paragraphs += len(r.Paragraphs)
 		}
 		reports = append(reports, rs...)
 	}
+	rep.Files = append(rep.Files, results...)
+	sort.Slice(rep.Files, func(i, j int) bool { return rep.Files[i].Name < rep.Files[j].Name })
 	if len(reports) == 0 {
-		return nil, fmt.Errorf("corpus: no reports found in %d source files", len(names))
+		return nil, rep, fmt.Errorf("corpus: no reports found in %d source files", len(names))
 	}
-	return New(reports)
+	c, err := New(reports)
+	return c, rep, err
+}
+
+func skipReason(err error) string {
+	switch {
+	case errors.Is(err, ErrNoText):
+		return "PDF has no text layer (scanned); run OCR on it first"
+	case errors.Is(err, ErrNoPDFTool):
+		return err.Error()
+	}
+	return fmt.Sprintf("cannot parse: %v", err)
+}
+
+// dropRepeated removes short lines that recur in three or more files: the template of the
+// site or program they were saved from (navigation, slogans, notices), never report text.
+func dropRepeated(docs []document) {
+	const minFiles, maxRunes = 3, 100
+	files := make(map[string]int)
+	for _, d := range docs {
+		seen := make(map[string]bool)
+		for _, b := range d.blocks {
+			if runeLen(b.text) <= maxRunes && !seen[b.text] {
+				seen[b.text] = true
+				files[b.text]++
+			}
+		}
+	}
+	for i := range docs {
+		kept := docs[i].blocks[:0]
+		for _, b := range docs[i].blocks {
+			if b.level == 0 && files[b.text] >= minFiles && runeLen(b.text) <= maxRunes && !bytes.ContainsAny([]byte(b.text), "。！？") &&
+				!isUnitLine(b.text) && !dateRE.MatchString(b.text) {
+				continue
+			}
+			kept = append(kept, b)
+		}
+		docs[i].blocks = kept
+	}
 }
 
 // Embedded loads the corpus the binary carries (index/sources).
@@ -106,5 +254,6 @@ func Embedded() (*Corpus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("corpus: embedded sources: %w", err)
 	}
-	return Load(sources)
+	c, _, err := Load(sources)
+	return c, err
 }

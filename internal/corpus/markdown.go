@@ -8,23 +8,21 @@ import (
 	"github.com/yuin/goldmark/text"
 )
 
-// markdownBlocks reads Markdown with goldmark: headings keep their level, paragraphs (also in
-// lists and quotes) become paragraph blocks, code and raw HTML are dropped.
-func markdownBlocks(src []byte) []block {
+// readMarkdown reads Markdown with goldmark: headings keep their level, paragraphs (also in
+// lists and quotes) become paragraph blocks, HTML blocks (<p>…</p> pasted from web pages)
+// are read as HTML, code is dropped. Front matter gives title, unit and date.
+func readMarkdown(src []byte) (document, error) {
 	var out []block
-	meta, src := frontMatter(src)
-	if t := cleanText(meta["title"]); t != "" {
-		out = append(out, block{level: 1, text: t})
-	}
-	for _, k := range []string{"org", "unit", "单位"} {
-		if u := cleanText(meta[k]); u != "" {
-			out = append(out, block{text: u})
+	fm, src := frontMatter(src)
+	var m meta
+	m.title = cleanText(fm["title"])
+	for _, k := range []string{"org", "unit", "单位", "author", "source", "来源"} {
+		if u := cleanText(fm[k]); u != "" {
+			m.org = u
 			break
 		}
 	}
-	if d := cleanText(meta["date"]); d != "" && len(out) > 0 {
-		out = append(out, block{text: d})
-	}
+	m.date = cleanText(fm["date"])
 	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -41,12 +39,25 @@ func markdownBlocks(src []byte) []block {
 				out = append(out, block{text: t})
 			}
 			return ast.WalkSkipChildren, nil
-		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.HTMLBlock, *ast.ThematicBreak:
+		case *ast.HTMLBlock:
+			var raw strings.Builder
+			for i := 0; i < n.Lines().Len(); i++ {
+				seg := n.Lines().At(i)
+				raw.Write(seg.Value(src))
+			}
+			if n.HasClosure() {
+				raw.Write(n.ClosureLine.Value(src))
+			}
+			if d, err := readHTML([]byte(raw.String())); err == nil {
+				out = append(out, d.blocks...)
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.ThematicBreak:
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return out
+	return document{meta: m, blocks: out}, nil
 }
 
 // frontMatter splits a leading "---" block of "key: value" lines (title, org, date) from the

@@ -1,0 +1,215 @@
+package corpus
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// render prints reports the way a reviewer checks a reader: metadata, then each paragraph
+// with its section.
+func render(reports []*Report) string {
+	var b strings.Builder
+	for _, r := range reports {
+		b.WriteString("# " + r.Title + "\n")
+		b.WriteString("org: " + r.Org + "\ndate: " + r.Date + "\ncollection: " + r.Collection + "\n")
+		for _, p := range r.Paragraphs {
+			if p.Section != "" {
+				b.WriteString("[" + p.Section + "] ")
+			}
+			b.WriteString(p.Text + "\n")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// TestReadersGolden reads each fixture — .docx from pandoc, .pdf from LibreOffice and
+// Chromium (made by testdata/make-fixtures.sh), and saved web pages, Markdown and text
+// exports of real public reports — and compares the result with its golden file.
+func TestReadersGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/fixtures/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		if name == "scanned.pdf" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			if Format(name) == "pdf" {
+				needPDFTool(t)
+			}
+			reports, err := ParseFile(name, readTestdata(t, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkReports(t, reports)
+			got := render(reports)
+			golden := filepath.Join("testdata/golden", name+".txt")
+			if *update {
+				os.MkdirAll("testdata/golden", 0o755)
+				os.WriteFile(golden, []byte(got), 0o644)
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from %s:\n%s", name, golden, got)
+			}
+		})
+	}
+}
+
+// needPDFTool skips on a developer machine without pdftotext; in CI, which installs it, its
+// absence fails the test.
+func needPDFTool(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath(PDFTool); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext missing in CI: .ci/run must install poppler-utils")
+		}
+		t.Skip("pdftotext not installed (apt-get install poppler-utils)")
+	}
+}
+
+func TestDOCX(t *testing.T) {
+	reports, err := ParseFile("report.docx", readTestdata(t, "testdata/fixtures/report.docx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 {
+		t.Fatalf("got %d reports", len(reports))
+	}
+	r := reports[0]
+	if r.Title != "践行新时代“枫桥经验” 提升基层治理水平" || r.Org != "河南省公安厅" {
+		t.Errorf("title/org = %q / %q", r.Title, r.Org)
+	}
+	text := render(reports)
+	for _, want := range []string{"[主要做法] 坚持“群众第一”", "新增派出所警力 | 1350名", "原载《人民公安报》"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("missing %q (heading section, table row, footnote) in\n%s", want, text)
+		}
+	}
+}
+
+func TestPDF(t *testing.T) {
+	needPDFTool(t)
+	for _, name := range []string{"libreoffice.pdf", "chromium.pdf"} {
+		reports, err := ParseFile(name, readTestdata(t, "testdata/fixtures/"+name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := render(reports)
+		// A paragraph runs across lines and pages whole, with no spaces put into it.
+		for _, want := range []string{
+			"强化协同共治,探索推行“交巡所”警力协作机制",
+			"治安案件发案数同比下降27.4%,电信网络诈骗发案数同比下降24.7%。",
+			"在省级层面成立由省公安厅牵头、14个省直部门组成的“警地融合”专项工作组",
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s: missing %q", name, want)
+			}
+		}
+		for _, furniture := range []string{"file://", "/6\n", "PM\n"} {
+			if strings.Contains(text, furniture) {
+				t.Errorf("%s: running header/footer %q kept", name, furniture)
+			}
+		}
+		if reports[0].Title != "推行“警地融合”机制 激发基层治理动能" || reports[0].Org != "吉林省公安厅" {
+			t.Errorf("%s: title/org = %q / %q", name, reports[0].Title, reports[0].Org)
+		}
+	}
+	_, err := ParseFile("scanned.pdf", readTestdata(t, "testdata/fixtures/scanned.pdf"))
+	if !errors.Is(err, ErrNoText) {
+		t.Errorf("scanned PDF: err = %v, want ErrNoText", err)
+	}
+}
+
+func TestLoadReportsSkipped(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.txt", "标题一行\n正文第一段。\n")
+	write("b.xlsx", "PK")
+	write("c.docx", "not a zip")
+	write("d.html", "<nav>首页</nav><footer>版权所有</footer>")
+	c, rep, err := Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _, _ := c.Counts(); r != 1 {
+		t.Errorf("reports = %d", r)
+	}
+	var out strings.Builder
+	rep.Print(&out)
+	for _, want := range []string{"skipped b.xlsx: unsupported format", "skipped c.docx: cannot parse", "skipped d.html: no body text", "txt      1 files read,     1 paragraphs"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("load report lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestGB18030Text(t *testing.T) {
+	// Windows exports Chinese text as GB18030.
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().Bytes([]byte("推行警保联控的做法\n正文。\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x.txt"), gbk, 0o644)
+	c, rep, err := Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Reports[0].Paragraphs[0].Text != "正文。" || len(rep.Files[0].Warnings) == 0 {
+		t.Errorf("got %q, warnings %v", c.Reports[0].Paragraphs[0].Text, rep.Files[0].Warnings)
+	}
+}
+
+func TestBoilerplate(t *testing.T) {
+	drop := []string{"字号: 大 中 小", "浏览次数:605", "放大字体 缩小字体", "文章图片", "声明:本媒体部分图片、文章来源于网络,版权归原作者所有,如有侵权,请联系删除:025-84707368,",
+		"举报电话:023-72261733;举报邮箱:773987997@qq.com;", "北京哪个医院白癜风治的好 http://www.ytysbz.com/", "查看原文", "【打印】【关闭】", "上一篇:民警进社区", "Copyright © 2024", "| 2021-12-06 |"}
+	keep := []string{"2008年以来,该局共处理互联网信箱投诉20件,110电话投诉55件。", "公开了局长、政委手机号码,24小时接受群众的投诉、举报。", "警方提醒", "民警上门讲解如何识别诈骗电话。"}
+	for _, s := range drop {
+		if !isBoilerplate(s) {
+			t.Errorf("kept furniture %q", s)
+		}
+	}
+	for _, s := range keep {
+		if isBoilerplate(s) {
+			t.Errorf("dropped text %q", s)
+		}
+	}
+}
+
+func TestByline(t *testing.T) {
+	tests := []struct{ in, org, date string }{
+		{"发布者:兴庆分局 时间:2025-07-23 来源:兴庆分局", "兴庆分局", "2025-07-23"},
+		{"索 引 号: | 113306837320115228/2021-70776 | 主题分类: | 其他 |", "", ""},
+		{"发布机构: | 市政务服务中心 | 公开日期: | 2021-12-06 10:05:58 |", "市政务服务中心", "2021-12-06"},
+		{"来源：某某市公安局 2023年5月10日", "某某市公安局", "2023年5月10日"},
+	}
+	for _, tt := range tests {
+		org, date, ok := byline(tt.in)
+		if !ok || org != tt.org || date != tt.date {
+			t.Errorf("byline(%q) = %q %q %v, want %q %q", tt.in, org, date, ok, tt.org, tt.date)
+		}
+	}
+	if _, _, ok := byline("据张先生介绍，他的儿子在学校读书。"); ok {
+		t.Error("body sentence read as byline")
+	}
+}
