@@ -170,15 +170,16 @@ func TestExtractiveGolden(t *testing.T) {
 	}
 }
 
+// A place the collection never writes is refused before the LLM is asked; whether the
+// passages answer anything else is the LLM's to judge.
 func TestRefusalsNeverCallLLM(t *testing.T) {
 	srv := fakeopenai.New(fakeopenai.Step{ReplyFunc: citeFirst})
 	defer srv.Close()
 	e, _ := newEngine(t, answer.Config{}, srv)
 	for _, q := range []string{
 		"上海市公安局在反恐方面有哪些做法?",
-		"全国公安机关今年的警察招录计划是多少人?",
 		"广东的禁毒工作经验有哪些?",
-		"警犬怎么训练?",
+		"北京怎么做社区警务?",
 	} {
 		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
 		if err != nil {

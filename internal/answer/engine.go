@@ -10,7 +10,6 @@ import (
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
-	"github.com/jingyan/jingyan/internal/normalize"
 	"github.com/jingyan/jingyan/internal/prompt"
 	"github.com/jingyan/jingyan/internal/search"
 )
@@ -19,7 +18,6 @@ import (
 type Searcher interface {
 	Analyze(question string) (glossary.Analysis, error)
 	SearchAnalysis(ctx context.Context, a glossary.Analysis, k int, level corpus.Level) ([]search.Hit, error)
-	NamedReports(question string) []string
 	Corpus() *corpus.Corpus
 }
 
@@ -60,7 +58,7 @@ func (c Config) withDefaults() Config {
 		c.Reserve = 300 * time.Millisecond
 	}
 	if c.MinCoverage <= 0 {
-		c.MinCoverage = 0.12
+		c.MinCoverage = minCoverage
 	}
 	return c
 }
@@ -75,6 +73,7 @@ type Engine struct {
 	logger   *slog.Logger
 
 	idf        *idf
+	headGrams  map[string]bool // character pairs of titles, units and section headings
 	corpusText string // normalized text of every paragraph, to ask "does the corpus mention X"
 }
 
@@ -85,13 +84,25 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 	}
 	e := &Engine{cfg: cfg.withDefaults(), search: s, glossary: g, prompts: p, llm: llm, logger: logger}
 	c := s.Corpus()
-	e.idf = newIDF(c)
+	e.idf = newIDF(c, g)
+	e.headGrams = make(map[string]bool)
+	for _, r := range c.Reports {
+		heads := r.Title + " " + r.Org + " " + r.Collection + " " + r.Context
+		for _, p := range r.Paragraphs {
+			if p.Section != "" && !strings.Contains(heads, p.Section) {
+				heads += " " + p.Section
+			}
+		}
+		for _, t := range tokens(g.Fold(heads)) {
+			e.headGrams[t] = true
+		}
+	}
 	var b strings.Builder
 	for _, r := range c.Reports {
-		b.WriteString(normalize.Text(r.Title + " " + r.Org))
+		b.WriteString(g.Fold(r.Title + " " + r.Org + " " + r.Context))
 		b.WriteByte('\n')
 		for _, p := range r.Paragraphs {
-			b.WriteString(normalize.Text(p.Text))
+			b.WriteString(g.Fold(p.Text))
 			b.WriteByte('\n')
 		}
 	}
@@ -151,11 +162,8 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if err != nil {
 		return Answer{}, err
 	}
-	if missing := e.uncoveredPlaces(standalone); len(missing) > 0 {
-		return e.refuse(ans, fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(missing, "、")), emit), nil
-	}
-	if missing := e.uncoveredTopics(a.Normalized); len(missing) > 0 {
-		return e.refuse(ans, fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(missing, "、")), emit), nil
+	if v := e.beforeSearch(a); v.refuse {
+		return e.refuse(ans, v.reason, emit), nil
 	}
 	k := e.cfg.K
 	if q.K > 0 {
@@ -169,8 +177,11 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
 	ev := selectEvidence(hits, e.cfg.MaxPassages, e.cfg.Budget)
-	if len(ev) == 0 || coverage(a, e.glossary, e.idf, ev[:min(3, len(ev))]) < e.cfg.MinCoverage {
+	if len(ev) == 0 {
 		return e.refuse(ans, "所给材料中没有找到能回答这个问题的内容。", emit), nil
+	}
+	if v := e.afterSearch(a, ev); v.refuse && e.llm == nil {
+		return e.refuse(ans, v.reason, emit), nil
 	}
 	given := make([]Citation, len(ev))
 	for i, x := range ev {
@@ -222,41 +233,6 @@ func (e *Engine) fromFAQ(ans Answer, question string, emit func(Event)) (Answer,
 	emit(Event{Kind: EventDelta, Text: hit.Text})
 	emit(Event{Kind: EventDone, Answer: &hit})
 	return hit, true
-}
-
-// uncoveredPlaces returns the places a question names when none of them is covered by a
-// report's issuing unit (a question about 上海 when the corpus has none).
-func (e *Engine) uncoveredPlaces(q string) []string {
-	places := e.glossary.Places(q)
-	if len(places) == 0 {
-		return nil
-	}
-	if len(e.search.NamedReports(q)) > 0 {
-		return nil
-	}
-	return places
-}
-
-// uncoveredTopics returns the policing topics a question names that the corpus never
-// mentions, not even by a synonym.
-func (e *Engine) uncoveredTopics(q string) []string {
-	var missing []string
-	for _, t := range e.glossary.Topics(q) {
-		if strings.Contains(e.corpusText, t) {
-			continue
-		}
-		found := false
-		for _, r := range e.glossary.Related(t) {
-			if strings.Contains(e.corpusText, r) {
-				found = true
-				break
-			}
-		}
-		if !found {
-			missing = append(missing, t)
-		}
-	}
-	return missing
 }
 
 // maxListed bounds the reports a refusal names; a large corpus is summarised by its count.

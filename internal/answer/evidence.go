@@ -54,16 +54,25 @@ func selectEvidence(hits []search.Hit, maxPassages, budget int) []evidence {
 // weighs most, so a question about 招录 or 反恐 is not "covered" by passages that merely share
 // 公安 and 工作 with it.
 type idf struct {
-	df map[string]int
-	n  int
+	df    map[string]int
+	chars map[rune]int // sentences holding each character
+	n     int
 }
 
-func newIDF(c *corpus.Corpus) *idf {
-	w := &idf{df: make(map[string]int)}
+func newIDF(c *corpus.Corpus, g *glossary.Glossary) *idf {
+	w := &idf{df: make(map[string]int), chars: make(map[rune]int)}
 	for _, p := range c.Passages(corpus.LevelSentence) {
 		w.n++
+		text := g.Fold(p.Text)
+		seenChar := make(map[rune]bool)
+		for _, r := range text {
+			if !seenChar[r] {
+				seenChar[r] = true
+				w.chars[r]++
+			}
+		}
 		seen := make(map[string]bool)
-		for _, t := range tokens(normalize.Text(p.Text)) {
+		for _, t := range tokens(text) {
 			if !seen[t] {
 				seen[t] = true
 				w.df[t]++
@@ -128,7 +137,7 @@ func tokens(s string) []string {
 func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) float64 {
 	var text strings.Builder
 	for _, e := range ev {
-		text.WriteString(normalize.Text(e.passage.Text))
+		text.WriteString(g.Fold(e.passage.Text))
 		text.WriteByte('\n')
 	}
 	evText := text.String()

@@ -54,10 +54,17 @@ func clean(d document) ([]block, meta) {
 	var out []block
 	for _, b := range d.blocks {
 		b.text = strings.TrimSpace(inlineFurniture.ReplaceAllString(b.text, ""))
-		if b.text == "" || isTrailer(b.text) || isBoilerplate(b.text) {
+		if b.text == "" || isTrailer(b.text) {
+			continue
+		}
+		if isBoilerplate(b.text) {
+			if breadcrumbRE.MatchString(b.text) {
+				m.context = append(m.context, b.text)
+			}
 			continue
 		}
 		if org, date, ok := byline(b.text); ok {
+			m.context = append(m.context, b.text)
 			if m.org == "" {
 				m.org = org
 			}
@@ -79,13 +86,18 @@ func assemble(name string, d document) (reports []*Report, warnings []string) {
 	if len(blocks) == 0 {
 		return nil, nil
 	}
+	context := strings.Join(append(m.context, strings.TrimSuffix(path.Base(name), path.Ext(name))), " ")
 	if rs := collection(blocks, m); len(rs) >= 2 {
+		for _, r := range rs {
+			r.Context = context
+		}
 		return rs, nil
 	}
 	r, w := single(name, blocks, m)
 	if len(r.Paragraphs) == 0 {
 		return nil, w
 	}
+	r.Context = context
 	return []*Report{r}, w
 }
 

@@ -19,6 +19,9 @@ var furnitureRE = regexp.MustCompile(`(?i)字号|字体[:：]?\s*[大中小]|放
 // Contact lines: a contact word used as a label ("举报电话:023-…", "邮箱:x@qq.com").
 var contactRE = regexp.MustCompile(`(举报|联系|咨询|投诉|服务)?(电话|手机|邮箱|微信|地址|传真|邮编|qq)\s*[:：/]`)
 
+// Breadcrumbs: "当前位置: 首页 » 新闻", "地方网 > 广西 > 桂林市 > 正文".
+var breadcrumbRE = regexp.MustCompile(`^\s*(当前位置|您的位置|您现在的位置|所在位置)|([^>»›]{1,12}\s*[>»›]\s*){2,}`)
+
 var urlRE = regexp.MustCompile(`(?i)https?://|www\.[a-z0-9-]+\.`)
 
 // inlineFurniture is furniture run into body text by converters: "第1页共4页".
@@ -39,6 +42,8 @@ func isBoilerplate(s string) bool {
 		return true // a link out or an advert
 	case n <= 6 && strings.Contains(s, "图"):
 		return true // a picture placeholder
+	case n <= 80 && breadcrumbRE.MatchString(s):
+		return true
 	}
 	return false
 }

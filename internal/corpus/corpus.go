@@ -19,12 +19,15 @@ type Corpus struct {
 
 // Report is one experience report: a title, the unit that wrote it and its body paragraphs.
 type Report struct {
-	ID         string       `json:"id"`
-	Source     string       `json:"source"`
-	Collection string       `json:"collection,omitempty"`
-	Title      string       `json:"title"`
-	Org        string       `json:"org,omitempty"`
-	Date       string       `json:"date,omitempty"`
+	ID         string `json:"id"`
+	Source     string `json:"source"`
+	Collection string `json:"collection,omitempty"`
+	Title      string `json:"title"`
+	Org        string `json:"org,omitempty"`
+	Date       string `json:"date,omitempty"`
+	// Context is what the source says around the report — breadcrumbs, bylines, its file
+	// name — searched and used to know which places a report covers, never shown as text.
+	Context    string       `json:"context,omitempty"`
 	Paragraphs []*Paragraph `json:"paragraphs"`
 }
 

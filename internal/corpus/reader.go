@@ -21,6 +21,9 @@ type meta struct {
 	// weakTitle: the title is a page's <title>, which a headline in the body beats (it often
 	// carries the site's name, or is the site's name).
 	weakTitle bool
+	// context is where the page stood and what it credits: breadcrumbs, bylines. Not report
+	// text, but it names the place and source (地方网 > 广西 > 桂林市; 来源:桂林晚报).
+	context []string
 }
 
 // reader reads one format. Adding a format is one file with its reader and one line here.

@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/longbridgeapp/opencc"
-
 	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/normalize"
 )
@@ -26,16 +24,16 @@ type Glossary struct {
 	compare []string
 	places  []string // longest first
 	topics  []string // topics and terms, longest first
-	t2s     *opencc.OpenCC
+	fold    *normalize.Folder
 }
 
 // Parse reads the glossary format documented at the top of index/glossary.txt.
 func Parse(r io.Reader) (*Glossary, error) {
-	t2s, err := opencc.New("t2s")
+	fold, err := normalize.NewFolder()
 	if err != nil {
 		return nil, fmt.Errorf("glossary: traditional-to-simplified tables: %w", err)
 	}
-	g := &Glossary{member: make(map[string][]int), t2s: t2s}
+	g := &Glossary{member: make(map[string][]int), fold: fold}
 	section := ""
 	seen := make(map[string]bool)
 	sc := bufio.NewScanner(r)
@@ -57,14 +55,14 @@ func Parse(r io.Reader) (*Glossary, error) {
 		}
 		switch section {
 		case "terms":
-			if t := normalize.Text(line); t != "" && !seen["t"+t] {
+			if t := g.normalize(line); t != "" && !seen["t"+t] {
 				seen["t"+t] = true
 				g.terms = append(g.terms, t)
 			}
 		case "synonyms":
 			var group []string
 			for _, f := range strings.Fields(line) {
-				if w := normalize.Text(f); w != "" {
+				if w := g.normalize(f); w != "" {
 					group = append(group, w)
 				}
 			}
@@ -80,18 +78,18 @@ func Parse(r io.Reader) (*Glossary, error) {
 				g.member[w] = append(g.member[w], gi)
 			}
 		case "stopwords":
-			if t := normalize.Text(line); t != "" && !seen["s"+t] {
+			if t := g.normalize(line); t != "" && !seen["s"+t] {
 				seen["s"+t] = true
 				g.stop = append(g.stop, t)
 			}
 		case "comparative":
-			if t := normalize.Text(line); t != "" && !seen["c"+t] {
+			if t := g.normalize(line); t != "" && !seen["c"+t] {
 				seen["c"+t] = true
 				g.compare = append(g.compare, t)
 			}
 		case "places", "topics":
 			for _, f := range strings.Fields(line) {
-				if t := normalize.Text(f); t != "" && !seen[section+t] {
+				if t := g.normalize(f); t != "" && !seen[section+t] {
 					seen[section+t] = true
 					if section == "places" {
 						g.places = append(g.places, t)
@@ -154,18 +152,15 @@ func (g *Glossary) Topics(question string) []string {
 	return longestMatches(g.topics, g.normalize(question))
 }
 
-// normalize is normalize.Text plus traditional-to-simplified conversion, for questions:
-// staff in Hong Kong, Macao or Taiwan liaison work may type 警務 for 警务. It costs ~20 µs a
-// question; the tables load in ~3 ms.
-func (g *Glossary) normalize(s string) string {
-	s = normalize.Text(s)
-	if g.t2s == nil {
-		return s
+func (g *Glossary) normalize(s string) string { return g.Fold(s) }
+
+// Fold puts text into the one form questions, glossary entries and indexed passages are all
+// matched in (normalize.Folder): 警務 is 警务 and 二十四小时 is 24小时 on both sides.
+func (g *Glossary) Fold(s string) string {
+	if g == nil {
+		return (*normalize.Folder)(nil).Fold(s)
 	}
-	if out, err := g.t2s.Convert(s); err == nil {
-		return out
-	}
-	return s
+	return g.fold.Fold(s)
 }
 
 // longestMatches finds the words of list, which is sorted longest first, in q without overlaps.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -15,45 +14,30 @@ import (
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
-	"github.com/jingyan/jingyan/internal/normalize"
 )
 
 // Index answers queries over one corpus at sentence and paragraph level. Each level has its
 // own bleve index so BM25 length statistics are not mixed between short and long passages.
+//
+// A third index holds whole reports: how well a report as a whole answers a question is
+// context for ranking its paragraphs and sentences (see SearchAnalysis).
 type Index struct {
 	corpus   *corpus.Corpus
 	glossary *glossary.Glossary
-	levels   [2]bleve.Index // by corpus.Level
-	places   []place        // longest name first
+	levels   [3]bleve.Index // by corpus.Level, then levelReport
+	reports  map[string]*corpus.Report
 }
 
-// place is a place name from issuing units and the reports it identifies.
-type place struct {
-	name    string
-	reports []string
-}
+// levelReport indexes whole reports, beside corpus.LevelSentence and corpus.LevelParagraph.
+const levelReport = 2
+
+var levelNames = [3]string{"sentence", "paragraph", "report"}
 
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
-	ix := &Index{corpus: c, glossary: g}
-	byName := make(map[string][]string)
+	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report)}
 	for _, r := range c.Reports {
-		for _, p := range r.Places() {
-			p = normalize.Text(p)
-			if ids := byName[p]; len(ids) == 0 || ids[len(ids)-1] != r.ID {
-				byName[p] = append(ids, r.ID)
-			}
-		}
+		ix.reports[r.ID] = r
 	}
-	for name, ids := range byName {
-		ix.places = append(ix.places, place{name: name, reports: ids})
-	}
-	sort.Slice(ix.places, func(i, j int) bool {
-		a, b := ix.places[i].name, ix.places[j].name
-		if len(a) != len(b) {
-			return len(a) > len(b)
-		}
-		return a < b
-	})
 	return ix
 }
 
@@ -66,23 +50,24 @@ const batchSize = 2000
 const (
 	corpusFile = "corpus.json"
 	formatFile = "FORMAT"
-	format     = "jingyan-index 1"
+	format     = "jingyan-index 2" // 2: report-level index, folded text
 )
 
 // Build indexes c. With dir "" the index lives in memory; otherwise dir must not exist yet.
 func Build(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, dir string, progress Progress) (*Index, error) {
 	ix := newIndex(c, g)
 	total := 0
-	docs := [2][]passageDoc{}
+	docs := [3][]passageDoc{}
 	for _, lv := range []corpus.Level{corpus.LevelSentence, corpus.LevelParagraph} {
-		docs[lv] = passageDocs(c, lv)
+		docs[lv] = passageDocs(c, g, lv)
 		total += len(docs[lv])
 	}
+	docs[levelReport] = reportDocs(c, g)
 	done := 0
-	for _, lv := range []corpus.Level{corpus.LevelSentence, corpus.LevelParagraph} {
+	for lv := range docs {
 		path := ""
 		if dir != "" {
-			path = filepath.Join(dir, lv.String()+".bleve")
+			path = filepath.Join(dir, levelNames[lv]+".bleve")
 		}
 		idx, err := newBleve(path)
 		if err != nil {
@@ -138,15 +123,37 @@ type passageDoc struct {
 	doc
 }
 
-func passageDocs(c *corpus.Corpus, lv corpus.Level) []passageDoc {
+// passageDocs folds each passage (traditional → simplified, numerals → digits) as questions
+// are folded, and gives it its context: report title, unit, section heading and, for a
+// sentence, its paragraph's first sentence, which names the topic ("吉林省公安机关坚持…，
+// 夯实基层基础。").
+func passageDocs(c *corpus.Corpus, g *glossary.Glossary, lv corpus.Level) []passageDoc {
 	var out []passageDoc
 	for _, p := range c.Passages(lv) {
-		ctx := p.Report.Title + " " + p.Report.Org
+		ctx := p.Report.Title + " " + p.Report.Org + " " + p.Report.Context + " " + p.Paragraph.Section
 		if lv == corpus.LevelSentence && p.Sentence > 1 && len(p.Paragraph.Sentences) > 0 {
-			// The paragraph's first sentence names its topic ("吉林省公安机关坚持…，夯实基层基础。").
 			ctx += " " + p.Paragraph.Sentences[0].Text
 		}
-		out = append(out, passageDoc{id: p.ID, doc: doc{Text: p.Text, Ctx: ctx, Report: p.Report.ID}})
+		out = append(out, passageDoc{id: p.ID, doc: doc{Text: g.Fold(p.Text), Ctx: g.Fold(ctx), Report: p.Report.ID}})
+	}
+	return out
+}
+
+// reportDocs makes one document of each whole report, its title and unit as context.
+func reportDocs(c *corpus.Corpus, g *glossary.Glossary) []passageDoc {
+	var out []passageDoc
+	for _, r := range c.Reports {
+		var b strings.Builder
+		section := ""
+		for _, p := range r.Paragraphs {
+			if p.Section != section {
+				section = p.Section
+				b.WriteString(section + "\n")
+			}
+			b.WriteString(p.Text + "\n")
+		}
+		ctx := r.Title + " " + r.Org + " " + r.Collection + " " + r.Context
+		out = append(out, passageDoc{id: r.ID, doc: doc{Text: g.Fold(b.String()), Ctx: g.Fold(ctx), Report: r.ID}})
 	}
 	return out
 }
@@ -195,7 +202,7 @@ func Open(path string, g *glossary.Glossary) (*Index, error) {
 	}
 	f, err := os.ReadFile(filepath.Join(dir, formatFile))
 	if err != nil || strings.TrimSpace(string(f)) != format {
-		return nil, fmt.Errorf("search: open index %s: not a jingyan index (build it with `jingyan index build`)", path)
+		return nil, fmt.Errorf("search: open index %s: not a jingyan index of this version (build it again with `jingyan index build`)", path)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, corpusFile))
 	if err != nil {
@@ -210,8 +217,8 @@ func Open(path string, g *glossary.Glossary) (*Index, error) {
 		return nil, fmt.Errorf("search: open index: %w", err)
 	}
 	ix := newIndex(cp, g)
-	for _, lv := range []corpus.Level{corpus.LevelSentence, corpus.LevelParagraph} {
-		idx, err := bleve.OpenUsing(filepath.Join(dir, lv.String()+".bleve"), map[string]interface{}{
+	for lv := range ix.levels {
+		idx, err := bleve.OpenUsing(filepath.Join(dir, levelNames[lv]+".bleve"), map[string]interface{}{
 			"read_only": true,
 		})
 		if err != nil {

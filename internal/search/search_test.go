@@ -72,9 +72,11 @@ func TestSearchFindsPassage(t *testing.T) {
 	}
 }
 
-func TestNamedPlaceRestricts(t *testing.T) {
+// A question naming a unit's place is about that unit's report: the report as a whole
+// matching lifts its passages above another unit's that share the other words.
+func TestNamedPlaceRanksItsReport(t *testing.T) {
 	ix := memIndex(t)
-	hits, err := ix.Search(context.Background(), Request{Question: "河南的社区警务团队有多少", K: 10})
+	hits, err := ix.Search(context.Background(), Request{Question: "河南的社区警务团队有多少", K: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,169 @@
+package answer
+
+import (
+	"regexp"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/jingyan/jingyan/internal/glossary"
+)
+
+// Whether a question can be answered is decided here, and only here, from the indexed
+// collection itself — never from lists of topics or places, so it works unchanged on any
+// collection:
+//
+//   - Gaps: parts of the question the collection never writes. A run of the question's
+//     characters none of whose character pairs occurs in any passage (上海, 警犬, 酒驾 in a
+//     collection that never mentions them) is something the material does not hold; a
+//     glossary word counts as written when one of its synonyms is. When such gaps make up a
+//     large share of what the question asks, it is refused, with or without an LLM.
+//   - Coverage (offline only): the evidence found must hold enough of the question's
+//     idf-weighted words. With an LLM, the model judges the passages instead and says when
+//     they do not answer.
+
+// Thresholds of the decision, as shares of the question's content characters or idf weight.
+const (
+	maxGapShare = 0.25 // refuse when gaps are at least this share of the content
+	minGapRunes = 2    // a shorter gap counts only when its character is unseen
+	minCoverage = 0.12 // offline: least idf-weighted share of the question the evidence holds
+	// gapCoverage: offline, a question with any gap needs evidence holding at least this
+	// share of it; what it asks is partly absent, so the rest must be well covered.
+	gapCoverage = 0.3
+)
+
+// verdict is the outcome of the answerability check.
+type verdict struct {
+	refuse bool
+	reason string // for the user, in Chinese
+}
+
+// gaps returns the question's content runs that the collection never writes, and their share
+// of the content's Han characters.
+func (e *Engine) gaps(a glossary.Analysis) ([]string, float64) {
+	content := []rune(a.Content)
+	known := make([]bool, len(content))
+	for _, term := range a.Terms {
+		if e.written(term) || slices.ContainsFunc(e.glossary.Related(term), e.written) {
+			markAll(content, known, []rune(term))
+		}
+	}
+	han := 0
+	for i, r := range content {
+		if !unicode.Is(unicode.Han, r) {
+			known[i] = true
+			continue
+		}
+		han++
+		if i > 0 && e.writtenPair(content[i-1:i+1]) || i+1 < len(content) && e.writtenPair(content[i:i+2]) || e.common(r) {
+			known[i] = true
+		}
+	}
+	var out []string
+	missing := 0
+	for i := 0; i < len(content); {
+		if known[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(content) && !known[j] {
+			j++
+		}
+		if j-i >= minGapRunes || e.unseen(content[i]) {
+			out = append(out, string(content[i:j]))
+			missing += j - i
+		}
+		i = j
+	}
+	if han == 0 {
+		return out, 0
+	}
+	return out, float64(missing) / float64(han)
+}
+
+// unseen reports a character no passage uses, in a collection large enough (500 sentences)
+// for that absence to mean something: 萨 of 拉萨, 犬 of 警犬. In a few pages, everyday
+// characters are missing too.
+func (e *Engine) unseen(r rune) bool {
+	return e.idf.n >= 500 && e.idf.chars[r] == 0 && !e.headGrams[string(r)]
+}
+
+// common reports a character the collection uses often enough (in more than one sentence in
+// 200) that a pair of it with a neighbour the collection never writes together says nothing:
+// "破了" and "2024年" join common characters across a word boundary. A gap needs a character
+// the collection rarely or never uses: 犬 of 警犬, 萨 of 拉萨.
+func (e *Engine) common(r rune) bool {
+	return e.idf.chars[r] > max(1, e.idf.n/200)
+}
+
+// writtenPair reports whether a character pair occurs in any passage, title or heading.
+func (e *Engine) writtenPair(p []rune) bool {
+	s := string(p)
+	return e.idf.df[s] > 0 || e.headGrams[s]
+}
+
+// written reports whether any passage contains w (folded).
+func (e *Engine) written(w string) bool { return strings.Contains(e.corpusText, w) }
+
+func markAll(s []rune, mark []bool, w []rune) {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if slices.Equal(s[i:i+len(w)], w) {
+			for k := range w {
+				mark[i+k] = true
+			}
+		}
+	}
+}
+
+// beforeSearch decides what can be decided from the question alone: places the collection
+// never names, and gaps.
+func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
+	if p := e.unwrittenPlaces(a.Normalized); len(p) > 0 {
+		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(p, "、"))}
+	}
+	g, share := e.gaps(a)
+	if len(g) > 0 && share >= maxGapShare {
+		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
+	}
+	return verdict{}
+}
+
+// afterSearch decides, offline, whether the evidence found covers the question.
+func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) verdict {
+	if len(ev) == 0 {
+		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}
+	}
+	cov := coverage(a, e.glossary, e.idf, ev[:min(3, len(ev))])
+	if cov < e.cfg.MinCoverage {
+		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}
+	}
+	if g, _ := e.gaps(a); len(g) > 0 && cov < gapCoverage {
+		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
+	}
+	return verdict{}
+}
+
+// A place written with its administrative suffix at the start of a clause: 上海市…,
+// 拉萨市公安局…. Smaller forms (区, 镇, 街道) are left out: 社区, 辖区, 小区 end the same way.
+var placeFormRE = regexp.MustCompile(`(?:^|[\s,，、;；:：?？!！])(\p{Han}{2,3}?(?:省|自治区|市|自治州|县))`)
+
+// unwrittenPlaces returns the places a question names — bare names the glossary knows as
+// places, or names in 省/市/县/区/镇/街道 form — that no title, unit or passage of the
+// collection writes. A place written anywhere, even only in a report's body, is covered.
+func (e *Engine) unwrittenPlaces(q string) []string {
+	names := e.glossary.Places(q)
+	for _, m := range placeFormRE.FindAllStringSubmatch(q, -1) {
+		if name := []rune(m[1]); len(name) >= 3 {
+			names = append(names, string(name[:len(name)-1]))
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if !e.written(n) && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}

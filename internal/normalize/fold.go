@@ -1,0 +1,113 @@
+package normalize
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/longbridgeapp/opencc"
+)
+
+// Folder puts text into the form it is matched in, the same for indexed passages and for
+// questions: Text's folding, traditional characters as simplified (警務 → 警务), and figures
+// written in Chinese numerals as digits (二十四小时 → 24小时, 七成 → 70%). What readers see
+// stays as written; only matching uses the folded form.
+type Folder struct {
+	t2s *opencc.OpenCC
+}
+
+// NewFolder loads the traditional-to-simplified tables (OpenCC's, embedded; ~3 ms).
+func NewFolder() (*Folder, error) {
+	t2s, err := opencc.New("t2s")
+	if err != nil {
+		return nil, err
+	}
+	return &Folder{t2s: t2s}, nil
+}
+
+// Fold returns s folded for matching. A nil Folder leaves traditional characters as they are.
+func (f *Folder) Fold(s string) string {
+	s = Text(s)
+	if f != nil && f.t2s != nil && hasNonASCII(s) {
+		if out, err := f.t2s.Convert(s); err == nil {
+			s = out
+		}
+	}
+	return Figures(s)
+}
+
+func hasNonASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// A Chinese numeral followed by a measure word is a figure: 二十四小时, 三个方面, 一千余个,
+// 两万名. A numeral before anything else is part of a word (一村一警, 三调联动) and stays.
+var cnFigureRE = regexp.MustCompile(`([零〇一二两三四五六七八九十百千]+)([万亿]?)(余|多)?(小时|分钟|个|名|人|起|件|次|项|条|家|所|处|支|天|年|月|周|岁|万|亿|成|倍|元|公里|米|户|栋|套|辆|台|份|批|类|种|期|届|位|场|座|间|张|本|部|级|层|轮|趟|遍|方面|百分点)`)
+
+// A figure in tenths: 7成 = 70%.
+var tenthsRE = regexp.MustCompile(`(\d+(?:\.\d+)?)成`)
+
+// Figures rewrites Chinese-numeral figures as digits and 成 as percent.
+func Figures(s string) string {
+	if strings.ContainsAny(s, "零〇一二两三四五六七八九十百千") {
+		s = cnFigureRE.ReplaceAllStringFunc(s, func(m string) string {
+			sub := cnFigureRE.FindStringSubmatch(m)
+			v, ok := cnNumber(sub[1])
+			if !ok {
+				return m
+			}
+			return strconv.Itoa(v) + sub[2] + sub[3] + sub[4]
+		})
+	}
+	if strings.Contains(s, "成") {
+		s = tenthsRE.ReplaceAllStringFunc(s, func(m string) string {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(m, "成"), 64)
+			if err != nil {
+				return m
+			}
+			return strconv.FormatFloat(f*10, 'f', -1, 64) + "%"
+		})
+	}
+	return s
+}
+
+// cnNumber reads a Chinese numeral below 10,000: 二十四, 一百零五, 两千, 十. A run of digits
+// without place words (一二三) is not a number.
+func cnNumber(s string) (int, bool) {
+	digit := map[rune]int{'零': 0, '〇': 0, '一': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	place := map[rune]int{'十': 10, '百': 100, '千': 1000}
+	total, cur, digits := 0, -1, 0
+	for _, r := range s {
+		if d, ok := digit[r]; ok {
+			if cur >= 0 && d != 0 {
+				return 0, false // two digits in a row: a list, not a number
+			}
+			if d != 0 {
+				cur = d
+			}
+			digits++
+			continue
+		}
+		p := place[r]
+		if cur < 0 {
+			if p != 10 || total != 0 {
+				return 0, false
+			}
+			cur = 1 // 十二 = 12
+		}
+		total += cur * p
+		cur = -1
+	}
+	if cur > 0 {
+		total += cur
+	}
+	if total == 0 {
+		return 0, false
+	}
+	return total, true
+}
