@@ -74,7 +74,7 @@ type Engine struct {
 
 	idf        *idf
 	headGrams  map[string]bool // character pairs of titles, units and section headings
-	corpusText string // normalized text of every paragraph, to ask "does the corpus mention X"
+	corpusText string          // normalized text of every paragraph, to ask "does the corpus mention X"
 }
 
 // New makes an engine. llm may be nil.

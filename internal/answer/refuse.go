@@ -1,8 +1,8 @@
 package answer
 
 import (
-	"regexp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
