@@ -23,7 +23,6 @@ type Glossary struct {
 	stop    []string // longest first
 	compare []string
 	places  []string // longest first
-	topics  []string // topics and terms, longest first
 	fold    *normalize.Folder
 }
 
@@ -48,7 +47,10 @@ func Parse(r io.Reader) (*Glossary, error) {
 		}
 		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
 			section = line[1 : len(line)-1]
-			if section != "terms" && section != "synonyms" && section != "stopwords" && section != "comparative" && section != "places" && section != "topics" {
+			if section == "topics" {
+				return nil, fmt.Errorf("glossary: line %d: [topics] is no longer read: whether a question can be answered is decided from the indexed collection; delete the section", n)
+			}
+			if section != "terms" && section != "synonyms" && section != "stopwords" && section != "comparative" && section != "places" {
 				return nil, fmt.Errorf("glossary: line %d: unknown section [%s]", n, section)
 			}
 			continue
@@ -87,15 +89,11 @@ func Parse(r io.Reader) (*Glossary, error) {
 				seen["c"+t] = true
 				g.compare = append(g.compare, t)
 			}
-		case "places", "topics":
+		case "places":
 			for _, f := range strings.Fields(line) {
 				if t := g.normalize(f); t != "" && !seen[section+t] {
 					seen[section+t] = true
-					if section == "places" {
-						g.places = append(g.places, t)
-					} else {
-						g.topics = append(g.topics, t)
-					}
+					g.places = append(g.places, t)
 				}
 			}
 		default:
@@ -111,13 +109,7 @@ func Parse(r io.Reader) (*Glossary, error) {
 	byLen(g.terms)
 	byLen(g.words)
 	byLen(g.stop)
-	for _, t := range g.terms {
-		if !slices.Contains(g.topics, t) {
-			g.topics = append(g.topics, t)
-		}
-	}
 	byLen(g.places)
-	byLen(g.topics)
 	return g, nil
 }
 
@@ -141,15 +133,6 @@ func (g *Glossary) Places(question string) []string {
 		return nil
 	}
 	return longestMatches(g.places, g.normalize(question))
-}
-
-// Topics returns the policing topics and glossary terms a question names, longest match
-// first, none inside another.
-func (g *Glossary) Topics(question string) []string {
-	if g == nil {
-		return nil
-	}
-	return longestMatches(g.topics, g.normalize(question))
 }
 
 func (g *Glossary) normalize(s string) string { return g.Fold(s) }
