@@ -27,6 +27,7 @@ import (
 const (
 	maxGapShare = 0.25 // refuse when gaps are at least this share of the content
 	minGapRunes = 2    // a shorter gap counts only when its character is unseen
+	minGapChars = 600  // distinct characters a collection needs before gaps count at all
 	minCoverage = 0.12 // offline: least idf-weighted share of the question the evidence holds
 	// gapCoverage: offline, a question with any gap needs evidence holding at least this
 	// share of it; what it asks is partly absent, so the rest must be well covered.
@@ -42,6 +43,9 @@ type verdict struct {
 // gaps returns the question's content runs that the collection never writes, and their share
 // of the content's Han characters.
 func (e *Engine) gaps(a glossary.Analysis) ([]string, float64) {
+	if len(e.idf.chars) < minGapChars {
+		return nil, 0 // too little text to tell a missing word from an unused one
+	}
 	content := []rune(a.Content)
 	known := make([]bool, len(content))
 	for _, term := range a.Terms {
@@ -83,11 +87,11 @@ func (e *Engine) gaps(a glossary.Analysis) ([]string, float64) {
 	return out, float64(missing) / float64(han)
 }
 
-// unseen reports a character no passage uses, in a collection large enough (500 sentences)
-// for that absence to mean something: 萨 of 拉萨, 犬 of 警犬. In a few pages, everyday
-// characters are missing too.
+// unseen reports a character no passage uses, in a collection varied enough (1,500 distinct
+// characters, about what everyday Chinese needs) for that absence to mean something: 萨 of
+// 拉萨, 犬 of 警犬. A few reports lack everyday characters too (给, 做).
 func (e *Engine) unseen(r rune) bool {
-	return e.idf.n >= 500 && e.idf.chars[r] == 0 && !e.headGrams[string(r)]
+	return len(e.idf.chars) >= 1500 && e.idf.chars[r] == 0 && !e.headGrams[string(r)]
 }
 
 // common reports a character the collection uses often enough (in more than one sentence in
@@ -155,7 +159,8 @@ var placeFormRE = regexp.MustCompile(`(?:^|[\s,，、;；:：?？!！])(\p{Han}{
 func (e *Engine) unwrittenPlaces(q string) []string {
 	names := e.glossary.Places(q)
 	for _, m := range placeFormRE.FindAllStringSubmatch(q, -1) {
-		if name := []rune(m[1]); len(name) >= 3 {
+		// The name before the suffix, or its first two characters: "吉林全省" names 吉林.
+		if name := []rune(m[1]); len(name) >= 3 && !e.written(string(name[:2])) {
 			names = append(names, string(name[:len(name)-1]))
 		}
 	}
