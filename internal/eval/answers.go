@@ -38,16 +38,17 @@ type AnswerResult struct {
 type AnswersReport struct {
 	Results []AnswerResult `json:"results"`
 	// Answerable questions whose answer holds every expected fact, of all answerable.
-	FactsAll       float64 `json:"facts_all_rate"`
-	FactsShare     float64 `json:"facts_share"` // expected facts found, of all expected facts
-	CitationsValid float64 `json:"citations_valid_rate"`
-	RefusedRight   int     `json:"unanswerable_refused"`
-	Unanswerable   int     `json:"unanswerable"`
-	FalseRefusals  int     `json:"answerable_refused"`
-	Answerable     int     `json:"answerable"`
-	LLMAnswers     int     `json:"llm_answers"`
-	PromptTokens   int     `json:"prompt_tokens"`
-	CompletionToks int     `json:"completion_tokens"`
+	FactsAll       float64     `json:"facts_all_rate"`
+	FactsShare     float64     `json:"facts_share"` // expected facts found, of all expected facts
+	CitationsValid float64     `json:"citations_valid_rate"`
+	RefusedRight   int         `json:"unanswerable_refused"`
+	Unanswerable   int         `json:"unanswerable"`
+	FalseRefusals  int         `json:"answerable_refused"`
+	Answerable     int         `json:"answerable"`
+	LLMAnswers     int         `json:"llm_answers"`
+	PromptTokens   int         `json:"prompt_tokens"`
+	CompletionToks int         `json:"completion_tokens"`
+	Kinds          []KindScore `json:"kinds"`
 }
 
 // Answers asks every question and checks the answer: expected facts present, every citation
@@ -55,6 +56,7 @@ type AnswersReport struct {
 func Answers(ctx context.Context, a Asker, c *corpus.Corpus, items []Item) (AnswersReport, error) {
 	var rep AnswersReport
 	var factsAll, factsFound, factsTotal, citesOK int
+	byKind := newKinds()
 	for _, it := range items {
 		start := time.Now()
 		ans, err := a.Ask(ctx, answer.Question{Text: it.Question})
@@ -95,7 +97,12 @@ func Answers(ctx context.Context, a Asker, c *corpus.Corpus, items []Item) (Answ
 				rep.RefusedRight++
 			}
 		}
+		allFacts := it.Answerable && !ans.Refused && r.FactsFound == r.FactsTotal
+		byKind.add(it.Kind, allFacts, allFacts || (!it.Answerable && ans.Refused))
 		rep.Results = append(rep.Results, r)
+	}
+	for _, k := range byKind.rates() {
+		rep.Kinds = append(rep.Kinds, KindScore{Kind: k.kind, N: k.n, FactsAll: k.rates[0], Right: k.rates[1]})
 	}
 	if rep.Answerable > 0 {
 		rep.FactsAll = float64(factsAll) / float64(rep.Answerable)
@@ -162,6 +169,8 @@ func (rep AnswersReport) Print(w io.Writer) {
 		fmt.Fprintf(w, "%-6s %-10s facts %d/%d  %-5s %s  %s\n", r.ID, r.Mode, r.FactsFound, r.FactsTotal,
 			r.Latency.Round(time.Millisecond), status, r.Question)
 	}
+	fmt.Fprintln(w)
+	printKinds(w, rep.Kinds, false)
 	fmt.Fprintf(w, "\nanswerable: %d  all facts present: %.3f  facts found: %.3f  falsely refused: %d\n",
 		rep.Answerable, rep.FactsAll, rep.FactsShare, rep.FalseRefusals)
 	fmt.Fprintf(w, "unanswerable: %d  refused: %d\n", rep.Unanswerable, rep.RefusedRight)

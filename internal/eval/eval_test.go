@@ -70,3 +70,18 @@ func TestRetrievalColloquial(t *testing.T) {
 		t.Errorf("skipped %d unanswerable questions, want 6", rep.Skipped)
 	}
 }
+
+func TestKindsTally(t *testing.T) {
+	k := newKinds()
+	k.add("number", true, true)
+	k.add("number", false, true)
+	k.add("compare", false, false)
+	k.add("", true, false)
+	got := k.rates()
+	if len(got) != 3 || got[0].kind != "(none)" || got[1].kind != "compare" || got[2].kind != "number" {
+		t.Fatalf("kinds = %+v", got)
+	}
+	if n := got[2]; n.n != 2 || n.rates[0] != 0.5 || n.rates[1] != 1 {
+		t.Errorf("number = %+v", n)
+	}
+}

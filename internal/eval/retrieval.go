@@ -39,9 +39,10 @@ type Miss struct {
 
 // RetrievalReport holds both levels.
 type RetrievalReport struct {
-	Sentence  LevelScore `json:"sentence"`
-	Paragraph LevelScore `json:"paragraph"`
-	Skipped   int        `json:"skipped_unanswerable"`
+	Sentence  LevelScore  `json:"sentence"`
+	Paragraph LevelScore  `json:"paragraph"`
+	Skipped   int         `json:"skipped_unanswerable"`
+	Kinds     []KindScore `json:"kinds"`
 }
 
 // Retrieval scores answerable items: a question is covered at rank r when the top r passages
@@ -50,11 +51,13 @@ type RetrievalReport struct {
 func Retrieval(ctx context.Context, s Searcher, items []Item) (RetrievalReport, error) {
 	var rep RetrievalReport
 	rep.Sentence.Level, rep.Paragraph.Level = "sentence", "paragraph"
+	byKind := newKinds()
 	for _, it := range items {
 		if !it.Answerable || len(it.Evidence) == 0 {
 			rep.Skipped++
 			continue
 		}
+		var in5 [2]bool
 		for _, lv := range []corpus.Level{corpus.LevelSentence, corpus.LevelParagraph} {
 			hits, err := s.Search(ctx, search.Request{Question: it.Question, K: Depth, Level: lv})
 			if err != nil {
@@ -70,13 +73,18 @@ func Retrieval(ctx context.Context, s Searcher, items []Item) (RetrievalReport, 
 				ls = &rep.Paragraph
 			}
 			ls.add(rank)
+			in5[lv] = rank > 0 && rank <= 5
 			if rank == 0 || rank > 5 {
 				ls.Misses = append(ls.Misses, Miss{ID: it.ID, Question: it.Question, Rank: rank})
 			}
 		}
+		byKind.add(it.Kind, in5[corpus.LevelSentence], in5[corpus.LevelParagraph])
 	}
 	rep.Sentence.finish()
 	rep.Paragraph.finish()
+	for _, k := range byKind.rates() {
+		rep.Kinds = append(rep.Kinds, KindScore{Kind: k.kind, N: k.n, SentenceR5: k.rates[0], ParagraphR5: k.rates[1]})
+	}
 	return rep, nil
 }
 
@@ -139,7 +147,8 @@ func (rep RetrievalReport) Print(w io.Writer) {
 	for _, ls := range []LevelScore{rep.Sentence, rep.Paragraph} {
 		fmt.Fprintf(w, "%-10s %4d %9.3f %9.3f %9.3f %8.3f\n", ls.Level, ls.N, ls.R1, ls.R3, ls.R5, ls.MRR10)
 	}
-	fmt.Fprintf(w, "skipped (unanswerable): %d\n", rep.Skipped)
+	fmt.Fprintf(w, "skipped (unanswerable): %d\n\n", rep.Skipped)
+	printKinds(w, rep.Kinds, true)
 	for _, ls := range []LevelScore{rep.Sentence, rep.Paragraph} {
 		for _, m := range ls.Misses {
 			r := "not in top 10"
