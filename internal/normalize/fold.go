@@ -13,7 +13,8 @@ import (
 // written in Chinese numerals as digits (二十四小时 → 24小时, 七成 → 70%). What readers see
 // stays as written; only matching uses the folded form.
 type Folder struct {
-	t2s *opencc.OpenCC
+	t2s  *opencc.OpenCC
+	trad map[rune]bool // characters t2s changes (traditional.go)
 }
 
 // NewFolder loads the traditional-to-simplified tables (OpenCC's, embedded; ~3 ms).
@@ -22,13 +23,17 @@ func NewFolder() (*Folder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Folder{t2s: t2s}, nil
+	f := &Folder{t2s: t2s, trad: make(map[rune]bool, len(traditional)/3)}
+	for _, r := range traditional {
+		f.trad[r] = true
+	}
+	return f, nil
 }
 
 // Fold returns s folded for matching. A nil Folder leaves traditional characters as they are.
 func (f *Folder) Fold(s string) string {
 	s = Text(s)
-	if f != nil && f.t2s != nil && hasNonASCII(s) {
+	if f != nil && f.t2s != nil && f.hasTraditional(s) {
 		if out, err := f.t2s.Convert(s); err == nil {
 			s = out
 		}
@@ -36,9 +41,9 @@ func (f *Folder) Fold(s string) string {
 	return Figures(s)
 }
 
-func hasNonASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
+func (f *Folder) hasTraditional(s string) bool {
+	for _, r := range s {
+		if r >= 0x3400 && f.trad[r] {
 			return true
 		}
 	}
