@@ -142,7 +142,7 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	for _, p := range cands {
 		s := own.norm(p.ID) + weightReport*reports.norm(p.Report.ID)
 		if level == corpus.LevelSentence {
-			s += weightParagraph * paras.norm(p.Paragraph.ID)
+			s += weightParagraph*paras.norm(p.Paragraph.ID) + weightNeighbour*neighbours(own, p)
 		}
 		if s > 0 {
 			hits = append(hits, Hit{Passage: p, Score: s * brevityPrior(p)})
@@ -158,11 +158,25 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	return hits, nil
 }
 
+// neighbours is the better normalised own score of the sentences just before and after p in
+// its paragraph: an answer often follows the sentence that names its topic ("…漏水…。原来是
+// 下水管道老化").
+func neighbours(own scored, p corpus.Passage) float64 {
+	best := 0.0
+	for _, s := range p.Paragraph.Sentences {
+		if s.N == p.Sentence-1 || s.N == p.Sentence+1 {
+			best = max(best, own.norm(s.ID))
+		}
+	}
+	return best
+}
+
 // Weights of a passage's paragraph and report against its own text, and how many of the best
 // paragraphs and reports lend their passages as candidates.
 const (
 	weightParagraph = 0.5
 	weightReport    = 0.5
+	weightNeighbour = 0.3
 	contextReports  = 20
 	contextCands    = 3
 )
