@@ -31,7 +31,7 @@ func cleanText(s string) string {
 			continue
 		}
 		if space {
-			if !(wrapped && (isWide(prev) || isWide(r))) && !looseSpace(prev, r) {
+			if !(wrapped && (isWide(prev) || isWide(r))) {
 				b.WriteByte(' ')
 			}
 			space, wrapped = false, false
@@ -40,17 +40,6 @@ func cleanText(s string) string {
 		prev = r
 	}
 	return b.String()
-}
-
-// looseSpace reports a written space that only pads Chinese text: next to Chinese
-// punctuation ("社区 , 这里") or between a Chinese character and a figure ("14 个"). A space
-// between two Chinese words is kept: headlines use it to separate their two halves.
-func looseSpace(a, b rune) bool {
-	punct := func(r rune) bool { return (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef) || r == ',' }
-	han := func(r rune) bool { return unicode.Is(unicode.Han, r) }
-	digit := func(r rune) bool { return r >= '0' && r <= '9' }
-	return (punct(a) && (han(b) || punct(b) || digit(b))) || ((han(a) || digit(a)) && punct(b)) ||
-		(han(a) && digit(b)) || (digit(a) && han(b))
 }
 
 // isWide reports CJK characters and full-width punctuation, between which a space is noise.

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/jingyan/jingyan/internal/normalize"
 )
 
 // PDFTool is the program .pdf files are read with: pdftotext from Poppler (Debian's
@@ -70,7 +72,8 @@ func textChars(blocks []block) int {
 }
 
 // pdfBlocks turns pdftotext's output into paragraphs: running headers, footers and page
-// numbers go; lines are rejoined into paragraphs across line and page breaks. A line ends its
+// numbers go; lines are rejoined into paragraphs across line and page breaks; the spaces PDF
+// layout puts between Chinese and figures ("14 个") go. A line ends its
 // paragraph when it stops well short of the usual line width (the last line of a paragraph,
 // a title, a unit line).
 func pdfBlocks(text string) []block {
@@ -100,7 +103,7 @@ func pdfBlocks(text string) []block {
 	var out []block
 	var para strings.Builder
 	flush := func() {
-		if t := cleanText(para.String()); t != "" {
+		if t := cleanText(normalize.FigureSpaces(para.String())); t != "" {
 			out = append(out, block{text: t})
 		}
 		para.Reset()

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/longbridgeapp/opencc"
 )
@@ -38,7 +39,47 @@ func (f *Folder) Fold(s string) string {
 			s = out
 		}
 	}
-	return Figures(s)
+	return Figures(CJKSpaces(s))
+}
+
+// CJKSpaces removes spaces that only pad Chinese text: between Chinese characters, next to
+// Chinese punctuation ("社区 , 这里"), between a Chinese character and a figure ("14 个").
+// Spaces between Latin words stay.
+func CJKSpaces(s string) string { return dropSpaces(s, padding) }
+
+// FigureSpaces removes only the spaces between a Chinese character and a figure ("14 个",
+// "下降 27.4%"), which PDF layout inserts; a space between two Chinese words is kept.
+func FigureSpaces(s string) string {
+	return dropSpaces(s, func(a, b rune) bool {
+		han := func(r rune) bool { return unicode.Is(unicode.Han, r) }
+		digit := func(r rune) bool { return r >= '0' && r <= '9' }
+		return (han(a) && digit(b)) || (digit(a) && (han(b) || b == '%'))
+	})
+}
+
+func dropSpaces(s string, drop func(before, after rune) bool) string {
+	if !strings.Contains(s, " ") {
+		return s
+	}
+	r := []rune(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, c := range r {
+		if c == ' ' && i > 0 && i+1 < len(r) && drop(r[i-1], r[i+1]) {
+			continue
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func padding(a, b rune) bool {
+	wide := func(r rune) bool {
+		return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef) ||
+			r == '“' || r == '”' || r == ',' || r == '.' || r == ';' || r == ':' || r == '(' || r == ')'
+	}
+	digit := func(r rune) bool { return r >= '0' && r <= '9' || r == '%' }
+	return (wide(a) && (wide(b) || digit(b))) || (digit(a) && wide(b))
 }
 
 func (f *Folder) hasTraditional(s string) bool {
