@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -56,35 +58,32 @@ const (
 // Build indexes c. With dir "" the index lives in memory; otherwise dir must not exist yet.
 func Build(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, dir string, progress Progress) (*Index, error) {
 	ix := newIndex(c, g)
-	total := 0
-	docs := [3][]passageDoc{}
-	for _, lv := range []corpus.Level{corpus.LevelSentence, corpus.LevelParagraph} {
-		docs[lv] = passageDocs(c, g, lv)
-		total += len(docs[lv])
+	total := int64(len(c.Reports))
+	for _, r := range c.Reports {
+		for _, p := range r.Paragraphs {
+			total += 1 + int64(len(p.Sentences))
+		}
 	}
-	docs[levelReport] = reportDocs(c, g)
-	done := 0
-	for lv := range docs {
-		path := ""
-		if dir != "" {
-			path = filepath.Join(dir, levelNames[lv]+".bleve")
-		}
-		idx, err := newBleve(path)
-		if err != nil {
-			ix.Close()
-			return nil, err
-		}
-		ix.levels[lv] = idx
-		err = indexDocs(ctx, idx, docs[lv], func(n int) {
-			if progress != nil {
-				progress(done+n, total)
-			}
-		})
-		if err != nil {
-			ix.Close()
-			return nil, err
-		}
-		done += len(docs[lv])
+	// The three levels are folded and indexed at once: each bleve batch is analysed in
+	// parallel, but its segment is written on one core, and there are three of them.
+	var done atomic.Int64
+	errs := make([]error, len(ix.levels))
+	var wg sync.WaitGroup
+	for lv := range ix.levels {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[lv] = ix.buildLevel(ctx, lv, dir, func(n int) {
+				if progress != nil {
+					progress(int(done.Add(int64(n))), int(total))
+				}
+			})
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		ix.Close()
+		return nil, err
 	}
 	if dir != "" {
 		if err := writeCorpus(dir, c); err != nil {
@@ -93,6 +92,31 @@ func Build(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, dir stri
 		}
 	}
 	return ix, nil
+}
+
+// buildLevel creates one level's bleve index (in dir, or in memory) and indexes its documents;
+// added is told how many more are done after each batch.
+func (ix *Index) buildLevel(ctx context.Context, lv int, dir string, added func(int)) error {
+	var docs []passageDoc
+	if lv == levelReport {
+		docs = reportDocs(ix.corpus, ix.glossary)
+	} else {
+		docs = passageDocs(ix.corpus, ix.glossary, corpus.Level(lv))
+	}
+	path := ""
+	if dir != "" {
+		path = filepath.Join(dir, levelNames[lv]+".bleve")
+	}
+	idx, err := newBleve(path)
+	if err != nil {
+		return err
+	}
+	ix.levels[lv] = idx
+	last := 0
+	return indexDocs(ctx, idx, docs, func(n int) {
+		added(n - last)
+		last = n
+	})
 }
 
 // Embedded indexes the corpus and glossary the binary carries, in memory: the default when
@@ -124,17 +148,31 @@ type passageDoc struct {
 }
 
 // passageDocs folds each passage (traditional → simplified, numerals → digits) as questions
-// are folded, and gives it its context: report title, unit, section heading and, for a
-// sentence, its paragraph's first sentence, which names the topic ("吉林省公安机关坚持…，
-// 夯实基层基础。").
+// are folded, and gives it its context: report title, unit and context, section heading and,
+// for a sentence, its paragraph's first sentence, which names the topic ("吉林省公安机关坚持…，
+// 夯实基层基础。"). Each piece is folded once, however many passages share it.
 func passageDocs(c *corpus.Corpus, g *glossary.Glossary, lv corpus.Level) []passageDoc {
 	var out []passageDoc
-	for _, p := range c.Passages(lv) {
-		ctx := p.Report.Title + " " + p.Report.Org + " " + p.Report.Context + " " + p.Paragraph.Section
-		if lv == corpus.LevelSentence && p.Sentence > 1 && len(p.Paragraph.Sentences) > 0 {
-			ctx += " " + p.Paragraph.Sentences[0].Text
+	for _, r := range c.Reports {
+		head := g.Fold(r.Title + " " + r.Org + " " + r.Context)
+		for _, para := range r.Paragraphs {
+			ctx := head + " " + g.Fold(para.Section)
+			if lv == corpus.LevelParagraph {
+				out = append(out, passageDoc{id: para.ID, doc: doc{Text: g.Fold(para.Text), Ctx: ctx, Report: r.ID}})
+				continue
+			}
+			topic := ""
+			for i, s := range para.Sentences {
+				text := g.Fold(s.Text)
+				sctx := ctx
+				if i == 0 {
+					topic = text
+				} else {
+					sctx += " " + topic
+				}
+				out = append(out, passageDoc{id: s.ID, doc: doc{Text: text, Ctx: sctx, Report: r.ID}})
+			}
 		}
-		out = append(out, passageDoc{id: p.ID, doc: doc{Text: g.Fold(p.Text), Ctx: g.Fold(ctx), Report: p.Report.ID}})
 	}
 	return out
 }

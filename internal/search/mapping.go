@@ -32,7 +32,7 @@ func newMapping() mapping.IndexMapping {
 	text.Analyzer = cjk.AnalyzerName
 	text.Store = false
 	text.IncludeInAll = false
-	text.IncludeTermVectors = true // phrase queries for glossary terms need positions
+	text.IncludeTermVectors = false // no phrase queries: positions would only cost build time and disk
 	text.DocValues = false
 
 	ctx := bleve.NewTextFieldMapping()
