@@ -1,0 +1,74 @@
+package eval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/internal/search"
+	"github.com/jingyan/jingyan/prompts"
+)
+
+// secondCorpus is shared/eval/second-corpus beside the repository: 41 real public documents
+// jingyan was not built around, with 56 questions.
+const secondCorpus = "../../../shared/eval/second-corpus"
+
+// TestSecondCorpusRegression rebuilds the index of the second corpus from its files, as a
+// user would, and holds retrieval and offline answers to the figures measured on it (README).
+// These are floors against regression, a little under the measured figures.
+func TestSecondCorpusRegression(t *testing.T) {
+	docs := filepath.Join(secondCorpus, "docs")
+	if _, err := os.Stat(docs); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("second corpus missing in CI: %v", err)
+		}
+		t.Skipf("no second corpus beside the repository: %v", err)
+	}
+	c, _, err := corpus.Load(os.DirFS(docs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := glossary.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Build(context.Background(), c, g, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	f, err := os.Open(filepath.Join(secondCorpus, "qa.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := ReadQA(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Retrieval(context.Background(), ix, items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sentence.R5 < 0.88 || rep.Paragraph.R5 < 0.92 {
+		t.Errorf("second corpus recall@5: sentence %.3f (floor 0.88), paragraph %.3f (floor 0.92)", rep.Sentence.R5, rep.Paragraph.R5)
+	}
+	ps, err := prompt.Load(prompts.FS, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := answer.New(answer.Config{}, ix, g, ps, nil, nil)
+	ans, err := Answers(context.Background(), eng, ix.Corpus(), items)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.FactsAll < 0.80 || ans.FalseRefusals > 1 || ans.RefusedRight < ans.Unanswerable || ans.CitationsValid < 1 {
+		t.Errorf("second corpus answers: facts %.3f (floor 0.80), false refusals %d (≤ 1), unanswerable refused %d/%d, citations %.3f",
+			ans.FactsAll, ans.FalseRefusals, ans.RefusedRight, ans.Unanswerable, ans.CitationsValid)
+	}
+}
