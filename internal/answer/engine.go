@@ -177,10 +177,7 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
 	ev := selectEvidence(hits, e.cfg.MaxPassages, e.cfg.Budget)
-	if len(ev) == 0 {
-		return e.refuse(ans, "所给材料中没有找到能回答这个问题的内容。", emit), nil
-	}
-	if v := e.afterSearch(a, ev); v.refuse && e.llm == nil {
+	if v := e.afterSearch(a, ev); v.refuse {
 		return e.refuse(ans, v.reason, emit), nil
 	}
 	given := make([]Citation, len(ev))

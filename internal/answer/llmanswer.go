@@ -14,9 +14,6 @@ var (
 	errUnverified = errors.New("answer: no sentence of the reply passed verification")
 )
 
-// Phrases with which a model says the passages do not answer.
-var noAnswerPhrases = []string{"没有相关内容", "没有提及", "未提及", "没有涉及", "无法回答"}
-
 // llmAnswer asks the LLM with the numbered passages and verifies its reply sentence by
 // sentence as it streams, so what reaches the user has already passed verification.
 func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Analysis, ev []evidence, emit func(Event)) (Answer, error) {
@@ -84,11 +81,9 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 	ans.Flagged = v.flagged
 	ans.Mode = ModeLLM
 	if len(ans.Citations) == 0 {
-		for _, p := range noAnswerPhrases {
-			if strings.Contains(ans.Text, p) {
-				ans.Refused = true
-				return ans, nil
-			}
+		if saysNoAnswer(ans.Text) {
+			ans.Refused = true
+			return ans, nil
 		}
 		return ans, errUnverified
 	}

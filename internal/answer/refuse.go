@@ -20,8 +20,8 @@ import (
 //     glossary word counts as written when one of its synonyms is. When such gaps make up a
 //     large share of what the question asks, it is refused, with or without an LLM.
 //   - Coverage (offline only): the evidence found must hold enough of the question's
-//     idf-weighted words. With an LLM, the model judges the passages instead and says when
-//     they do not answer.
+//     idf-weighted words. With an LLM, the model judges the passages instead: a reply
+//     without citations that says the passages do not answer is the refusal (saysNoAnswer).
 
 // Thresholds of the decision, as shares of the question's content characters or idf weight.
 const (
@@ -134,10 +134,14 @@ func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
 	return verdict{}
 }
 
-// afterSearch decides, offline, whether the evidence found covers the question.
+// afterSearch decides whether the evidence found covers the question: none found is refused
+// in any mode; offline, evidence that covers too little of it too.
 func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) verdict {
 	if len(ev) == 0 {
 		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}
+	}
+	if e.llm != nil {
+		return verdict{}
 	}
 	cov := coverage(a, e.glossary, e.idf, ev[:min(3, len(ev))])
 	if cov < e.cfg.MinCoverage {
@@ -171,4 +175,17 @@ func (e *Engine) unwrittenPlaces(q string) []string {
 		}
 	}
 	return out
+}
+
+// Phrases with which a model says the passages do not answer.
+var noAnswerPhrases = []string{"没有相关内容", "没有提及", "未提及", "没有涉及", "无法回答", "没有找到", "未找到", "无相关"}
+
+// saysNoAnswer reports an LLM reply, with no citation, that says the passages do not answer.
+func saysNoAnswer(reply string) bool {
+	for _, p := range noAnswerPhrases {
+		if strings.Contains(reply, p) {
+			return true
+		}
+	}
+	return false
 }
