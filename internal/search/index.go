@@ -28,6 +28,7 @@ type Index struct {
 	glossary *glossary.Glossary
 	levels   [3]bleve.Index // by corpus.Level, then levelReport
 	reports  map[string]*corpus.Report
+	places   places
 }
 
 // levelReport indexes whole reports, beside corpus.LevelSentence and corpus.LevelParagraph.
@@ -36,7 +37,7 @@ const levelReport = 2
 var levelNames = [3]string{"sentence", "paragraph", "report"}
 
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
-	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report)}
+	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report), places: newPlaces(c, g)}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
 	}
@@ -52,7 +53,7 @@ const batchSize = 2000
 const (
 	corpusFile = "corpus.json"
 	formatFile = "FORMAT"
-	format     = "jingyan-index 2" // 2: report-level index, folded text
+	format     = "jingyan-index 3" // 3: report-level index, folded text, one field
 )
 
 // Build indexes c. With dir "" the index lives in memory; otherwise dir must not exist yet.
@@ -148,40 +149,22 @@ type passageDoc struct {
 }
 
 // passageDocs folds each passage (traditional → simplified, numerals → digits) as questions
-// are folded, and gives it its context: report title, unit and context, section heading and,
-// for a sentence, its paragraph's first sentence, which names the topic ("吉林省公安机关坚持…，
-// 夯实基层基础。"). Each piece is folded once, however many passages share it.
+// are folded.
 func passageDocs(c *corpus.Corpus, g *glossary.Glossary, lv corpus.Level) []passageDoc {
 	var out []passageDoc
-	for _, r := range c.Reports {
-		head := g.Fold(r.Title + " " + r.Org + " " + r.Context)
-		for _, para := range r.Paragraphs {
-			ctx := head + " " + g.Fold(para.Section)
-			if lv == corpus.LevelParagraph {
-				out = append(out, passageDoc{id: para.ID, doc: doc{Text: g.Fold(para.Text), Ctx: ctx, Report: r.ID}})
-				continue
-			}
-			topic := ""
-			for i, s := range para.Sentences {
-				text := g.Fold(s.Text)
-				sctx := ctx
-				if i == 0 {
-					topic = text
-				} else {
-					sctx += " " + topic
-				}
-				out = append(out, passageDoc{id: s.ID, doc: doc{Text: text, Ctx: sctx, Report: r.ID}})
-			}
-		}
+	for _, p := range c.Passages(lv) {
+		out = append(out, passageDoc{id: p.ID, doc: doc{Text: g.Fold(p.Text)}})
 	}
 	return out
 }
 
-// reportDocs makes one document of each whole report, its title and unit as context.
+// reportDocs makes one document of each whole report: title, unit, collection and context
+// (bylines, breadcrumbs, file name) first, then section headings and paragraphs.
 func reportDocs(c *corpus.Corpus, g *glossary.Glossary) []passageDoc {
 	var out []passageDoc
 	for _, r := range c.Reports {
 		var b strings.Builder
+		b.WriteString(r.Title + "\n" + r.Org + "\n" + r.Collection + "\n" + r.Context + "\n")
 		section := ""
 		for _, p := range r.Paragraphs {
 			if p.Section != section {
@@ -190,8 +173,7 @@ func reportDocs(c *corpus.Corpus, g *glossary.Glossary) []passageDoc {
 			}
 			b.WriteString(p.Text + "\n")
 		}
-		ctx := r.Title + " " + r.Org + " " + r.Collection + " " + r.Context
-		out = append(out, passageDoc{id: r.ID, doc: doc{Text: g.Fold(b.String()), Ctx: g.Fold(ctx), Report: r.ID}})
+		out = append(out, passageDoc{id: r.ID, doc: doc{Text: g.Fold(b.String())}})
 	}
 	return out
 }

@@ -10,23 +10,18 @@ import (
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// Field names of an indexed passage.
-const (
-	fieldText   = "text"   // the passage itself
-	fieldCtx    = "ctx"    // where it stands: report title, unit, the paragraph's topic sentence
-	fieldReport = "report" // report ID, for questions that name a unit or place
-)
+// fieldText is the one indexed field: the passage's folded text. Where a passage stands (its
+// paragraph, its report with title and unit) is a level of its own, combined at query time.
+const fieldText = "text"
 
 // doc is what bleve indexes for one passage; its text lives in the corpus, not the index.
 type doc struct {
-	Text   string `json:"text"`
-	Ctx    string `json:"ctx"`
-	Report string `json:"report"`
+	Text string `json:"text"`
 }
 
 // newMapping analyses Chinese as overlapping bigrams (bleve's cjk analyzer). A dictionary
 // segmenter (gse) was measured at ~1.4 s and ~128 MiB to load, which the start-up goal
-// (150 ms, 80 MB) cannot pay; bigrams plus glossary phrases and synonyms recover its precision.
+// (150 ms, 80 MB) cannot pay; on our measurements bigrams did as well as jieba's words.
 func newMapping() mapping.IndexMapping {
 	text := bleve.NewTextFieldMapping()
 	text.Analyzer = cjk.AnalyzerName
@@ -35,22 +30,8 @@ func newMapping() mapping.IndexMapping {
 	text.IncludeTermVectors = false // no phrase queries: positions would only cost build time and disk
 	text.DocValues = false
 
-	ctx := bleve.NewTextFieldMapping()
-	ctx.Analyzer = cjk.AnalyzerName
-	ctx.Store = false
-	ctx.IncludeInAll = false
-	ctx.IncludeTermVectors = false
-	ctx.DocValues = false
-
-	report := bleve.NewKeywordFieldMapping()
-	report.Store = false
-	report.IncludeInAll = false
-	report.DocValues = false
-
 	dm := bleve.NewDocumentStaticMapping()
-	dm.AddFieldMappingsAt(fieldReport, report)
 	dm.AddFieldMappingsAt(fieldText, text)
-	dm.AddFieldMappingsAt(fieldCtx, ctx)
 
 	im := bleve.NewIndexMapping()
 	im.DefaultMapping = dm

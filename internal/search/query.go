@@ -46,10 +46,7 @@ func QuestionError(err error) (string, bool) {
 // of their own: their bigrams already match, and a boost on top made a question's glossary
 // words outweigh its specific ones (measured on the second corpus: sentence R@5 0.86 → 0.84,
 // paragraph 0.94 → 0.90 with boost 1.5).
-const (
-	boostExpansion = 0.2 // a synonym the question did not use
-	boostCtx       = 0.4 // the question matching the report title, unit or paragraph topic
-)
+const boostExpansion = 0.2 // the report form of a word the question put another way
 
 // Request is one search.
 type Request struct {
@@ -137,10 +134,11 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 			return nil, err
 		}
 	}
+	named := ix.places.named(ix.glossary.Places(a.Normalized))
 	cands := ix.candidates(level, own, paras, reports)
 	hits := make([]Hit, 0, len(cands))
 	for _, p := range cands {
-		s := own.norm(p.ID) + weightReport*reports.norm(p.Report.ID)
+		s := own.norm(p.ID) + weightReport*reports.norm(p.Report.ID) + weightPlace*named[p.Report.ID]
 		if level == corpus.LevelSentence {
 			s += weightParagraph*paras.norm(p.Paragraph.ID) + weightNeighbour*neighbours(own, p)
 		}
@@ -171,12 +169,13 @@ func neighbours(own scored, p corpus.Passage) float64 {
 	return best
 }
 
-// Weights of a passage's paragraph and report against its own text, and how many of the best
-// paragraphs and reports lend their passages as candidates.
+// Weights of a passage's paragraph, report, neighbours and named place against its own text,
+// and how many of the best paragraphs and reports lend their passages as candidates.
 const (
 	weightParagraph = 0.5
 	weightReport    = 0.5
 	weightNeighbour = 0.3
+	weightPlace     = 0.7
 	contextReports  = 20
 	contextCands    = 3
 )
@@ -289,7 +288,6 @@ func BuildQuery(a glossary.Analysis) query.Query {
 	var parts []query.Query
 	if strings.TrimSpace(content) != "" {
 		parts = append(parts, match(fieldText, content, 1))
-		parts = append(parts, match(fieldCtx, content, boostCtx))
 	}
 	if len(a.Expansions) > 0 {
 		parts = append(parts, match(fieldText, strings.Join(a.Expansions, " "), boostExpansion))
