@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"regexp"
 	"bufio"
 	"bytes"
 	"strings"
@@ -48,9 +49,59 @@ func isWide(r rune) bool {
 		r == '“' || r == '”' || r == '‘' || r == '’'
 }
 
-// readText reads plain text: every non-empty line is a paragraph; structure is inferred later.
+// readText reads plain text: every non-empty line is a paragraph, unless the text is
+// hard-wrapped — paragraphs separated by blank lines, their lines broken mid-sentence — when
+// each blank-separated block is one. Structure is inferred later.
 func readText(data []byte) (document, error) {
+	if blocks, ok := wrappedBlocks(data); ok {
+		return document{blocks: blocks}, nil
+	}
 	return document{blocks: textBlocks(data)}, nil
+}
+
+var blankLineRE = regexp.MustCompile(`\n[ \t\x{3000}]*\n`)
+
+// wrappedBlocks reads blank-line-separated paragraphs when most multi-line blocks have lines
+// that end mid-sentence; ok is false for one-paragraph-a-line text.
+func wrappedBlocks(data []byte) ([]block, bool) {
+	text := strings.ReplaceAll(string(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))), "\r\n", "\n")
+	parts := blankLineRE.Split(text, -1)
+	if len(parts) < 2 {
+		return nil, false // no blank lines: one paragraph a line
+	}
+	multi, wrapped := 0, 0
+	for _, p := range parts {
+		lines := strings.Split(strings.TrimSpace(p), "\n")
+		if len(lines) < 2 {
+			continue
+		}
+		multi++
+		// A wrapped line fills the wrap column and stops mid-sentence; a title, a unit or a
+		// date line above a paragraph is shorter.
+		widest := 0
+		for _, l := range lines {
+			widest = max(widest, displayWidth(strings.TrimSpace(l)))
+		}
+		mid := 0
+		for _, l := range lines[:len(lines)-1] {
+			if t := strings.TrimSpace(l); t != "" && !endsSentence(t) && displayWidth(t)*100 >= widest*85 {
+				mid++
+			}
+		}
+		if mid*2 >= len(lines)-1 {
+			wrapped++
+		}
+	}
+	if multi == 0 || wrapped*2 < multi {
+		return nil, false
+	}
+	var out []block
+	for _, p := range parts {
+		if t := cleanText(p); t != "" {
+			out = append(out, block{text: t})
+		}
+	}
+	return out, true
 }
 
 func textBlocks(data []byte) []block {

@@ -14,7 +14,7 @@ var furnitureRE = regexp.MustCompile(`(?i)字号|字体[:：]?\s*[大中小]|放
 	`分享到|扫一扫|上一篇|下一篇|返回顶部|返回首页|相关链接|相关新闻|相关阅读|相关文章|推荐阅读|` +
 	`版权所有|copyright|©|icp备|网安备|浏览次数|阅读次数|点击数|点击量|浏览量|阅读量|访问量|` +
 	`【\s*(打印|关闭|收藏)\s*】|查看原文|原文链接|阅读原文|文章图片|图片来源|免责声明|如有侵权|版权归原作者|` +
-	`商务合作|广告合作|责任编辑`)
+	`商务合作|广告合作|责任编辑|文章字数|字数[:：]|app\s*下载|下载\s*app|客户端下载`)
 
 // Contact lines: a contact word used as a label ("举报电话:023-…", "邮箱:x@qq.com").
 var contactRE = regexp.MustCompile(`(举报|联系|咨询|投诉|服务)?(电话|手机|邮箱|微信|地址|传真|邮编|qq)\s*[:：/]`)
@@ -42,6 +42,8 @@ func isBoilerplate(s string) bool {
 		return true // a link out or an advert
 	case n <= 6 && strings.Contains(s, "图"):
 		return true // a picture placeholder
+	case n < 2:
+		return true // a stray character from a pager or a list mark
 	case n <= 80 && breadcrumbRE.MatchString(s):
 		return true
 	}
@@ -61,7 +63,15 @@ func hanCount(s string) int {
 // Bylines and metadata rows carry labelled fields: "发布者:兴庆分局 时间:2025-07-23 来源:兴庆分局",
 // "索 引 号: | … | 发布机构: | 市政务服务中心 |", "（记者 张三 通讯员 李四）".
 var bylineKeyRE = regexp.MustCompile(`(来\s*源|发\s*布\s*者|发布机构|发布单位|信息来源|作\s*者|记\s*者|通讯员|编\s*辑|` +
-	`审\s*核|责任编辑|发布时间|发布日期|公开日期|成文日期|时\s*间|日\s*期|索\s*引\s*号|主题分类|文\s*号|所属机构|点\s*击|浏\s*览)\s*[:：|]`)
+	`审\s*核|责任编辑|发布时间|发布日期|公开日期|成文日期|更新时间|时间戳|时\s*间|日\s*期|索\s*引\s*号|主题分类|文\s*号|所属机构|` +
+	`点\s*击|浏\s*览|文\s*/\s*图|文|图|摄影|撰文)\s*[:：|/]`)
+
+// A credit: "四川在线记者 伍力", "记者 胡晨歆", "通讯员 张三 李四".
+var creditRE = regexp.MustCompile(`(记者|通讯员|摄影|编辑)\s*\p{Han}{2,4}(\s+\p{Han}{2,4})*\s*$`)
+
+// A source and a time, or a time and a name, alone on a line: "中国人民公安大学出版社
+// 2024/8/2 10:40:32", "2021-02-28陈浩".
+var stampRE = regexp.MustCompile(`\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}`)
 
 var dateInRE = regexp.MustCompile(`\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?`)
 
@@ -73,7 +83,7 @@ func byline(s string) (org, date string, ok bool) {
 	}
 	keys := bylineKeyRE.FindAllStringSubmatchIndex(s, -1)
 	if len(keys) == 0 || (len(keys) == 1 && keys[0][0] > 0 && !strings.HasPrefix(s, "（") && !strings.HasPrefix(s, "(")) {
-		return "", "", false
+		return stamp(s)
 	}
 	date = strings.TrimSpace(dateInRE.FindString(s))
 	for i, k := range keys {
@@ -90,6 +100,22 @@ func byline(s string) (org, date string, ok bool) {
 			org = val
 			break
 		}
+	}
+	return org, date, true
+}
+
+var clockRE = regexp.MustCompile(`\d{1,2}:\d{2}(:\d{2})?`)
+
+// stamp reads a credit or a source-and-time line without labels.
+func stamp(s string) (org, date string, ok bool) {
+	n := runeLen(s)
+	if !(n <= 24 && creditRE.MatchString(s)) && !(n <= 40 && stampRE.MatchString(s) && !strings.ContainsAny(s, "，,；;、")) {
+		return "", "", false
+	}
+	date = strings.TrimSpace(dateInRE.FindString(s))
+	rest := strings.TrimSpace(clockRE.ReplaceAllString(dateInRE.ReplaceAllString(s, ""), ""))
+	if isUnitLine(rest) {
+		org = rest
 	}
 	return org, date, true
 }

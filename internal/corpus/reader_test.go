@@ -183,7 +183,7 @@ func TestGB18030Text(t *testing.T) {
 func TestBoilerplate(t *testing.T) {
 	drop := []string{"字号: 大 中 小", "浏览次数:605", "放大字体 缩小字体", "文章图片", "声明:本媒体部分图片、文章来源于网络,版权归原作者所有,如有侵权,请联系删除:025-84707368,",
 		"举报电话:023-72261733;举报邮箱:773987997@qq.com;", "北京哪个医院白癜风治的好 http://www.ytysbz.com/", "查看原文", "【打印】【关闭】", "上一篇:民警进社区", "Copyright © 2024", "| 2021-12-06 |",
-		"当前位置: 首页 » 行业新闻 » 热点新闻 » 正文", "地方网 > 广西 > 桂林市 > 今日桂林 > 正文"}
+		"当前位置: 首页 » 行业新闻 » 热点新闻 » 正文", "地方网 > 广西 > 桂林市 > 今日桂林 > 正文", "文章字数:514", "APP下载", "首"}
 	keep := []string{"2008年以来,该局共处理互联网信箱投诉20件,110电话投诉55件。", "公开了局长、政委手机号码,24小时接受群众的投诉、举报。", "警方提醒", "民警上门讲解如何识别诈骗电话。"}
 	for _, s := range drop {
 		if !isBoilerplate(s) {
@@ -203,6 +203,11 @@ func TestByline(t *testing.T) {
 		{"索 引 号: | 113306837320115228/2021-70776 | 主题分类: | 其他 |", "", ""},
 		{"发布机构: | 市政务服务中心 | 公开日期: | 2021-12-06 10:05:58 |", "市政务服务中心", "2021-12-06"},
 		{"来源：某某市公安局 2023年5月10日", "某某市公安局", "2023年5月10日"},
+		{"中国人民公安大学出版社 2024/8/2 10:40:32", "中国人民公安大学出版社", "2024/8/2"},
+		{"2021-02-28陈浩", "", "2021-02-28"},
+		{"四川在线记者 伍力", "", ""},
+		{"文/图/郑楚君", "", ""},
+		{"(更新时间戳: 1673096011221)", "", ""},
 	}
 	for _, tt := range tests {
 		org, date, ok := byline(tt.in)
@@ -212,5 +217,22 @@ func TestByline(t *testing.T) {
 	}
 	if _, _, ok := byline("据张先生介绍，他的儿子在学校读书。"); ok {
 		t.Error("body sentence read as byline")
+	}
+}
+
+func TestHardWrappedText(t *testing.T) {
+	src := "推行一村一警\n\n近年来，某县公安局推行一村一警，全县民\n警深入村组，走访群众两万余户，化解矛盾\n纠纷三百余起。\n\n同时建立警务室三十个，实现全覆盖，群众\n满意度达到百分之九十八。\n"
+	reports, err := ParseFile("w.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || len(reports[0].Paragraphs) != 2 ||
+		reports[0].Paragraphs[0].Text != "近年来，某县公安局推行一村一警，全县民警深入村组，走访群众两万余户，化解矛盾纠纷三百余起。" {
+		t.Fatalf("got %s", render(reports))
+	}
+	// One paragraph a line, as most exports are, stays so.
+	reports, _ = ParseFile("l.txt", []byte("标题一行\n第一段。\n第二段。\n"))
+	if len(reports[0].Paragraphs) != 2 {
+		t.Fatalf("got %s", render(reports))
 	}
 }
