@@ -1,9 +1,9 @@
 package corpus
 
 import (
-	"regexp"
 	"bufio"
 	"bytes"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
