@@ -215,7 +215,7 @@ func skipReason(err error) string {
 	switch {
 	case errors.Is(err, ErrNoText):
 		return "PDF has no text layer (scanned); run OCR on it first"
-	case errors.Is(err, ErrNoPDFTool):
+	case errors.Is(err, ErrNoPDFTool), errors.Is(err, ErrUnreadable):
 		return err.Error()
 	}
 	return fmt.Sprintf("cannot parse: %v", err)

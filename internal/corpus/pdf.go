@@ -60,7 +60,32 @@ func readPDF(data []byte) (document, error) {
 	if chars := textChars(blocks); chars < 20 {
 		return document{}, ErrNoText
 	}
+	if !readable(blocks) {
+		return document{}, ErrUnreadable
+	}
 	return document{blocks: blocks}, nil
+}
+
+// ErrUnreadable is returned for a PDF whose text layer decodes to no language: fonts
+// embedded without a map back to characters give private-use or control runes.
+var ErrUnreadable = errors.New("text layer does not decode to readable text (fonts without a character map)")
+
+// readable reports whether most characters are Chinese, Latin letters, digits or ordinary
+// punctuation.
+func readable(blocks []block) bool {
+	good, all := 0, 0
+	for _, b := range blocks {
+		for _, r := range b.text {
+			if unicode.IsSpace(r) {
+				continue
+			}
+			all++
+			if unicode.Is(unicode.Han, r) || r < 0x7f || isWide(r) || unicode.IsPunct(r) || unicode.IsLetter(r) && r < 0x2000 {
+				good++
+			}
+		}
+	}
+	return all > 0 && good*10 >= all*8
 }
 
 func textChars(blocks []block) int {

@@ -236,3 +236,11 @@ func TestHardWrappedText(t *testing.T) {
 		t.Fatalf("got %s", render(reports))
 	}
 }
+
+func TestReadable(t *testing.T) {
+	good := []block{{text: "吉林省公安机关坚持治理理念创新，实施“四个警务”。Bot API 2024"}}
+	bad := []block{{text: "\ue000\ue001\ue002\ue003\ue004\ue005\u0098\u008d\ue006\ue007 警"}}
+	if !readable(good) || readable(bad) {
+		t.Errorf("readable(good) = %v, readable(bad) = %v", readable(good), readable(bad))
+	}
+}
