@@ -150,7 +150,55 @@ func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) verdict {
 	if g, _ := e.gaps(a); len(g) > 0 && cov < gapCoverage {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
 	}
+	if m, ok := askedMeasure(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(e.glossary.Fold(x.passage.Text), m) }) {
+		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}
+	}
 	return verdict{}
+}
+
+// Measure words of counts, by what they count: a question asking 多少名 is answered by 30名,
+// 30人 or 30余人, not by 30个 or 30%.
+var measures = [][]string{
+	{"名", "人", "位", "人次"},
+	{"个", "所", "家", "处", "支", "座", "间"},
+	{"起", "件", "次", "宗", "项", "条"},
+	{"天", "日", "年", "个月", "月", "周", "小时", "分钟"},
+	{"种", "类", "项", "方面", "个方面"},
+	{"栋", "户", "套", "间"},
+	{"本", "册"},
+	{"辆", "台", "部"},
+	{"元", "万元", "亿元"},
+}
+
+var askedCountRE = regexp.MustCompile(`(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
+
+// askedMeasure returns the measure class a count question asks in ("有多少名民警" → people).
+func askedMeasure(q string) ([]string, bool) {
+	m := askedCountRE.FindStringSubmatch(q)
+	if m == nil {
+		return nil, false
+	}
+	for _, class := range measures {
+		if slices.Contains(class, m[1]) {
+			return class, true
+		}
+	}
+	return nil, false
+}
+
+var countRE = regexp.MustCompile(`(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*`)
+
+// hasCount reports whether text holds a figure followed by one of the measure words.
+func hasCount(text string, class []string) bool {
+	for _, loc := range countRE.FindAllStringIndex(text, -1) {
+		rest := text[loc[1]:]
+		for _, w := range class {
+			if strings.HasPrefix(rest, w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // A place written with its administrative suffix at the start of a clause: 上海市…,

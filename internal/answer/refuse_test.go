@@ -107,3 +107,39 @@ func TestGapsRefuse(t *testing.T) {
 		}
 	}
 }
+
+func TestCountQuestions(t *testing.T) {
+	tests := []struct {
+		q, text string
+		want    bool // the text answers the count asked
+	}{
+		{"浦江县公安局有多少名民警?", "全县民警下访120次。", false},
+		{"浦江县公安局有多少名民警?", "全局共有民警320余人。", true},
+		{"组建了多少个社区警务团队?", "已组建社区警务团队8900余个。", true},
+		{"110主要受理哪几类事?", "公安110主要受理3个方面的事项。", true},
+		{"破了多少起案件?", "破获电信网络诈骗案件1295起。", true},
+		{"破了多少起案件?", "破案率达到100%。", false},
+	}
+	for _, tt := range tests {
+		m, ok := askedMeasure(tt.q)
+		if !ok {
+			t.Fatalf("%s: no measure found", tt.q)
+		}
+		if got := hasCount(tt.text, m); got != tt.want {
+			t.Errorf("%s / %s: hasCount = %v, want %v", tt.q, tt.text, got, tt.want)
+		}
+	}
+	if _, ok := askedMeasure("警地融合是怎么运作的?"); ok {
+		t.Error("a question without a count has a measure")
+	}
+	// Offline, on the seed: no report states how many officers 浦江 has.
+	e := engineOn(t, map[string]string{"pj.txt": "深化源头治理 加强公安信访工作\n浙江省浦江县公安局\n" +
+		"浦江县公安局坚持领导干部带头下访，全县民警每月下访接访，今年以来化解信访积案120件。\n"})
+	ans, err := e.Ask(context.Background(), Question{Text: "浦江县公安局有多少名民警?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Refused {
+		t.Errorf("not refused: %s", ans.Text)
+	}
+}
