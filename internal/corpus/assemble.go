@@ -155,20 +155,7 @@ func single(name string, blocks []block, m meta) (*Report, []string) {
 		r.Title = strings.TrimSuffix(path.Base(name), path.Ext(name))
 		warnings = append(warnings, "no title in the document: the file name stands in")
 	}
-	for len(blocks) > 0 && blocks[0].level == 0 {
-		t := blocks[0].text
-		switch {
-		case isUnitLine(t) && r.Org == "":
-			r.Org = t
-		case dateRE.MatchString(t) && r.Date == "":
-			r.Date = t
-		case isUnitLine(t) && t == r.Org, dateRE.MatchString(t) && t == r.Date:
-		default:
-			goto body
-		}
-		blocks = blocks[1:]
-	}
-body:
+	blocks = headLines(r, blocks)
 	if n := len(blocks); r.Org == "" && n > 1 && blocks[n-1].level == 0 && isUnitLine(blocks[n-1].text) {
 		r.Org, blocks = blocks[n-1].text, blocks[:n-1] // a signature
 	}
@@ -183,6 +170,24 @@ body:
 	}
 	fillParagraphs(r, blocks)
 	return r, warnings
+}
+
+// headLines takes the unit and date lines under the title into r and returns the rest.
+func headLines(r *Report, blocks []block) []block {
+	for len(blocks) > 0 && blocks[0].level == 0 {
+		t := blocks[0].text
+		switch {
+		case isUnitLine(t) && r.Org == "":
+			r.Org = t
+		case dateRE.MatchString(t) && r.Date == "":
+			r.Date = t
+		case isUnitLine(t) && t == r.Org, dateRE.MatchString(t) && t == r.Date:
+		default:
+			return blocks
+		}
+		blocks = blocks[1:]
+	}
+	return blocks
 }
 
 // sameTitle: a page's declared title and its headline are the same title when one contains
