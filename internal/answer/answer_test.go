@@ -15,7 +15,7 @@ import (
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
-	"github.com/jingyan/jingyan/internal/llm"
+	"github.com/jingyan/jingyan/internal/mock"
 	"github.com/jingyan/jingyan/internal/prompt"
 	"github.com/jingyan/jingyan/internal/search"
 	"github.com/jingyan/jingyan/prompts"
@@ -23,31 +23,14 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files")
 
-func testIndex(t testing.TB) *search.Index {
-	t.Helper()
-	ix, err := search.Embedded(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
-}
+func testIndex(t testing.TB) *search.Index { return mock.Index(t) }
 
 // newEngine wires the real index, prompts and — when srv is not nil — the real go-openai
 // client talking HTTP to the fake server.
 func newEngine(t testing.TB, cfg answer.Config, srv *fakeopenai.Server) (*answer.Engine, *corpus.Corpus) {
 	t.Helper()
 	ix := testIndex(t)
-	ps, err := prompt.Load(prompts.FS, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var model answer.LLM
-	if srv != nil {
-		model = llm.New(llm.Config{BaseURL: srv.URL(), Model: "fake", Timeout: 10 * time.Second,
-			MaxRetries: 2, BackoffBase: 10 * time.Millisecond}, nil, nil)
-	}
-	return answer.New(cfg, ix, ix.Glossary(), ps, model, nil), ix.Corpus()
+	return mock.Engine(t, ix, cfg, srv), ix.Corpus()
 }
 
 var (

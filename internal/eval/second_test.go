@@ -8,10 +8,7 @@ import (
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
-	"github.com/jingyan/jingyan/internal/glossary"
-	"github.com/jingyan/jingyan/internal/prompt"
-	"github.com/jingyan/jingyan/internal/search"
-	"github.com/jingyan/jingyan/prompts"
+	"github.com/jingyan/jingyan/internal/mock"
 )
 
 // secondCorpus is shared/eval/second-corpus beside the repository: 41 real public documents
@@ -33,15 +30,7 @@ func TestSecondCorpusRegression(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := glossary.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := search.Build(context.Background(), c, g, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := mock.IndexOf(t, c)
 	f, err := os.Open(filepath.Join(secondCorpus, "qa.jsonl"))
 	if err != nil {
 		t.Fatal(err)
@@ -58,11 +47,7 @@ func TestSecondCorpusRegression(t *testing.T) {
 	if rep.Sentence.R5 < 0.88 || rep.Paragraph.R5 < 0.92 {
 		t.Errorf("second corpus recall@5: sentence %.3f (floor 0.88), paragraph %.3f (floor 0.92)", rep.Sentence.R5, rep.Paragraph.R5)
 	}
-	ps, err := prompt.Load(prompts.FS, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := answer.New(answer.Config{}, ix, g, ps, nil, nil)
+	eng := mock.Engine(t, ix, answer.Config{}, nil)
 	ans, err := Answers(context.Background(), eng, ix.Corpus(), items)
 	if err != nil {
 		t.Fatal(err)

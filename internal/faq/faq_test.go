@@ -15,9 +15,9 @@ import (
 	"github.com/jingyan/jingyan/internal/fakeopenai"
 	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/llm"
+	"github.com/jingyan/jingyan/internal/mock"
 	"github.com/jingyan/jingyan/internal/prompt"
 	"github.com/jingyan/jingyan/internal/search"
-	"github.com/jingyan/jingyan/prompts"
 )
 
 type fixture struct {
@@ -30,14 +30,11 @@ type fixture struct {
 
 func setup(t testing.TB, srv *fakeopenai.Server, cache answer.Cache) fixture {
 	t.Helper()
-	ix, err := search.Embedded(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	ps, _ := prompt.Load(prompts.FS, nil)
+	ix := mock.Index(t)
+	ps := mock.Prompts(t)
 	var model answer.LLM
 	if srv != nil {
+		// One retry, not mock's two: the tests count the requests a failing question makes.
 		model = llm.New(llm.Config{BaseURL: srv.URL(), Timeout: 5 * time.Second, BackoffBase: 5 * time.Millisecond, MaxRetries: 1}, nil, nil)
 	}
 	c, g := ix.Corpus(), ix.Glossary()

@@ -15,9 +15,8 @@ import (
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
-	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/internal/mock"
 	"github.com/jingyan/jingyan/internal/search"
-	"github.com/jingyan/jingyan/prompts"
 )
 
 // Under 256 concurrent asks with a slow LLM: admitted requests all complete, the excess is
@@ -161,7 +160,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	if err := search.BuildDir(context.Background(), c, g, dir, nil); err != nil {
 		t.Fatal(err)
 	}
-	ps, _ := prompt.Load(prompts.FS, nil)
+	ps := mock.Prompts(t)
 	var loads atomic.Int64
 	load := func(ctx context.Context) (*Backend, error) {
 		ix, err := search.Open(dir, g)

@@ -11,16 +11,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
 	"github.com/jingyan/jingyan/internal/glossary"
-	"github.com/jingyan/jingyan/internal/llm"
-	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/internal/mock"
 	"github.com/jingyan/jingyan/internal/search"
-	"github.com/jingyan/jingyan/prompts"
 )
 
 func embedded(t testing.TB) (*corpus.Corpus, *glossary.Glossary) {
@@ -29,29 +26,19 @@ func embedded(t testing.TB) (*corpus.Corpus, *glossary.Glossary) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := glossary.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, g
+	return c, mock.Glossary(t)
 }
 
 // memLoader builds a backend on the embedded corpus, with the fake LLM when srv is set.
 func memLoader(t testing.TB, srv *fakeopenai.Server) Loader {
 	c, g := embedded(t)
-	ps, err := prompt.Load(prompts.FS, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ps := mock.Prompts(t)
 	return func(ctx context.Context) (*Backend, error) {
 		ix, err := search.Build(ctx, c, g, "", nil)
 		if err != nil {
 			return nil, err
 		}
-		var model answer.LLM
-		if srv != nil {
-			model = llm.New(llm.Config{BaseURL: srv.URL(), Timeout: 5 * time.Second, BackoffBase: 10 * time.Millisecond}, nil, nil)
-		}
+		model := mock.LLM(srv)
 		return &Backend{Index: ix, Engine: answer.New(answer.Config{}, ix, g, ps, model, nil), HasLLM: model != nil}, nil
 	}
 }

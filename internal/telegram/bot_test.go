@@ -18,10 +18,7 @@ import (
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
-	"github.com/jingyan/jingyan/internal/llm"
-	"github.com/jingyan/jingyan/internal/prompt"
-	"github.com/jingyan/jingyan/internal/search"
-	"github.com/jingyan/jingyan/prompts"
+	"github.com/jingyan/jingyan/internal/mock"
 )
 
 type syncBuffer struct {
@@ -52,17 +49,8 @@ type testBot struct {
 func startBot(t testing.TB, cfg Config, llmSrv *fakeopenai.Server) *testBot {
 	t.Helper()
 	tg := newFakeTG(t)
-	ix, err := search.Embedded(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	ps, _ := prompt.Load(prompts.FS, nil)
-	var model answer.LLM
-	if llmSrv != nil {
-		model = llm.New(llm.Config{BaseURL: llmSrv.URL(), Timeout: 5 * time.Second}, nil, nil)
-	}
-	eng := answer.New(answer.Config{}, ix, ix.Glossary(), ps, model, nil)
+	ix := mock.Index(t)
+	eng := mock.Engine(t, ix, answer.Config{}, llmSrv)
 
 	logs := &syncBuffer{}
 	cfg.Token = testToken

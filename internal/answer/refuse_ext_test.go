@@ -1,0 +1,86 @@
+package answer_test
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/mock"
+)
+
+// refused asks each question offline and checks whether it was refused.
+func refused(t *testing.T, e *answer.Engine, tests []struct {
+	q       string
+	refused bool
+}) {
+	t.Helper()
+	for _, tt := range tests {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Refused != tt.refused {
+			t.Errorf("%s: refused = %v, want %v: %.80s", tt.q, ans.Refused, tt.refused, ans.Text)
+		}
+	}
+}
+
+// A place counts as covered when any title, unit, byline or passage writes it, not only a
+// unit line: 沈阳 here appears only in the body of a report whose unit is a 派出所.
+func TestPlacesFromWholeCollection(t *testing.T) {
+	ix := mock.IndexFiles(t, map[string]string{
+		"a.txt": "北站派出所推行“警格”管理\n北站派出所\n沈阳市北站派出所将辖区划为12个警格，每格配一名社区民警，群众求助10分钟内到场。\n",
+		"b.txt": "夜间巡逻有了新办法\n湖南某县组织平安志愿者夜间巡逻，今年以来发案同比下降30%。\n",
+	})
+	refused(t, mock.Engine(t, ix, answer.Config{}, nil), []struct {
+		q       string
+		refused bool
+	}{
+		{"沈阳的派出所怎么划分警格?", false},
+		{"湖南的志愿者巡逻效果怎么样?", false},
+		{"北站派出所群众求助多久到场?", false},
+		{"上海市公安局怎么做社区警务?", true},
+		{"广东的社区民警怎么管警格?", true},
+	})
+}
+
+// In a collection varied enough for absence to mean something — here the reader fixtures,
+// real public texts on 跨省通办, 反诈, 非警务警情 and a news programme — a question whose
+// distinctive words it never writes is refused, while one it covers in other words is not.
+func TestGapsRefuse(t *testing.T) {
+	files := make(map[string]string)
+	for _, name := range []string{"h08_shengzhou_kuasheng.html", "h10_yinchuan_xingqing.html", "m05_feijingwu_fenliu.md",
+		"m_xwlb_20230107.md", "t05_haerbin_2024.txt", "t18_quanguo_fanzha_2023.txt"} {
+		data, err := os.ReadFile("../corpus/testdata/fixtures/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = string(data)
+	}
+	refused(t, mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil), []struct {
+		q       string
+		refused bool
+	}{
+		{"警犬队平时怎么训练?", true},
+		{"交警查酒驾有什么经验?", true},
+		{"海关缉私部门怎么打击走私?", true},
+		{"派出所怎么给老人做反诈宣传?", false},
+		{"非警务警情是怎么分流的?", false},
+		{"外地户口的孩子在嵊州能办身份证吗?", false},
+	})
+}
+
+// Offline, a count question needs a figure of the measure it asks: no report states how many
+// officers 浦江 has, so the question is refused rather than answered with 下访 figures.
+func TestCountQuestionRefused(t *testing.T) {
+	ix := mock.IndexFiles(t, map[string]string{"pj.txt": "深化源头治理 加强公安信访工作\n浙江省浦江县公安局\n" +
+		"浦江县公安局坚持领导干部带头下访，全县民警每月下访接访，今年以来化解信访积案120件。\n"})
+	refused(t, mock.Engine(t, ix, answer.Config{}, nil), []struct {
+		q       string
+		refused bool
+	}{
+		{"浦江县公安局有多少名民警?", true},
+		{"浦江化解了多少件信访积案?", false},
+	})
+}
