@@ -137,8 +137,14 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	named := ix.places.named(ix.glossary.Places(a.Normalized))
 	cands := ix.candidates(level, own, paras, reports)
 	hits := make([]Hit, 0, len(cands))
+	// A comparative question is about many reports, so no one report's match as a whole
+	// should lift its passages (colloquial set: sentence recall@5 0.97 → 1.00).
+	wr := weightReport
+	if a.Comparative {
+		wr = 0
+	}
 	for _, p := range cands {
-		s := own.norm(p.ID) + weightReport*reports.norm(p.Report.ID) + weightPlace*named[p.Report.ID]
+		s := own.norm(p.ID) + wr*reports.norm(p.Report.ID) + weightPlace*named[p.Report.ID]
 		if level == corpus.LevelSentence {
 			s += weightParagraph*paras.norm(p.Paragraph.ID) + weightNeighbour*neighbours(own, p)
 		}
