@@ -145,6 +145,10 @@ func collection(blocks []block, m meta) []*Report {
 func single(name string, blocks []block, m meta) (*Report, []string) {
 	var warnings []string
 	r := &Report{Title: m.title, Org: m.org, Date: m.date}
+	blocks = officialHead(r, blocks)
+	if len(blocks) == 0 {
+		return r, warnings
+	}
 	if first := blocks[0]; first.level > 0 || (isTitleLike(first.text) && runeLen(first.text) >= 4 && !isUnitLine(first.text) && !dateRE.MatchString(first.text)) {
 		if r.Title == "" || m.weakTitle || sameTitle(r.Title, first.text) {
 			r.Title = first.text
@@ -156,12 +160,16 @@ func single(name string, blocks []block, m meta) (*Report, []string) {
 		warnings = append(warnings, "no title in the document: the file name stands in")
 	}
 	blocks = headLines(r, blocks)
-	if n := len(blocks); r.Org == "" && n > 1 && blocks[n-1].level == 0 && isUnitLine(blocks[n-1].text) {
-		r.Org, blocks = blocks[n-1].text, blocks[:n-1] // a signature
-	}
+	// A signature: the unit, then the date, under the last paragraph.
 	for n := len(blocks); n > 1 && blocks[n-1].level == 0 && dateRE.MatchString(blocks[n-1].text); n-- {
 		if r.Date == "" {
 			r.Date = blocks[n-1].text
+		}
+		blocks = blocks[:n-1]
+	}
+	if n := len(blocks); n > 1 && blocks[n-1].level == 0 && isUnitLine(blocks[n-1].text) {
+		if r.Org == "" {
+			r.Org = blocks[n-1].text
 		}
 		blocks = blocks[:n-1]
 	}
@@ -170,6 +178,37 @@ func single(name string, blocks []block, m meta) (*Report, []string) {
 	}
 	fillParagraphs(r, blocks)
 	return r, warnings
+}
+
+// Official documents (公文) open with the issuer's masthead ("某某市公安局文件"), a document
+// number ("某公发〔2023〕12号") and a title of the form "关于……的通知/意见/报告".
+var (
+	mastheadRE  = regexp.MustCompile(`^(\p{Han}{2,30}?)\s*(文件|简报|通报|工作动态|情况反映)$`)
+	docNumberRE = regexp.MustCompile(`^\p{Han}{1,10}\s*[〔\[［（(【]\s*\d{4}\s*[〕\]］）)】]\s*\d{1,4}\s*号$`)
+	ofTitleRE   = regexp.MustCompile(`^关于.{2,60}(通知|意见|报告|办法|方案|规定|决定|通报|批复|函|请示|纪要|细则|规划|要点|总结)$`)
+)
+
+// officialHead reads a 公文's masthead and document number into r and drops them, and takes
+// a "关于…的通知" line among the first few as the title.
+func officialHead(r *Report, blocks []block) []block {
+	for len(blocks) > 0 && blocks[0].level == 0 {
+		t := blocks[0].text
+		if m := mastheadRE.FindStringSubmatch(t); m != nil && isUnitLine(m[1]) {
+			if r.Org == "" {
+				r.Org = m[1]
+			}
+		} else if !docNumberRE.MatchString(t) {
+			break
+		}
+		blocks = blocks[1:]
+	}
+	for i := 0; i < len(blocks) && i < 4; i++ {
+		if t := blocks[i].text; ofTitleRE.MatchString(t) && (r.Title == "" || sameTitle(r.Title, t)) {
+			r.Title = t
+			return append(blocks[:i:i], blocks[i+1:]...)
+		}
+	}
+	return blocks
 }
 
 // headLines takes the unit and date lines under the title into r and returns the rest.

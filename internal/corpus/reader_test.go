@@ -244,3 +244,22 @@ func TestReadable(t *testing.T) {
 		t.Errorf("readable(good) = %v, readable(bad) = %v", readable(good), readable(bad))
 	}
 }
+
+// An official document (公文): masthead, document number, "关于…的通知" title, salutation,
+// body, then the issuing unit and date as its signature.
+func TestOfficialDocument(t *testing.T) {
+	src := "某某市公安局文件\n某公发〔2023〕12号\n关于深化社区警务工作的通知\n各分局、各派出所：\n" +
+		"为进一步深化社区警务工作，现就有关事项通知如下。\n一、全面推行一村一警，社区民警每周驻村不少于3天。\n" +
+		"某某市公安局\n2023年5月10日\n"
+	reports, err := ParseFile("notice.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reports[0]
+	if r.Title != "关于深化社区警务工作的通知" || r.Org != "某某市公安局" || r.Date != "2023年5月10日" {
+		t.Errorf("title/org/date = %q / %q / %q", r.Title, r.Org, r.Date)
+	}
+	if len(r.Paragraphs) != 3 || r.Paragraphs[0].Text != "各分局、各派出所：" {
+		t.Errorf("paragraphs:\n%s", render(reports))
+	}
+}
