@@ -156,7 +156,7 @@ func Load(fsys fs.FS) (*Corpus, LoadReport, error) {
 			return nil
 		}
 		if !Supported(p) {
-			rep.Files = append(rep.Files, FileResult{Name: p, Format: Format(p), Skipped: "unsupported format"})
+			rep.Files = append(rep.Files, FileResult{Name: p, Format: Format(p), Skipped: unsupported(p)})
 			return nil
 		}
 		names = append(names, p)
@@ -209,6 +209,19 @@ func Load(fsys fs.FS) (*Corpus, LoadReport, error) {
 	}
 	c, err := New(reports)
 	return c, rep, err
+}
+
+// unsupported says why a file is not read, and what to do where something can be done.
+func unsupported(name string) string {
+	switch Format(name) {
+	case "doc", "wps", "rtf", "odt":
+		return "unsupported format: save it as .docx"
+	case "xls", "xlsx", "et", "csv":
+		return "unsupported format: spreadsheets are not reports"
+	case "jpg", "jpeg", "png", "tif", "tiff", "bmp", "gif":
+		return "unsupported format: an image (run OCR and save the text)"
+	}
+	return "unsupported format"
 }
 
 func skipReason(err error) string {

@@ -145,6 +145,7 @@ func TestLoadReportsSkipped(t *testing.T) {
 	}
 	write("a.txt", "标题一行\n正文第一段。\n")
 	write("b.xlsx", "PK")
+	write("e.doc", "\xd0\xcf\x11\xe0")
 	write("c.docx", "not a zip")
 	write("d.html", "<nav>首页</nav><footer>版权所有</footer>")
 	c, rep, err := Load(os.DirFS(dir))
@@ -156,7 +157,7 @@ func TestLoadReportsSkipped(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.Print(&out)
-	for _, want := range []string{"skipped b.xlsx: unsupported format", "skipped c.docx: cannot parse", "skipped d.html: no body text", "txt      1 files read,     1 paragraphs"} {
+	for _, want := range []string{"skipped b.xlsx: unsupported format", "skipped e.doc: unsupported format: save it as .docx", "skipped c.docx: cannot parse", "skipped d.html: no body text", "txt      1 files read,     1 paragraphs"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("load report lacks %q:\n%s", want, out.String())
 		}
