@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -23,6 +24,7 @@ func readMarkdown(src []byte) (document, error) {
 		}
 	}
 	m.date = cleanText(fm["date"])
+	src = flattenQuotes(src) // segments below index into this buffer
 	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -58,6 +60,16 @@ func readMarkdown(src []byte) (document, error) {
 		return ast.WalkContinue, nil
 	})
 	return document{meta: m, blocks: out}, nil
+}
+
+// A line opening more than eight containers at once — quotes, list items — is hostile or
+// broken: goldmark's time grows with the square of the nesting (200,000 "- " took minutes),
+// and no report nests that deep.
+var deepContainersRE = regexp.MustCompile(`(?m)^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t]))(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])[ \t])){8,}`)
+
+// flattenQuotes reduces such a run of container markers to one blockquote.
+func flattenQuotes(src []byte) []byte {
+	return deepContainersRE.ReplaceAll(src, []byte("> "))
 }
 
 // frontMatter splits a leading "---" block of "key: value" lines (title, org, date) from the
