@@ -14,14 +14,18 @@ import (
 // collection itself — never from lists of topics or places, so it works unchanged on any
 // collection:
 //
+//   - Places: a place the question names that no title, unit, byline or passage writes
+//     (上海 in a collection without it) is refused at once, with or without an LLM. The
+//     glossary's place words only recognise a bare name as a place.
 //   - Gaps: parts of the question the collection never writes. A run of the question's
-//     characters none of whose character pairs occurs in any passage (上海, 警犬, 酒驾 in a
-//     collection that never mentions them) is something the material does not hold; a
-//     glossary word counts as written when one of its synonyms is. When such gaps make up a
+//     characters, rare in the collection, none of whose character pairs occurs in it (警犬,
+//     酒驾 in a collection that never mentions them) is something the material does not
+//     hold; a glossary word counts as written when one of its synonyms is. When gaps make up a
 //     large share of what the question asks, it is refused, with or without an LLM.
-//   - Coverage (offline only): the evidence found must hold enough of the question's
-//     idf-weighted words. With an LLM, the model judges the passages instead: a reply
-//     without citations that says the passages do not answer is the refusal (saysNoAnswer).
+//   - Offline only, from the evidence found: it must hold enough of the question's
+//     idf-weighted words (more when the question has a gap), and a count question (多少名,
+//     几个) needs a figure of that measure. With an LLM, the model judges the passages
+//     instead: a reply without citations that says they do not answer is the refusal.
 
 // Thresholds of the decision, as shares of the question's content characters or idf weight.
 const (
