@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/glossary"
 )
@@ -131,8 +132,10 @@ func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
 	if p := e.unwrittenPlaces(a.Normalized); len(p) > 0 {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(p, "、"))}
 	}
+	// One unseen character in a short question ("…怎么弄的") is too little to refuse on
+	// before any evidence is seen: a gap refused here spans two characters at least.
 	g, share := e.gaps(a)
-	if len(g) > 0 && share >= maxGapShare {
+	if utf8.RuneCountInString(strings.Join(g, "")) >= minGapRunes && share >= maxGapShare {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
 	}
 	return verdict{}
