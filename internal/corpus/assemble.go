@@ -14,7 +14,7 @@ var dateRE = regexp.MustCompile(`^\d{4}\s*(年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)
 // Issuing units end in one of these; a short line ending so, right after a title, is the unit.
 var unitSuffixes = []string{
 	"厅", "局", "部", "委", "院", "处", "科", "队", "所", "站", "中心", "办公室", "办", "会",
-	"政府", "学校", "学院", "大学", "总队", "支队", "大队", "中队", "分局", "警署", "署", "组", "室", "社",
+	"政府", "学校", "学院", "大学", "总队", "支队", "大队", "中队", "分局", "警署", "署", "组", "室",
 }
 
 func isTrailer(s string) bool { return trailerRE.MatchString(s) }
