@@ -11,6 +11,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 
@@ -29,6 +32,7 @@ type Index struct {
 	levels   [3]bleve.Index // by corpus.Level, then levelReport
 	reports  map[string]*corpus.Report
 	places   places
+	analyzer analysis.Analyzer // the text field's, for building queries
 }
 
 // levelReport indexes whole reports, beside corpus.LevelSentence and corpus.LevelParagraph.
@@ -37,7 +41,8 @@ const levelReport = 2
 var levelNames = [3]string{"sentence", "paragraph", "report"}
 
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
-	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report), places: newPlaces(c, g)}
+	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report), places: newPlaces(c, g),
+		analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName)}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
 	}

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/jingyan/jingyan/internal/corpus"
@@ -109,7 +109,7 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 		k = 5
 	}
 	k = min(k, MaxK)
-	q := BuildQuery(a)
+	q := BuildQuery(a, ix.analyzer)
 	if q == nil {
 		return nil, ErrNoContent
 	}
@@ -181,7 +181,7 @@ const (
 	weightParagraph = 0.5
 	weightReport    = 0.5
 	weightNeighbour = 0.3
-	weightPlace     = 0.7
+	weightPlace     = 1.0
 	contextReports  = 20
 	contextCands    = 3
 )
@@ -283,20 +283,20 @@ func diversify(hits []Hit, k int) []Hit {
 	return out
 }
 
-// BuildQuery turns an analysis into a bleve query; user text only ever reaches match and
-// phrase queries, never the query-string syntax. It returns nil when nothing is searchable.
-func BuildQuery(a glossary.Analysis) query.Query {
+// BuildQuery turns an analysis into a bleve query; user text only ever reaches term queries,
+// never the query-string syntax. It returns nil when nothing is searchable.
+func BuildQuery(a glossary.Analysis, an analysis.Analyzer) query.Query {
 	content := a.Content
 	if strings.TrimSpace(content) == "" {
 		// The question was all question words ("有哪些？"): search what was typed.
 		content = a.Normalized
 	}
 	var parts []query.Query
-	if strings.TrimSpace(content) != "" {
-		parts = append(parts, match(fieldText, content, 1))
+	if q := terms(an, content, 1); q != nil {
+		parts = append(parts, q)
 	}
-	if len(a.Expansions) > 0 {
-		parts = append(parts, match(fieldText, strings.Join(a.Expansions, " "), boostExpansion))
+	if q := terms(an, strings.Join(a.Expansions, " "), boostExpansion); q != nil {
+		parts = append(parts, q)
 	}
 	if len(parts) == 0 {
 		return nil
@@ -304,12 +304,29 @@ func BuildQuery(a glossary.Analysis) query.Query {
 	return bleve.NewDisjunctionQuery(parts...)
 }
 
-func match(field, text string, boost float64) query.Query {
-	mq := bleve.NewMatchQuery(text)
-	mq.SetField(field)
-	mq.Analyzer = cjk.AnalyzerName
-	mq.SetBoost(boost)
-	return mq
+// terms is what a bleve match query would be — a disjunction of the text's bigram terms, each
+// boosted and the whole boosted again — but each term once: synonyms share bigrams (电信网络
+// 诈骗, 电信诈骗, 网络诈骗), and a bigram counted once per synonym outweighed the words typed.
+func terms(an analysis.Analyzer, text string, boost float64) query.Query {
+	seen := make(map[string]bool)
+	var tqs []query.Query
+	for _, tok := range an.Analyze([]byte(text)) {
+		term := string(tok.Term)
+		if seen[term] {
+			continue
+		}
+		seen[term] = true
+		tq := bleve.NewTermQuery(term)
+		tq.SetField(fieldText)
+		tq.SetBoost(boost)
+		tqs = append(tqs, tq)
+	}
+	if len(tqs) == 0 {
+		return nil
+	}
+	d := bleve.NewDisjunctionQuery(tqs...)
+	d.SetBoost(boost)
+	return d
 }
 
 // brevityPrior discounts very short sentences. BM25's length normalisation favours them, but

@@ -16,6 +16,7 @@ import (
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 )
 
 // BenchmarkScale indexes large real Chinese text on disk and queries it: Debian's manpages-zh
@@ -76,7 +77,7 @@ func BenchmarkScale(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					sr := bleve.NewSearchRequestOptions(BuildQuery(a), 15, 0, false)
+					sr := bleve.NewSearchRequestOptions(BuildQuery(a, newMapping().AnalyzerNamed(cjk.AnalyzerName)), 15, 0, false)
 					if _, err := idx.Search(sr); err != nil {
 						b.Fatal(err)
 					}
