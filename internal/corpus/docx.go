@@ -127,7 +127,8 @@ func attr(se xml.StartElement, local string) string {
 
 // docxBlocks walks a WordprocessingML part: each w:p is a block (a heading when its style is
 // one), text runs joined, tabs and breaks as spaces; a table row is one block of its cells
-// joined by " | ", so a row of figures stays together.
+// joined by " | ", so a row of figures stays together. A text box's paragraphs, nested inside
+// a paragraph, are blocks of their own; its fallback copy (mc:Fallback) is skipped.
 func docxBlocks(f *zip.File, styles map[string]int) ([]block, error) {
 	rc, err := openPart(f)
 	if err != nil {
@@ -135,15 +136,11 @@ func docxBlocks(f *zip.File, styles map[string]int) ([]block, error) {
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
-	var out []block
-	var para, row strings.Builder
-	level, tableDepth := 0, 0
-	inText := false
-	var cells []string
+	w := &docxWalker{styles: styles}
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
-			return out, nil
+			return w.out, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("docx: %s: %w", f.Name, err)
@@ -151,60 +148,116 @@ func docxBlocks(f *zip.File, styles map[string]int) ([]block, error) {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			switch t.Name.Local {
-			case "p":
-				para.Reset()
-				level = 0
-			case "pStyle":
-				level = styles[attr(t, "val")]
-			case "outlineLvl":
-				if lv := headingLevel("outlineLvl", attr(t, "val")); lv > 0 {
-					level = lv
+			case "delText", "instrText", "Fallback":
+				// Deleted revisions, field codes and the fallback copy of a text box.
+				if err := dec.Skip(); err != nil {
+					return nil, fmt.Errorf("docx: %s: %w", f.Name, err)
 				}
-			case "tab", "br", "cr":
-				para.WriteByte(' ')
-			case "tbl":
-				tableDepth++
-			case "tr":
-				cells = cells[:0]
-			case "t":
-				inText = true
-			case "delText", "instrText":
-				_ = dec.Skip() // deleted revisions and field codes are not text
+				continue
 			}
+			w.start(t)
 		case xml.CharData:
-			if inText {
-				para.Write(t)
+			if w.inText && len(w.paras) > 0 {
+				w.paras[len(w.paras)-1].text.Write(t)
 			}
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "t":
-				inText = false
-			case "p":
-				text := cleanText(para.String())
-				if tableDepth > 0 {
-					if text != "" {
-						row.WriteString(text)
-						row.WriteByte(' ')
-					}
-					continue
-				}
-				if text != "" {
-					out = append(out, block{level: level, text: text})
-				}
-			case "tc":
-				if c := strings.TrimSpace(row.String()); c != "" {
-					cells = append(cells, c)
-				}
-				row.Reset()
-			case "tr":
-				if len(cells) > 0 {
-					out = append(out, block{text: strings.Join(cells, " | ")})
-				}
-			case "tbl":
-				tableDepth--
-			}
+			w.end(t.Name.Local)
 		}
 	}
+}
+
+// docxWalker keeps the open paragraphs (text boxes nest them) and tables of a part.
+type docxWalker struct {
+	styles map[string]int
+	out    []block
+	paras  []*docxPara
+	tables []*docxTable
+	inText bool
+}
+
+type docxPara struct {
+	text  strings.Builder
+	level int
+}
+
+type docxTable struct {
+	cells []string
+	cell  strings.Builder
+}
+
+func (w *docxWalker) start(t xml.StartElement) {
+	var p *docxPara
+	if len(w.paras) > 0 {
+		p = w.paras[len(w.paras)-1]
+	}
+	switch t.Name.Local {
+	case "p":
+		w.paras = append(w.paras, &docxPara{})
+	case "pStyle":
+		if p != nil {
+			p.level = w.styles[attr(t, "val")]
+		}
+	case "outlineLvl":
+		if lv := headingLevel("outlineLvl", attr(t, "val")); lv > 0 && p != nil {
+			p.level = lv
+		}
+	case "tab", "br", "cr":
+		if p != nil {
+			p.text.WriteByte(' ')
+		}
+	case "t":
+		w.inText = true
+	case "tbl":
+		w.tables = append(w.tables, &docxTable{})
+	case "tr":
+		if n := len(w.tables); n > 0 {
+			w.tables[n-1].cells = nil
+		}
+	}
+}
+
+func (w *docxWalker) end(name string) {
+	switch name {
+	case "t":
+		w.inText = false
+	case "p":
+		w.endParagraph()
+	case "tc":
+		if n := len(w.tables); n > 0 {
+			tb := w.tables[n-1]
+			if c := strings.TrimSpace(tb.cell.String()); c != "" {
+				tb.cells = append(tb.cells, c)
+			}
+			tb.cell.Reset()
+		}
+	case "tr":
+		if n := len(w.tables); n > 0 && len(w.tables[n-1].cells) > 0 {
+			w.out = append(w.out, block{text: strings.Join(w.tables[n-1].cells, " | ")})
+		}
+	case "tbl":
+		if n := len(w.tables); n > 0 {
+			w.tables = w.tables[:n-1]
+		}
+	}
+}
+
+// endParagraph closes the innermost paragraph: into its table cell, or out as a block.
+func (w *docxWalker) endParagraph() {
+	n := len(w.paras)
+	if n == 0 {
+		return
+	}
+	p := w.paras[n-1]
+	w.paras = w.paras[:n-1]
+	text := cleanText(p.text.String())
+	if text == "" {
+		return
+	}
+	if t := len(w.tables); t > 0 && n == 1 {
+		w.tables[t-1].cell.WriteString(text + " ")
+		return
+	}
+	w.out = append(w.out, block{level: p.level, text: text})
 }
 
 // docxCore reads the title and author from docProps/core.xml. Authors are people more often

@@ -1,7 +1,10 @@
 package corpus
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"io"
 	"flag"
 	"os"
 	"os/exec"
@@ -263,5 +266,41 @@ func TestOfficialDocument(t *testing.T) {
 	}
 	if len(r.Paragraphs) != 3 || r.Paragraphs[0].Text != "各分局、各派出所：" {
 		t.Errorf("paragraphs:\n%s", render(reports))
+	}
+}
+
+// docxOf zips a document.xml body as Word does.
+func docxOf(t *testing.T, body string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.Create("word/document.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" `+
+		`xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="x"><w:body>`+body+`</w:body></w:document>`)
+	zw.Close()
+	return buf.Bytes()
+}
+
+// What Word writes beyond plain paragraphs: a text box inside a paragraph (with its fallback
+// copy), a tracked deletion, a hyperlink, a field code, a table cell of two paragraphs.
+func TestDOCXWordShapes(t *testing.T) {
+	body := `<w:p><w:r><w:t>推行一村一警</w:t></w:r></w:p>` +
+		`<w:p><w:r><w:t xml:space="preserve">正文开头，</w:t></w:r>` +
+		`<w:r><mc:AlternateContent><mc:Choice><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>文本框里的说明。</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>` +
+		`<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>文本框里的说明。</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r>` +
+		`<w:r><w:t>正文继续</w:t></w:r><w:del><w:r><w:delText>已删除</w:delText></w:r></w:del>` +
+		`<w:hyperlink><w:r><w:t>链接文字</w:t></w:r></w:hyperlink><w:r><w:instrText>HYPERLINK "x"</w:instrText></w:r><w:r><w:t>。</w:t></w:r></w:p>` +
+		`<w:tbl><w:tr><w:tc><w:p><w:r><w:t>警务室</w:t></w:r></w:p><w:p><w:r><w:t>（个）</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>1200</w:t></w:r></w:p></w:tc></w:tr></w:tbl>`
+	reports, err := ParseFile("w.docx", docxOf(t, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := render(reports)
+	want := "# 推行一村一警\norg: \ndate: \ncollection: \n文本框里的说明。\n正文开头，正文继续链接文字。\n警务室 （个） | 1200\n\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
