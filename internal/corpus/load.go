@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/jingyan/jingyan/index"
 )
@@ -43,10 +44,11 @@ func readFile(name string, data []byte) (document, []string, error) {
 		return document{}, nil, fmt.Errorf("unsupported format %q", path.Ext(name))
 	}
 	var warnings []string
-	if f := Format(name); f != "docx" && f != "pdf" && !utf8.Valid(data) {
-		if u, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil && utf8.Valid(u) {
-			data = u
-			warnings = append(warnings, "not UTF-8: read as GB18030")
+	if f := Format(name); f != "docx" && f != "pdf" {
+		var w string
+		data, w = toUTF8(data)
+		if w != "" {
+			warnings = append(warnings, w)
 		}
 	}
 	d, err := read(data)
@@ -54,6 +56,24 @@ func readFile(name string, data []byte) (document, []string, error) {
 		return document{}, warnings, err
 	}
 	return d, warnings, nil
+}
+
+// toUTF8 decodes text saved as UTF-16 (with its byte-order mark, as Windows Notepad saves
+// "Unicode") or GB18030 (GBK, GB2312: Chinese Windows' default) into UTF-8, saying so.
+func toUTF8(data []byte) ([]byte, string) {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
+		if u, err := dec.Bytes(data); err == nil {
+			return u, "UTF-16: read as such"
+		}
+	}
+	if utf8.Valid(data) {
+		return data, ""
+	}
+	if u, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil && utf8.Valid(u) {
+		return u, "not UTF-8: read as GB18030"
+	}
+	return data, ""
 }
 
 // number gives reports, paragraphs and sentences their IDs and numbers.

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -302,5 +303,19 @@ func TestDOCXWordShapes(t *testing.T) {
 	want := "# 推行一村一警\norg: \ndate: \ncollection: \n文本框里的说明。\n正文开头，正文继续链接文字。\n警务室 （个） | 1200\n\n"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestUTF16Text(t *testing.T) {
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("推行警保联控的做法\n正文。\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports, err := ParseFile("u.txt", u16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reports[0].Title != "推行警保联控的做法" || reports[0].Paragraphs[0].Text != "正文。" {
+		t.Errorf("got %s", render(reports))
 	}
 }
