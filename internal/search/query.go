@@ -184,6 +184,8 @@ const (
 	weightPlace     = 1.0
 	contextReports  = 20
 	contextCands    = 3
+	// maxContextParagraphs bounds the reports that lend all their passages as candidates.
+	maxContextParagraphs = 200
 )
 
 // scored holds one level's BM25 scores for a query, in rank order, and their maximum.
@@ -251,7 +253,9 @@ func (ix *Index) candidates(level corpus.Level, own, paras, reports scored) []co
 		}
 	}
 	for _, id := range reports.ids[:min(contextCands, len(reports.ids))] {
-		if r := ix.reports[id]; r != nil {
+		// A book-length report lends only what matched: its every sentence would be thousands
+		// of candidates a search.
+		if r := ix.reports[id]; r != nil && len(r.Paragraphs) <= maxContextParagraphs {
 			for _, para := range r.Paragraphs {
 				addParagraph(para, r)
 			}
