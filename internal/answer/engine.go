@@ -84,26 +84,30 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 	}
 	e := &Engine{cfg: cfg.withDefaults(), search: s, glossary: g, prompts: p, llm: llm, logger: logger}
 	c := s.Corpus()
-	e.idf = newIDF(c, g)
+	e.idf = &idf{df: make(map[string]int), chars: make(map[rune]int)}
 	e.headGrams = make(map[string]bool)
-	for _, r := range c.Reports {
-		heads := r.Title + " " + r.Org + " " + r.Collection + " " + r.Context
-		for _, p := range r.Paragraphs {
-			if p.Section != "" && !strings.Contains(heads, p.Section) {
-				heads += " " + p.Section
-			}
-		}
-		for _, t := range tokens(g.Fold(heads)) {
-			e.headGrams[t] = true
-		}
-	}
 	var b strings.Builder
 	for _, r := range c.Reports {
-		b.WriteString(g.Fold(r.Title + " " + r.Org + " " + r.Context))
+		head := g.Fold(r.Title + " " + r.Org + " " + r.Collection + " " + r.Context)
+		b.WriteString(head)
 		b.WriteByte('\n')
+		heads := head
+		section := ""
 		for _, p := range r.Paragraphs {
-			b.WriteString(g.Fold(p.Text))
+			if p.Section != section {
+				section = p.Section
+				heads += " " + g.Fold(section)
+			}
+			// One fold a paragraph serves the corpus text and, cut into sentences, the idf.
+			text := g.Fold(p.Text)
+			b.WriteString(text)
 			b.WriteByte('\n')
+			for _, sent := range corpus.SplitSentences(text) {
+				e.idf.add(sent)
+			}
+		}
+		for _, t := range tokens(heads) {
+			e.headGrams[t] = true
 		}
 	}
 	e.corpusText = b.String()

@@ -57,29 +57,32 @@ type idf struct {
 	df    map[string]int
 	chars map[rune]int // sentences holding each character
 	n     int
+
+	// scratch sets of add, reused from sentence to sentence; idf is built once, then only read.
+	seenChar map[rune]bool
+	seen     map[string]bool
 }
 
-func newIDF(c *corpus.Corpus, g *glossary.Glossary) *idf {
-	w := &idf{df: make(map[string]int), chars: make(map[rune]int)}
-	for _, p := range c.Passages(corpus.LevelSentence) {
-		w.n++
-		text := g.Fold(p.Text)
-		seenChar := make(map[rune]bool)
-		for _, r := range text {
-			if !seenChar[r] {
-				seenChar[r] = true
-				w.chars[r]++
-			}
-		}
-		seen := make(map[string]bool)
-		for _, t := range tokens(text) {
-			if !seen[t] {
-				seen[t] = true
-				w.df[t]++
-			}
+// add counts one folded sentence.
+func (w *idf) add(text string) {
+	w.n++
+	if w.seenChar == nil {
+		w.seenChar, w.seen = make(map[rune]bool), make(map[string]bool)
+	}
+	clear(w.seenChar)
+	clear(w.seen)
+	for _, r := range text {
+		if !w.seenChar[r] {
+			w.seenChar[r] = true
+			w.chars[r]++
 		}
 	}
-	return w
+	for _, t := range tokens(text) {
+		if !w.seen[t] {
+			w.seen[t] = true
+			w.df[t]++
+		}
+	}
 }
 
 func (w *idf) weight(t string) float64 {

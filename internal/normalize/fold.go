@@ -100,7 +100,7 @@ var tenthsRE = regexp.MustCompile(`(\d+(?:\.\d+)?)成`)
 
 // Figures rewrites Chinese-numeral figures as digits and 成 as percent.
 func Figures(s string) string {
-	if strings.ContainsAny(s, "零〇一二两三四五六七八九十百千") {
+	if mayHaveCNFigure(s) {
 		s = cnFigureRE.ReplaceAllStringFunc(s, func(m string) string {
 			sub := cnFigureRE.FindStringSubmatch(m)
 			v, ok := cnNumber(sub[1])
@@ -121,6 +121,25 @@ func Figures(s string) string {
 	}
 	return s
 }
+
+// mayHaveCNFigure is a quick test before the regexp: a Chinese numeral followed by another
+// numeral or by a character that starts a measure word. Most text has 一 in words (一体化,
+// 统一) and never a figure.
+func mayHaveCNFigure(s string) bool {
+	prevNumeral := false
+	for _, r := range s {
+		if prevNumeral && (strings.ContainsRune(cnNumerals, r) || strings.ContainsRune(measureStarts, r)) {
+			return true
+		}
+		prevNumeral = strings.ContainsRune(cnNumerals, r)
+	}
+	return false
+}
+
+const (
+	cnNumerals    = "零〇一二两三四五六七八九十百千"
+	measureStarts = "万亿余多小分个名人起件次项条家所处支天年月周岁成倍元公米户栋套辆台份批类种期届位场座间张本部级层轮趟遍方百"
+)
 
 // cnNumber reads a Chinese numeral below 10,000: 二十四, 一百零五, 两千, 十. A run of digits
 // without place words (一二三) is not a number.
