@@ -22,7 +22,7 @@ const (
 )
 
 // Words that ask for a figure; such questions prefer sentences that hold one.
-var figureQuestion = []string{"多少", "几", "比例", "占比", "百分", "率", "数量", "多大", "多高", "多久", "下降", "上升", "增长"}
+var figureQuestion = []string{"多少", "几", "比例", "占比", "百分", "率", "数量", "多大", "多高", "多久", "多长", "多远", "哪年", "哪一年", "哪天", "何时", "什么时候", "下降", "上升", "增长"}
 
 // extractive builds an answer from the best sentences themselves, grouped by report, each
 // cited — used when no LLM is configured and whenever the LLM fails.
