@@ -85,13 +85,9 @@ func writeFootnotes(w io.Writer, cites []answer.Citation) {
 	if len(cites) == 0 {
 		return
 	}
-	fmt.Fprintln(w, "\n来源：")
+	fmt.Fprintln(w, "\n"+answer.SourcesHeading)
 	for _, c := range cites {
-		org := ""
-		if c.Org != "" {
-			org = "（" + c.Org + "）"
-		}
-		fmt.Fprintf(w, "[%d] 《%s》%s第 %d 段  %s\n", c.N, c.Title, org, c.Paragraph, c.ID)
+		fmt.Fprintf(w, "%s  %s\n", c.Footnote(), c.ID)
 	}
 }
 

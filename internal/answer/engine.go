@@ -249,10 +249,7 @@ func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
 		if i > 0 {
 			b.WriteString("；")
 		}
-		b.WriteString("《" + r.Title + "》")
-		if r.Org != "" {
-			b.WriteString("（" + r.Org + "）")
-		}
+		b.WriteString(r.Label())
 	}
 	if len(reports) > maxListed {
 		fmt.Fprintf(&b, "等 %d 篇", len(reports))

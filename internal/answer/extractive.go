@@ -61,10 +61,11 @@ func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
 			b.WriteByte('\n')
 		}
 		r := g[0].passage.Report
+		// Each report's quotes open with its unit, or its title when the unit is not known.
 		if r.Org != "" {
 			b.WriteString(r.Org + "：")
 		} else {
-			b.WriteString("《" + r.Title + "》：")
+			b.WriteString(corpus.ReportLabel(r.Title, "") + "：")
 		}
 		for _, x := range g {
 			cites = append(cites, citationOf(len(cites)+1, x))

@@ -138,3 +138,15 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+func TestFootnotes(t *testing.T) {
+	cites := []Citation{{N: 1, Title: "推行“警地融合”机制 激发基层治理动能", Org: "吉林省公安厅", Paragraph: 3}, {N: 2, Title: "无单位的材料", Paragraph: 1}}
+	got := Footnotes(cites)
+	want := "\n\n来源：\n[1] 《推行“警地融合”机制 激发基层治理动能》（吉林省公安厅）第 3 段\n[2] 《无单位的材料》第 1 段"
+	if got != want {
+		t.Errorf("Footnotes = %q, want %q", got, want)
+	}
+	if StripFootnotes("回答正文[1]。"+got) != "回答正文[1]。" || Footnotes(nil) != "" {
+		t.Error("StripFootnotes does not undo Footnotes")
+	}
+}

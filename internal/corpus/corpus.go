@@ -5,7 +5,6 @@ package corpus
 import (
 	"fmt"
 	"strconv"
-	"strings"
 )
 
 // Corpus is the whole set of reports, in source order.
@@ -85,15 +84,24 @@ type Passage struct {
 
 // Citation renders the provenance a reader can check in the printed document:
 // 《title》（org）第 3 段.
-func (p Passage) Citation() string {
-	var b strings.Builder
-	b.WriteString("《" + p.Report.Title + "》")
-	if p.Report.Org != "" {
-		b.WriteString("（" + p.Report.Org + "）")
-	}
-	b.WriteString("第 " + strconv.Itoa(p.Paragraph.N) + " 段")
-	return b.String()
+func (p Passage) Citation() string { return Label(p.Report.Title, p.Report.Org, p.Paragraph.N) }
+
+// Label is the one rendering of a citation every front end shows: 《title》（org）第 n 段.
+func Label(title, org string, paragraph int) string {
+	return ReportLabel(title, org) + "第 " + strconv.Itoa(paragraph) + " 段"
 }
+
+// ReportLabel names a report as citations and report lists do: 《title》（org）, or 《title》
+// when the unit is not known.
+func ReportLabel(title, org string) string {
+	if org == "" {
+		return "《" + title + "》"
+	}
+	return "《" + title + "》（" + org + "）"
+}
+
+// Label names the report: 《title》（org）.
+func (r *Report) Label() string { return ReportLabel(r.Title, r.Org) }
 
 // New indexes the reports for lookup by ID. IDs must be unique.
 func New(reports []*Report) (*Corpus, error) {

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/search"
 )
 
@@ -241,12 +242,7 @@ func groupOf(a answer.Answer) string {
 	return g
 }
 
-func reportLabel(c answer.Citation) string {
-	if c.Org != "" {
-		return "《" + c.Title + "》（" + c.Org + "）"
-	}
-	return "《" + c.Title + "》"
-}
+func reportLabel(c answer.Citation) string { return corpus.ReportLabel(c.Title, c.Org) }
 
 func loadState(path string) (map[string]Entry, error) {
 	done := make(map[string]Entry)

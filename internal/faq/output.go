@@ -51,7 +51,7 @@ func writeOutputs(dir string, entries []Entry) error {
 			}
 			md.WriteString("\n来源：\n\n")
 			for _, c := range e.Citations {
-				fmt.Fprintf(&md, "%d. %s第 %d 段（%s）\n", c.N, reportLabel(c), c.Paragraph, c.ID)
+				fmt.Fprintf(&md, "%d. %s（%s）\n", c.N, c.Label(), c.ID)
 			}
 		}
 	}

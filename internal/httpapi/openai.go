@@ -98,7 +98,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, t := range hist {
 		// Earlier answers carry their footnotes; the rewrite needs only the answer itself.
-		text, _, _ := strings.Cut(t.Text, "\n\n来源：")
+		text := answer.StripFootnotes(t.Text)
 		q.History = append(q.History, answer.Turn{Role: t.Role, Text: clip(text, search.MaxQuestionRunes)})
 	}
 	model := req.Model
@@ -110,21 +110,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 }
 
 // footnotes renders citations under the answer, as chat front ends show plain text.
-func footnotes(cites []answer.Citation) string {
-	if len(cites) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	b.WriteString("\n\n来源：")
-	for _, c := range cites {
-		org := ""
-		if c.Org != "" {
-			org = "（" + c.Org + "）"
-		}
-		fmt.Fprintf(&b, "\n[%d] 《%s》%s第 %d 段", c.N, c.Title, org, c.Paragraph)
-	}
-	return b.String()
-}
+func footnotes(cites []answer.Citation) string { return answer.Footnotes(cites) }
 
 // chatEvents is the OpenAI chat.completion shape, streamed as chat.completion.chunk events
 // ending in data: [DONE]; citations ride along in an extra "citations" field.

@@ -97,14 +97,6 @@ func cutEscaped(s string, limit int) (string, string) {
 	return s, ""
 }
 
-func citeLabel(c answer.Citation) string {
-	org := ""
-	if c.Org != "" {
-		org = "（" + c.Org + "）"
-	}
-	return fmt.Sprintf("《%s》%s第 %d 段", c.Title, org, c.Paragraph)
-}
-
 // renderAnswer is the answer as Telegram HTML messages (footnotes at the end) and the inline
 // keyboard with one button per citation, for the last message.
 func renderAnswer(a answer.Answer) ([]string, *keyboard) {
@@ -119,7 +111,7 @@ func renderAnswer(a answer.Answer) ([]string, *keyboard) {
 	if len(a.Citations) > 0 {
 		segs = append(segs, "\n\n<b>来源</b>")
 		for _, c := range a.Citations {
-			segs = append(segs, "\n"+esc(fmt.Sprintf("[%d] %s", c.N, citeLabel(c))))
+			segs = append(segs, "\n"+esc(c.Footnote()))
 		}
 	}
 	return pack(segs), citationKeyboard(a.Citations)
@@ -203,11 +195,7 @@ func renderHits(q string, hits []search.Hit) []string {
 func renderReports(c *corpus.Corpus) []string {
 	segs := []string{"<b>目前收录的材料</b>\n"}
 	for i, r := range c.Reports {
-		org := ""
-		if r.Org != "" {
-			org = "（" + r.Org + "）"
-		}
-		segs = append(segs, fmt.Sprintf("\n%d. %s", i+1, esc("《"+r.Title+"》"+org)))
+		segs = append(segs, fmt.Sprintf("\n%d. %s", i+1, esc(r.Label())))
 	}
 	return pack(segs)
 }
