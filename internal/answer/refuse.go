@@ -232,7 +232,9 @@ func (e *Engine) unwrittenPlaces(q string) []string {
 	return out
 }
 
-// Phrases with which a model says the passages do not answer.
+// Phrases with which a model says the passages do not answer. They mirror rule 4 of
+// prompts/system.tmpl ("材料不能回答问题时，直接说'所给材料中没有相关内容'") and the ways models
+// reword it; a reply counts only when it also cites nothing.
 var noAnswerPhrases = []string{"没有相关内容", "没有提及", "未提及", "没有涉及", "无法回答", "没有找到", "未找到", "无相关"}
 
 // saysNoAnswer reports an LLM reply, with no citation, that says the passages do not answer.
