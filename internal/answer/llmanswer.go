@@ -38,7 +38,7 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 		return ans, err
 	}
 
-	v := newVerifier(ev, system)
+	v := newVerifier(ev, system, e.glossary.Fold)
 	var think thinkFilter
 	var pending, out strings.Builder
 	flush := func(final bool) {

@@ -24,23 +24,20 @@ var (
 	thousandRE = regexp.MustCompile(`(\d),(\d{3})`)
 )
 
-// Figures: numbers with an optional decimal part and a unit that changes their meaning;
-// "余/多" between them (7000余万) is read past, so 7000万 is found in 7000余万元.
-var figureRE = regexp.MustCompile(`\d+(?:\.\d+)?(?:[余多]?(?:%|‰|万|亿))?`)
-
 // verifier checks an answer sentence by sentence against the passages it was given, drops
 // what it cannot support and renumbers citations in order of first appearance.
 type verifier struct {
 	passages []evidence
-	system   []string    // lines of the system prompt; an answer must never repeat them
-	renumber map[int]int // given number → number in the answer
-	order    []int       // given numbers, in order of first citation
+	fold     func(string) string // the folding passages are matched in
+	system   []string            // lines of the system prompt; an answer must never repeat them
+	renumber map[int]int         // given number → number in the answer
+	order    []int               // given numbers, in order of first citation
 	flagged  []string
 	leaked   bool
 }
 
-func newVerifier(passages []evidence, systemPrompt string) *verifier {
-	v := &verifier{passages: passages, renumber: make(map[int]int)}
+func newVerifier(passages []evidence, systemPrompt string, fold func(string) string) *verifier {
+	v := &verifier{passages: passages, renumber: make(map[int]int), fold: fold}
 	for _, line := range strings.Split(systemPrompt, "\n") {
 		line = normalize.Text(line)
 		if utf8.RuneCountInString(line) >= 10 {
@@ -73,13 +70,13 @@ func (v *verifier) sentence(s string) string {
 		}
 	}
 	bare := markerRE.ReplaceAllString(s, "")
-	if figs := figures(notFigures.ReplaceAllString(bare, "")); len(figs) > 0 {
-		var support []string
+	if figs := readFigures(v.fold, notFigures.ReplaceAllString(bare, "")); len(figs) > 0 {
+		var support []figure
 		for _, n := range cited {
-			support = append(support, figures(v.passages[n-1].passage.Text)...)
+			support = append(support, readFigures(v.fold, v.passages[n-1].passage.Text)...)
 		}
 		for _, f := range figs {
-			if !supported(f, support) {
+			if !supportedBy(f, support) {
 				v.flagged = append(v.flagged, strings.TrimSpace(bare))
 				return ""
 			}
@@ -134,32 +131,6 @@ func markerNumbers(s string) []int {
 		}
 	}
 	return out
-}
-
-// figures returns the figures of a text in normal form: half-width, without thousands
-// separators.
-func figures(s string) []string {
-	s = normalize.Text(s)
-	s = thousandRE.ReplaceAllString(s, "$1$2")
-	figs := figureRE.FindAllString(s, -1)
-	for i, f := range figs {
-		figs[i] = strings.NewReplacer("余", "", "多", "").Replace(f)
-	}
-	return figs
-}
-
-// supported: the figure occurs among the cited passages' figures — the same number, and the
-// same unit when the answer gives one (24.7% needs 24.7%; 8900 is supported by 8900).
-func supported(f string, support []string) bool {
-	num := strings.TrimRight(f, "%‰万亿")
-	unit := f[len(num):]
-	for _, s := range support {
-		snum := strings.TrimRight(s, "%‰万亿")
-		if snum == num && (unit == "" || s[len(snum):] == unit) {
-			return true
-		}
-	}
-	return false
 }
 
 // splitAnswer cuts model output into sentences, each keeping the citation markers and

@@ -1,0 +1,130 @@
+package answer
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// figure is a number an answer or a passage states, read as a value with its measure and how
+// exact it is: 1.3万人 is 13000 people, 逾八成 is at least 80%, 约50% is about 50%.
+type figure struct {
+	text    string  // as written, for messages
+	digits  string  // the number as written before its multiplier ("1.3" of 1.3万)
+	value   float64 // in units: 1.3万 → 13000
+	measure string  // "%", "‰", "百分点", a measure word (名, 个, 起…) or ""
+	bound   int     // exact, atLeast (余, 多, 超过, 逾, 以上), atMost (近, 不到, 以下), about (约, 左右)
+	bare    bool    // neither multiplier nor measure: "8900" alone
+}
+
+const (
+	exact = iota
+	atLeast
+	atMost
+	about
+)
+
+// figureRE reads a figure in folded text (Chinese numerals are digits there, 成 is %):
+// an optional bound word, the number, 余/多, a multiplier, a measure, a trailing bound.
+var figureFullRE = regexp.MustCompile(`(约|大约|近|接近|将近|超过|逾|不到|不足|达到|达)?` +
+	`(\d+(?:\.\d+)?)(余|多)?(万|亿)?(余|多)?` +
+	`(%|‰|个百分点|百分点|` + measureAlternation + `)?(以上|左右|以下|之多)?`)
+
+// Measure words figures are counted in, longest first so 个百分点 wins over 个.
+const measureAlternation = `人次|个月|小时|分钟|万元|亿元|个|名|人|位|起|件|次|宗|项|条|家|所|处|支|座|间|天|日|年|月|周|岁|倍|元|户|栋|套|辆|台|部|本|册|张|份|批|类|种|期|届|场|公里|米`
+
+// readFigures returns the figures of a text, after folding it as passages are matched
+// (traditional, full-width, Chinese-numeral figures, 成 as %).
+func readFigures(fold func(string) string, s string) []figure {
+	s = fold(s)
+	s = thousandRE.ReplaceAllString(s, "$1$2")
+	var out []figure
+	for _, m := range figureFullRE.FindAllStringSubmatch(s, -1) {
+		v, err := strconv.ParseFloat(m[2], 64)
+		if err != nil {
+			continue
+		}
+		fig := figure{text: m[0], digits: m[2], value: v, measure: strings.TrimPrefix(m[6], "个")}
+		switch m[4] {
+		case "万":
+			fig.value *= 1e4
+		case "亿":
+			fig.value *= 1e8
+		}
+		if m[6] == "个" || m[6] == "个月" {
+			fig.measure = m[6] // 个 itself, and months, are measures; only 个百分点 loses its 个
+		}
+		fig.bare = m[4] == "" && fig.measure == ""
+		switch {
+		case m[3] != "" || m[5] != "" || m[1] == "超过" || m[1] == "逾" || m[7] == "以上" || m[7] == "之多":
+			fig.bound = atLeast
+		case m[1] == "近" || m[1] == "将近" || m[1] == "不到" || m[1] == "不足" || m[7] == "以下":
+			fig.bound = atMost
+		case m[1] == "约" || m[1] == "大约" || m[1] == "接近" || m[7] == "左右":
+			fig.bound = about
+		}
+		out = append(out, fig)
+	}
+	return out
+}
+
+// compatible: the two measures count the same thing. A percentage difference may be given in
+// 百分点; a figure without a measure is compatible with any.
+func compatible(a, b string) bool {
+	if a == "" || b == "" || a == b {
+		return true
+	}
+	pct := func(m string) bool { return m == "%" || m == "百分点" }
+	if pct(a) && pct(b) {
+		return true
+	}
+	people := func(m string) bool { return m == "名" || m == "人" || m == "位" || m == "人次" }
+	return people(a) && people(b)
+}
+
+// within: the answer's value is what the passage's states, allowing for the bounds each gives.
+// 约50% is within 10% of 50%; 超过80% needs a passage figure of at least 80%; "7000万" stands
+// for the passage's "7000余万".
+func within(a, p figure) bool {
+	if a.value == p.value {
+		return true
+	}
+	rel := math.Abs(a.value-p.value) / math.Max(math.Abs(p.value), 1e-9)
+	switch a.bound {
+	case about:
+		return rel <= 0.1
+	case atLeast:
+		return p.value >= a.value && rel <= 0.5
+	case atMost:
+		return p.value <= a.value && rel <= 0.2
+	}
+	return false
+}
+
+// supportedBy reports whether an answer figure is stated, or follows, from the cited passages'
+// figures: the same value (within its bound) in a compatible measure; a bare number by the
+// same digits; or the difference or sum of two cited figures of one measure (相差5.5个百分点).
+func supportedBy(a figure, support []figure) bool {
+	for _, p := range support {
+		if a.bare && a.digits == p.digits {
+			return true
+		}
+		if compatible(a.measure, p.measure) && within(a, p) {
+			return true
+		}
+	}
+	for i, p := range support {
+		for _, q := range support[i+1:] {
+			if !compatible(p.measure, q.measure) || !compatible(a.measure, p.measure) {
+				continue
+			}
+			for _, v := range []float64{math.Abs(p.value - q.value), p.value + q.value} {
+				if math.Abs(a.value-v) < 1e-6*math.Max(1, math.Abs(v)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
