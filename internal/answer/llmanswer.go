@@ -48,7 +48,7 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 			if end < 0 || text == "" {
 				return
 			}
-			if s := v.sentence(text[:end]); s != "" && !v.leaked {
+			if s := v.feed(text[:end]); s != "" && !v.leaked {
 				out.WriteString(s)
 				emit(Event{Kind: EventDelta, Text: s})
 			}
@@ -73,6 +73,10 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 		pending.WriteString(StripThink(comp.Text))
 	}
 	flush(true)
+	if s := v.finish(); s != "" && !v.leaked {
+		out.WriteString(s)
+		emit(Event{Kind: EventDelta, Text: s})
+	}
 	if v.leaked {
 		return ans, errLeak
 	}

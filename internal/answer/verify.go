@@ -11,8 +11,17 @@ import (
 )
 
 // Citation markers as models write them: [1], [1][2], [1,3], [1、2], [1-3], 【1】, ［1］,
-// [^1], [材料1].
-var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|材料|来源|参考)?\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*)\s*[\]】］]`)
+// [^1], [材料1], and in brackets with a word that says so: （材料1）, （来源：[1]）, (见材料2、3).
+var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|材料|来源|参考)?\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*)\s*[\]】］]` +
+	`|[（(]\s*(?:来源|材料|参考|出处|见|据)\s*[:：]?\s*(?:材料)?\s*[\[【［]?\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*)\s*[\]】］]?\s*[）)]`)
+
+// markerDigits is the number list of a markerRE match, whichever form matched.
+func markerDigits(m []string) string {
+	if m[1] != "" {
+		return m[1]
+	}
+	return m[2]
+}
 
 // Numbers that are not claims: list numbering ("1. ", "（2）", "3、"), and the paragraph
 // numbers of the provenance the prompt shows ("第3段").
@@ -34,6 +43,7 @@ type verifier struct {
 	order    []int               // given numbers, in order of first citation
 	flagged  []string
 	leaked   bool
+	held     []string // sentences of the open paragraph waiting for a marker
 }
 
 func newVerifier(passages []evidence, systemPrompt string, fold func(string) string) *verifier {
@@ -47,9 +57,61 @@ func newVerifier(passages []evidence, systemPrompt string, fold func(string) str
 	return v
 }
 
-// sentence verifies one answer sentence and returns it with renumbered markers, or "" when it
-// is dropped.
-func (v *verifier) sentence(s string) string {
+// feed takes the next sentence of the answer and returns what can be shown now. A sentence
+// with no marker of its own waits: a marker later in the same paragraph, list or ；-chain
+// covers it ("…下降24.7%。满意度98.35%[1][2]。"); a paragraph that ends with no marker leaves its
+// uncited sentences to stand alone.
+func (v *verifier) feed(s string) string {
+	cited := v.cited(s)
+	if len(cited) == 0 && !endsBlock(s) {
+		v.held = append(v.held, s)
+		return ""
+	}
+	var b strings.Builder
+	for _, h := range v.held {
+		b.WriteString(v.check(h, cited))
+	}
+	v.held = v.held[:0]
+	b.WriteString(v.check(s, cited))
+	return b.String()
+}
+
+// finish returns what the last, unclosed paragraph still holds.
+func (v *verifier) finish() string {
+	var b strings.Builder
+	for _, h := range v.held {
+		b.WriteString(v.check(h, nil))
+	}
+	v.held = v.held[:0]
+	return b.String()
+}
+
+// sentence verifies one sentence on its own markers (tests and single-sentence callers).
+func (v *verifier) sentence(s string) string { return v.check(s, v.cited(s)) }
+
+// endsBlock: the sentence closes its paragraph (a blank line after it) or is a heading.
+func endsBlock(s string) bool {
+	t := strings.TrimRight(s, " \t　")
+	return strings.HasSuffix(t, "\n\n") || strings.HasPrefix(strings.TrimSpace(s), "#")
+}
+
+// cited returns the valid passage numbers a sentence's markers name, in order.
+func (v *verifier) cited(s string) []int {
+	var out []int
+	for _, m := range markerRE.FindAllStringSubmatch(s, -1) {
+		for _, n := range markerNumbers(markerDigits(m)) {
+			if n >= 1 && n <= len(v.passages) && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// check verifies one sentence against the passages cited for it and returns it with its
+// markers renumbered — or, when it is dropped, only the line breaks it ended with, so the
+// answer's layout (paragraphs, headings, lists) stays as it was.
+func (v *verifier) check(s string, cited []int) string {
 	if strings.TrimSpace(s) == "" {
 		return s
 	}
@@ -58,15 +120,6 @@ func (v *verifier) sentence(s string) string {
 		if strings.Contains(norm, line) {
 			v.leaked = true
 			return ""
-		}
-	}
-	// Valid cited numbers, in order; invalid markers are removed.
-	var cited []int
-	for _, m := range markerRE.FindAllStringSubmatch(s, -1) {
-		for _, n := range markerNumbers(m[1]) {
-			if n >= 1 && n <= len(v.passages) && !slices.Contains(cited, n) {
-				cited = append(cited, n)
-			}
 		}
 	}
 	bare := markerRE.ReplaceAllString(s, "")
@@ -78,11 +131,11 @@ func (v *verifier) sentence(s string) string {
 		for _, f := range figs {
 			if !supportedBy(f, support) {
 				v.flagged = append(v.flagged, strings.TrimSpace(bare))
-				return ""
+				return trailingBreaks(s)
 			}
 		}
 	}
-	for _, n := range cited {
+	for _, n := range v.cited(s) {
 		if _, ok := v.renumber[n]; !ok {
 			v.order = append(v.order, n)
 			v.renumber[n] = len(v.order)
@@ -90,7 +143,7 @@ func (v *verifier) sentence(s string) string {
 	}
 	return markerRE.ReplaceAllStringFunc(s, func(m string) string {
 		var b strings.Builder
-		for _, n := range markerNumbers(markerRE.FindStringSubmatch(m)[1]) {
+		for _, n := range markerNumbers(markerDigits(markerRE.FindStringSubmatch(m))) {
 			if k, ok := v.renumber[n]; ok && n <= len(v.passages) && n >= 1 {
 				mark := "[" + strconv.Itoa(k) + "]"
 				if !strings.Contains(b.String(), mark) {
@@ -100,6 +153,12 @@ func (v *verifier) sentence(s string) string {
 		}
 		return b.String()
 	})
+}
+
+// trailingBreaks is the run of line breaks a sentence ends with.
+func trailingBreaks(s string) string {
+	t := strings.TrimRight(s, " \t　")
+	return t[len(strings.TrimRight(t, "\n")):]
 }
 
 // citations lists the cited passages in their new numbering.
@@ -113,6 +172,9 @@ func (v *verifier) citations() []Citation {
 
 func markerNumbers(s string) []int {
 	s = strings.ReplaceAll(s, "材料", "")
+	if s == "" {
+		return nil
+	}
 	var out []int
 	for _, part := range listSepRE.Split(s, -1) {
 		bounds := rangeSepRE.Split(part, 2)
@@ -185,8 +247,11 @@ func couldBeMarker(rest string) bool {
 		return false
 	}
 	r, _ := utf8.DecodeRuneInString(rest)
-	if !strings.ContainsRune("[【［", r) {
-		return false
+	switch {
+	case strings.ContainsRune("[【［", r):
+		return !strings.ContainsAny(rest, "]】］") && len(rest) < 24
+	case strings.ContainsRune("（(", r):
+		return !strings.ContainsAny(rest, "）)") && len(rest) < 30
 	}
-	return !strings.ContainsAny(rest, "]】］") && len(rest) < 24
+	return false
 }

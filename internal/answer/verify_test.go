@@ -126,8 +126,9 @@ func FuzzVerify(f *testing.F) {
 		whole := newVerifier(ev, "", testFold)
 		var want strings.Builder
 		for _, s := range splitAnswer(text) {
-			want.WriteString(whole.sentence(s))
+			want.WriteString(whole.feed(s))
 		}
+		want.WriteString(whole.finish())
 		if strings.Join(splitAnswer(text), "") != text {
 			t.Fatalf("splitAnswer lost text of %q", text)
 		}
@@ -140,7 +141,7 @@ func FuzzVerify(f *testing.F) {
 				if end < 0 || s == "" {
 					return
 				}
-				got.WriteString(stream.sentence(s[:end]))
+				got.WriteString(stream.feed(s[:end]))
 				pending.Reset()
 				pending.WriteString(s[end:])
 			}
@@ -150,6 +151,7 @@ func FuzzVerify(f *testing.F) {
 			flush(false)
 		}
 		flush(true)
+		got.WriteString(stream.finish())
 		if got.String() != want.String() {
 			t.Fatalf("streamed %q, whole %q (input %q)", got.String(), want.String(), text)
 		}
@@ -170,5 +172,39 @@ func TestFootnotes(t *testing.T) {
 	}
 	if StripFootnotes("回答正文[1]。"+got) != "回答正文[1]。" || Footnotes(nil) != "" {
 		t.Error("StripFootnotes does not undo Footnotes")
+	}
+}
+
+// How models place markers: after a paragraph or a list, covering its uncited sentences;
+// after the full stop, in brackets with a word; and what is dropped leaves the layout whole.
+func TestCitationScope(t *testing.T) {
+	ev := testEvidence("全省社区民警占派出所警力的49.4%。", "群众满意度达98.35%。", "电信网络诈骗发案数同比下降24.7%。")
+	tests := []struct{ name, in, want string }{
+		{"paragraph closed by its marker",
+			"社区民警占49.4%。群众满意度98.35%[1][2]。\n\n",
+			"社区民警占49.4%。群众满意度98.35%[1][2]。\n\n"},
+		{"list closed by a marker",
+			"- 社区民警占49.4%；\n- 满意度达98.35%。\n以上见[1][2]。\n\n",
+			"- 社区民警占49.4%；\n- 满意度达98.35%。\n以上见[1][2]。\n\n"},
+		{"marker after the full stop, in brackets",
+			"电诈发案下降24.7%。（来源：[3]）满意度98.35%（材料2）。",
+			"电诈发案下降24.7%。[1]满意度98.35%[2]。"},
+		{"uncited paragraph: its figure goes, the break stays",
+			"社区民警占49.4%。\n\n### 江苏\n\n满意度达98.35%[2]。",
+			"\n\n### 江苏\n\n满意度达98.35%[1]。"},
+		{"wrong figure dropped, heading after it kept",
+			"电诈发案下降27.4%[3]。\n\n### 江苏省\n满意度98.35%[2]。",
+			"\n\n### 江苏省\n满意度98.35%[1]。"},
+	}
+	for _, tt := range tests {
+		v := newVerifier(ev, "", testFold)
+		var got strings.Builder
+		for _, s := range splitAnswer(tt.in) {
+			got.WriteString(v.feed(s))
+		}
+		got.WriteString(v.finish())
+		if got.String() != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got.String(), tt.want)
+		}
 	}
 }
