@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/normalize"
@@ -135,6 +136,10 @@ func (v *verifier) check(s string, cited []int) string {
 			}
 		}
 	}
+	if len(cited) > 0 && !v.grounded(bare, cited) {
+		v.flagged = append(v.flagged, strings.TrimSpace(bare))
+		return trailingBreaks(s)
+	}
 	for _, n := range v.cited(s) {
 		if _, ok := v.renumber[n]; !ok {
 			v.order = append(v.order, n)
@@ -153,6 +158,57 @@ func (v *verifier) check(s string, cited []int) string {
 		}
 		return b.String()
 	})
+}
+
+// A claim is grounded when enough of its character pairs occur in the passages it cites:
+// models paraphrase, but keep the subject's words; an invented claim ("还建立了无人机巡逻队[1]")
+// shares little beyond its subject. Short sentences ("其一[3]。") are not judged.
+const (
+	minClaimPairs = 8
+	minClaimShare = 0.3
+)
+
+// grounded reports whether a sentence without unsupported figures is also supported in words
+// by the passages it cites.
+func (v *verifier) grounded(bare string, cited []int) bool {
+	pairs := hanPairs(v.fold(bare))
+	if len(pairs) < minClaimPairs {
+		return true
+	}
+	var text strings.Builder
+	for _, n := range cited {
+		text.WriteString(v.fold(v.passages[n-1].passage.Text))
+		text.WriteByte('\n')
+	}
+	src := text.String()
+	found := 0
+	for _, p := range pairs {
+		if strings.Contains(src, p) {
+			found++
+		}
+	}
+	return float64(found) >= minClaimShare*float64(len(pairs))
+}
+
+// hanPairs returns the distinct pairs of adjacent Chinese characters of s.
+func hanPairs(s string) []string {
+	seen := make(map[string]bool)
+	var out []string
+	var prev rune
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			if prev != 0 {
+				if p := string([]rune{prev, r}); !seen[p] {
+					seen[p] = true
+					out = append(out, p)
+				}
+			}
+			prev = r
+		} else {
+			prev = 0
+		}
+	}
+	return out
 }
 
 // trailingBreaks is the run of line breaks a sentence ends with.

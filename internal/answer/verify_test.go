@@ -208,3 +208,27 @@ func TestCitationScope(t *testing.T) {
 		}
 	}
 }
+
+// Claims without figures: a faithful paraphrase keeps the passage's words and stays; an
+// invented claim that cites the passage anyway is dropped and flagged.
+func TestClaimsGrounded(t *testing.T) {
+	ev := testEvidence("吉林省公安机关坚持共建共治共享,完善制度机制。强化力量统筹,推动“警地融合”机制上升为吉林省委决策," +
+		"在省级层面成立由省公安厅牵头、14个省直部门组成的“警地融合”专项工作组,出台“警地融合”实施意见。")
+	tests := []struct {
+		s    string
+		keep bool
+	}{
+		{"吉林把警地融合上升为省委决策，由省公安厅牵头成立了专项工作组[1]。", true},
+		{"在省级层面，14个省直部门共同组成了警地融合专项工作组[1]。", true},
+		{"吉林省强化力量统筹，完善了相关制度机制，还出台了实施意见[1]。", true},
+		{"其一[1]。", true},
+		{"吉林还组建了无人机巡逻队，实现全天候空中巡查[1]。", false},
+		{"该做法由上级统一部署，已在全国范围推广实施[1]。", false},
+	}
+	for _, tt := range tests {
+		v := newVerifier(ev, "", testFold)
+		if got := v.sentence(tt.s) != ""; got != tt.keep {
+			t.Errorf("%s: kept = %v, want %v", tt.s, got, tt.keep)
+		}
+	}
+}
