@@ -21,18 +21,15 @@ const (
 	maxQuoteMore            = 90
 )
 
-// Words that ask for a figure; such questions prefer sentences that hold one.
-var figureQuestion = []string{"多少", "几", "比例", "占比", "百分", "率", "数量", "多大", "多高", "多久", "多长", "多远", "哪年", "哪一年", "哪天", "何时", "什么时候", "下降", "上升", "增长"}
-
 // extractive builds an answer from the best sentences themselves, grouped by report, each
 // cited — used when no LLM is configured and whenever the LLM fails.
-func extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
+func extractive(g *glossary.Glossary, a glossary.Analysis, ev []evidence) (string, []Citation) {
 	n := extractSentences
 	if a.Comparative {
 		n = extractSentencesCompare
 	}
 	picked := slices.Clone(ev)
-	if asksFigure(a.Normalized) {
+	if g.AsksFigure(a.Normalized) {
 		head := picked[:min(5, len(picked))]
 		slices.SortStableFunc(head, func(x, y evidence) int { return boolRank(hasDigit(x.passage.Text), hasDigit(y.passage.Text)) })
 	}
@@ -142,15 +139,6 @@ func boolRank(x, y bool) int {
 		return -1
 	}
 	return 1
-}
-
-func asksFigure(q string) bool {
-	for _, w := range figureQuestion {
-		if strings.Contains(q, w) {
-			return true
-		}
-	}
-	return false
 }
 
 func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }

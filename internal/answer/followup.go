@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/glossary"
@@ -73,9 +74,6 @@ func (e *Engine) rewriteLLM(ctx context.Context, hist []Turn, text string, usage
 	return s, true
 }
 
-// Words that make a short message a follow-up and carry no content of their own.
-var followUpFillers = []string{"那么", "那", "呢", "吗", "换成", "改成", "怎么样", "如何", "情况", "的", "又", "还有", "另外", "呀", "啊", "也", "?", "。", ",", "!", " "}
-
 // rewriteOffline handles the common follow-ups without an LLM: a new place for the previous
 // question ("那河南呢?" after "吉林社区民警占派出所警力多少?"), or a short addition to it.
 func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
@@ -90,9 +88,15 @@ func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
 		return q
 	}
 	core := normalize.Text(q)
-	for _, f := range followUpFillers {
+	for _, f := range g.FollowUpWords() {
 		core = strings.ReplaceAll(core, f, "")
 	}
+	core = strings.Map(func(r rune) rune {
+		if unicode.IsPunct(r) || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, core)
 	if core == "" {
 		return q
 	}
@@ -125,7 +129,7 @@ func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
 	}
 	// An aspect of the same thing ("那比例呢?") extends the previous question; a new subject
 	// ("那电诈呢?") keeps only its places ("吉林 电诈").
-	for _, w := range aspectWords {
+	for _, w := range g.AspectWords() {
 		if strings.Contains(core, w) {
 			return prev + " " + core
 		}
@@ -135,9 +139,6 @@ func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
 	}
 	return prev + " " + core
 }
-
-// Words that ask about another aspect of what was just asked rather than a new subject.
-var aspectWords = []string{"比例", "占比", "多少", "数量", "人数", "效果", "成效", "做法", "经验", "措施", "办法", "变化", "结果", "时间", "怎么", "哪些"}
 
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {

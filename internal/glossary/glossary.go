@@ -16,14 +16,17 @@ import (
 
 // Glossary is the parsed glossary file. It is read-only after Parse and safe to share.
 type Glossary struct {
-	terms   []string   // longest first
-	groups  [][]string // synonym groups, first member as written in the reports
-	words   []string   // every synonym-group member, longest first
-	member  map[string][]int
-	stop    []string // longest first
-	compare []string
-	places  []string // longest first
-	fold    *normalize.Folder
+	terms    []string   // longest first
+	groups   [][]string // synonym groups, first member as written in the reports
+	words    []string   // every synonym-group member, longest first
+	member   map[string][]int
+	stop     []string // longest first
+	compare  []string
+	places   []string // longest first
+	figure   []string // question words asking for a figure
+	followUp []string // follow-up fillers, longest first
+	aspects  []string
+	fold     *normalize.Folder
 }
 
 // Parse reads the glossary format documented at the top of index/glossary.txt.
@@ -50,7 +53,7 @@ func Parse(r io.Reader) (*Glossary, error) {
 			if section == "topics" {
 				return nil, fmt.Errorf("glossary: line %d: [topics] is no longer read: whether a question can be answered is decided from the indexed collection; delete the section", n)
 			}
-			if section != "terms" && section != "synonyms" && section != "stopwords" && section != "comparative" && section != "places" {
+			if _, words := g.wordSection(section); !words && section != "terms" && section != "synonyms" && section != "stopwords" && section != "comparative" {
 				return nil, fmt.Errorf("glossary: line %d: unknown section [%s]", n, section)
 			}
 			continue
@@ -89,11 +92,12 @@ func Parse(r io.Reader) (*Glossary, error) {
 				seen["c"+t] = true
 				g.compare = append(g.compare, t)
 			}
-		case "places":
+		case "places", "figure", "followup", "aspects":
+			list, _ := g.wordSection(section)
 			for _, f := range strings.Fields(line) {
 				if t := g.normalize(f); t != "" && !seen[section+t] {
 					seen[section+t] = true
-					g.places = append(g.places, t)
+					*list = append(*list, t)
 				}
 			}
 		default:
@@ -110,7 +114,56 @@ func Parse(r io.Reader) (*Glossary, error) {
 	byLen(g.words)
 	byLen(g.stop)
 	byLen(g.places)
+	byLen(g.followUp)
 	return g, nil
+}
+
+// wordSection returns the list a section of space-separated words fills, and whether the
+// section is one.
+func (g *Glossary) wordSection(name string) (*[]string, bool) {
+	switch name {
+	case "places":
+		return &g.places, true
+	case "figure":
+		return &g.figure, true
+	case "followup":
+		return &g.followUp, true
+	case "aspects":
+		return &g.aspects, true
+	}
+	return nil, false
+}
+
+// AsksFigure reports whether a question asks for a figure (多少, 几, 比例, 多久, 哪年…).
+func (g *Glossary) AsksFigure(q string) bool {
+	if g == nil {
+		return false
+	}
+	q = g.normalize(q)
+	for _, w := range g.figure {
+		if strings.Contains(q, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// FollowUpWords are the words that make a short message a follow-up ("那…呢") and carry no
+// content of their own, longest first.
+func (g *Glossary) FollowUpWords() []string {
+	if g == nil {
+		return nil
+	}
+	return g.followUp
+}
+
+// AspectWords are the words that ask about another aspect of what was just asked ("那比例呢?")
+// rather than a new subject.
+func (g *Glossary) AspectWords() []string {
+	if g == nil {
+		return nil
+	}
+	return g.aspects
 }
 
 // Embedded parses the glossary the binary carries (index/glossary.txt).
