@@ -37,6 +37,13 @@ func (e *env) eval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if kind == "answers" && !ef.offline && hasReplies(items) {
+		// Scripted replies are served by an in-process OpenAI-compatible server, so the real
+		// client, streaming and verification run as with a model.
+		srv := eval.ScriptedLLM(items)
+		defer srv.Close()
+		ef.baseURL = srv.URL()
+	}
 	eng, ix, err := e.engine(ctx, &ef)
 	if err != nil {
 		return err
@@ -59,4 +66,13 @@ func (e *env) eval(ctx context.Context, args []string) error {
 	}
 	rep.Print(e.stdout)
 	return nil
+}
+
+func hasReplies(items []eval.Item) bool {
+	for _, it := range items {
+		if it.Reply != "" {
+			return true
+		}
+	}
+	return false
 }

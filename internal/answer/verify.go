@@ -24,6 +24,10 @@ func markerDigits(m []string) string {
 	return m[2]
 }
 
+// A short quoted name — a programme or slogan such as “四个警务”, “三个第一” — states no
+// figure of its own.
+var quotedNameRE = regexp.MustCompile(`“[^”]{1,12}”|‘[^’]{1,12}’|「[^」]{1,12}」`)
+
 // Numbers that are not claims: list numbering ("1. ", "（2）", "3、"), and the paragraph
 // numbers of the provenance the prompt shows ("第3段").
 var notFigures = regexp.MustCompile(`(?m)^\s*(?:[-*]\s*)?(?:\d{1,2}[.、)）]|[（(]\d{1,2}[)）])\s*|第\s*\d+\s*[段条点项]`)
@@ -45,6 +49,7 @@ type verifier struct {
 	flagged  []string
 	leaked   bool
 	held     []string // sentences of the open paragraph waiting for a marker
+	closed   []string // a paragraph that ended uncited, waiting to see if a sources line follows
 }
 
 func newVerifier(passages []evidence, systemPrompt string, fold func(string) string) *verifier {
@@ -60,31 +65,71 @@ func newVerifier(passages []evidence, systemPrompt string, fold func(string) str
 
 // feed takes the next sentence of the answer and returns what can be shown now. A sentence
 // with no marker of its own waits: a marker later in the same paragraph, list or ；-chain
-// covers it ("…下降24.7%。满意度98.35%[1][2]。"); a paragraph that ends with no marker leaves its
-// uncited sentences to stand alone.
+// covers it ("…下降24.7%。满意度98.35%[1][2]。"), and so does a sources line right after the
+// paragraph ("以上数据见[1]。"); otherwise its sentences stand alone.
 func (v *verifier) feed(s string) string {
+	if footnoteDefRE.MatchString(s) {
+		return "" // a model's own source list ("[^1]: …"): the answer has its footnotes
+	}
 	cited := v.cited(s)
-	if len(cited) == 0 && !endsBlock(s) {
-		v.held = append(v.held, s)
-		return ""
-	}
 	var b strings.Builder
-	for _, h := range v.held {
-		b.WriteString(v.check(h, cited))
+	if len(v.closed) > 0 {
+		if len(cited) > 0 && sourcesOnly(s) {
+			v.held = append(v.closed, v.held...)
+		} else {
+			b.WriteString(v.resolve(v.closed, nil))
+		}
+		v.closed = nil
 	}
-	v.held = v.held[:0]
+	if len(cited) == 0 {
+		v.held = append(v.held, s)
+		if endsBlock(s) {
+			v.closed, v.held = v.held, nil
+		}
+		return b.String()
+	}
+	b.WriteString(v.resolve(v.held, cited))
+	v.held = nil
 	b.WriteString(v.check(s, cited))
 	return b.String()
 }
 
-// finish returns what the last, unclosed paragraph still holds.
+// finish returns what the last paragraphs still hold.
 func (v *verifier) finish() string {
+	out := v.resolve(v.closed, nil) + v.resolve(v.held, nil)
+	v.closed, v.held = nil, nil
+	return out
+}
+
+// resolve checks waiting sentences against the passages cited for them.
+func (v *verifier) resolve(held []string, cited []int) string {
 	var b strings.Builder
-	for _, h := range v.held {
-		b.WriteString(v.check(h, nil))
+	for _, h := range held {
+		b.WriteString(v.check(h, cited))
 	}
-	v.held = v.held[:0]
 	return b.String()
+}
+
+// A footnote definition line: "[^1]: 材料1", "[2]：《…》".
+var footnoteDefRE = regexp.MustCompile(`^\s*[\[【［]\^?\d{1,3}[\]】］]\s*[:：]`)
+
+// sourceWordsRE are the words of a line that only names sources: "以上数据均来源于[1][2]".
+var sourceWordsRE = regexp.MustCompile(`以上|上述|数据|内容|信息|均|来源于|来源|来自|出处|参见|参考|引自|见|材料|资料|据此|据`)
+
+// sourcesOnly: once markers and source words are gone, hardly anything is left.
+func sourcesOnly(s string) bool {
+	rest := sourceWordsRE.ReplaceAllString(markerRE.ReplaceAllString(s, ""), "")
+	return hanCount(rest) <= 2
+}
+
+func hanCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			n++
+		}
+	}
+	return n
 }
 
 // sentence verifies one sentence on its own markers (tests and single-sentence callers).
@@ -111,7 +156,9 @@ func (v *verifier) cited(s string) []int {
 
 // check verifies one sentence against the passages cited for it and returns it with its
 // markers renumbered — or, when it is dropped, only the line breaks it ended with, so the
-// answer's layout (paragraphs, headings, lists) stays as it was.
+// answer's layout (paragraphs, headings, lists) stays as it was. A sentence of clauses that
+// each close with their own markers ("下放36项审批权限[1]，增设15个窗口[2]。") is judged clause
+// by clause: only the clause that fails goes.
 func (v *verifier) check(s string, cited []int) string {
 	if strings.TrimSpace(s) == "" {
 		return s
@@ -123,8 +170,41 @@ func (v *verifier) check(s string, cited []int) string {
 			return ""
 		}
 	}
+	clauses := citedClauses(s)
+	if len(clauses) < 2 {
+		if !v.supports(s, cited) {
+			return trailingBreaks(s)
+		}
+		return v.renumbered(s)
+	}
+	var b strings.Builder
+	dropped := false
+	for _, c := range clauses {
+		own := v.cited(c)
+		if len(own) == 0 {
+			own = cited
+		}
+		if v.supports(c, own) {
+			b.WriteString(v.renumbered(c))
+		} else {
+			dropped = true
+		}
+	}
+	out := b.String()
+	if out == "" {
+		return trailingBreaks(s)
+	}
+	if dropped {
+		out = closeSentence(out, s)
+	}
+	return out
+}
+
+// supports reports whether the cited passages support a sentence or clause: every figure it
+// states, and its words when it is a claim; a failure is flagged.
+func (v *verifier) supports(s string, cited []int) bool {
 	bare := markerRE.ReplaceAllString(s, "")
-	if figs := readFigures(v.fold, notFigures.ReplaceAllString(bare, "")); len(figs) > 0 {
+	if figs := readFigures(v.fold, quotedNameRE.ReplaceAllString(notFigures.ReplaceAllString(bare, ""), "")); len(figs) > 0 {
 		var support []figure
 		for _, n := range cited {
 			support = append(support, readFigures(v.fold, v.passages[n-1].passage.Text)...)
@@ -132,14 +212,19 @@ func (v *verifier) check(s string, cited []int) string {
 		for _, f := range figs {
 			if !supportedBy(f, support) {
 				v.flagged = append(v.flagged, strings.TrimSpace(bare))
-				return trailingBreaks(s)
+				return false
 			}
 		}
 	}
 	if len(cited) > 0 && !v.grounded(bare, cited) {
 		v.flagged = append(v.flagged, strings.TrimSpace(bare))
-		return trailingBreaks(s)
+		return false
 	}
+	return true
+}
+
+// renumbered records the passages s cites and rewrites its markers in answer numbering.
+func (v *verifier) renumbered(s string) string {
 	for _, n := range v.cited(s) {
 		if _, ok := v.renumber[n]; !ok {
 			v.order = append(v.order, n)
@@ -158,6 +243,44 @@ func (v *verifier) check(s string, cited []int) string {
 		}
 		return b.String()
 	})
+}
+
+// clauseEndRE is a marker run followed by a clause separator: where a cited clause ends.
+var clauseEndRE = regexp.MustCompile(`(?:` + markerRE.String() + `)+[，,、]`)
+
+// citedClauses cuts a sentence after each marker run that a comma follows; one piece when
+// there is none.
+func citedClauses(s string) []string {
+	var out []string
+	for {
+		loc := clauseEndRE.FindStringIndex(s)
+		if loc == nil || loc[1] >= len(s) {
+			break
+		}
+		out = append(out, s[:loc[1]])
+		s = s[loc[1]:]
+	}
+	return append(out, s)
+}
+
+// closeSentence ends what is left of a sentence whose last clause was dropped the way the
+// sentence ended: "…窗口[1]，" becomes "…窗口[1]。" plus the line breaks that followed.
+func closeSentence(kept, orig string) string {
+	body := strings.TrimRight(kept, " \t\n")
+	if last, _ := utf8.DecodeLastRuneInString(body); strings.ContainsRune("，,、", last) {
+		body = strings.TrimRight(body, "，,、") + "。"
+	}
+	if !endsSentence(body) {
+		body += "。"
+	}
+	return body + trailingBreaks(orig)
+}
+
+// endsSentence: the text ends with a sentence terminator, markers and closers aside.
+func endsSentence(s string) bool {
+	s = strings.TrimRight(markerRE.ReplaceAllString(s, ""), " ”’」』）)")
+	last, _ := utf8.DecodeLastRuneInString(s)
+	return strings.ContainsRune("。！？；!?;…", last)
 }
 
 // A claim is grounded when enough of its character pairs occur in the passages it cites:
@@ -274,14 +397,18 @@ func sentenceEnd(text string, final bool) int {
 		if !strings.ContainsRune("。！？；!?;\n", r) {
 			continue
 		}
+		newline := r == '\n'
 		for {
 			rest := text[i:]
-			if loc := markerRE.FindStringIndex(rest); loc != nil && loc[0] == 0 {
+			// Markers right after the end belong to it; after a line break they open the
+			// next line ("[^1]: …").
+			if loc := markerRE.FindStringIndex(rest); !newline && loc != nil && loc[0] == 0 {
 				i += loc[1]
 				continue
 			}
 			r, n := utf8.DecodeRuneInString(rest)
 			if n > 0 && (strings.ContainsRune("。！？；!?;”’」』）)\n 　", r)) {
+				newline = newline || r == '\n'
 				i += n
 				continue
 			}

@@ -49,6 +49,7 @@ type AnswersReport struct {
 	PromptTokens   int         `json:"prompt_tokens"`
 	CompletionToks int         `json:"completion_tokens"`
 	Kinds          []KindScore `json:"kinds"`
+	Replies        ReplyScore  `json:"replies"`
 }
 
 // Answers asks every question and checks the answer: expected facts present, every citation
@@ -96,6 +97,9 @@ func Answers(ctx context.Context, a Asker, c *corpus.Corpus, items []Item) (Answ
 			if ans.Refused {
 				rep.RefusedRight++
 			}
+		}
+		if it.Reply != "" {
+			rep.Replies.add(it, ans)
 		}
 		allFacts := it.Answerable && !ans.Refused && r.FactsFound == r.FactsTotal
 		byKind.add(it.Kind, allFacts, allFacts || (!it.Answerable && ans.Refused))
@@ -176,4 +180,5 @@ func (rep AnswersReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "unanswerable: %d  refused: %d\n", rep.Unanswerable, rep.RefusedRight)
 	fmt.Fprintf(w, "citations valid: %.3f  llm answers: %d  tokens: %d prompt, %d completion\n",
 		rep.CitationsValid, rep.LLMAnswers, rep.PromptTokens, rep.CompletionToks)
+	rep.Replies.Print(w)
 }

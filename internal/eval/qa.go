@@ -19,6 +19,10 @@ type Item struct {
 	// Answerable is whether the corpus answers the question.
 	Answerable bool   `json:"answerable"`
 	Kind       string `json:"kind"`
+	// Reply is a scripted LLM reply for this question, Unfaithful the substrings of its
+	// sentences that the passages do not support (see replies.go).
+	Reply      string   `json:"reply,omitempty"`
+	Unfaithful []string `json:"unfaithful,omitempty"`
 }
 
 // ReadQA reads a JSONL QA set; blank lines are skipped.
