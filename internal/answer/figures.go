@@ -16,6 +16,7 @@ type figure struct {
 	measure string  // "%", "‰", "百分点", a measure word (名, 个, 起…) or ""
 	bound   int     // exact, atLeast (余, 多, 超过, 逾, 以上), atMost (近, 不到, 以下), about (约, 左右)
 	bare    bool    // neither multiplier nor measure: "8900" alone
+	context []string // character pairs of the clause before it: what it measures
 }
 
 const (
@@ -40,12 +41,19 @@ func readFigures(fold func(string) string, s string) []figure {
 	s = fold(s)
 	s = thousandRE.ReplaceAllString(s, "$1$2")
 	var out []figure
-	for _, m := range figureFullRE.FindAllStringSubmatch(s, -1) {
+	for _, loc := range figureFullRE.FindAllStringSubmatchIndex(s, -1) {
+		m := make([]string, len(loc)/2)
+		for i := range m {
+			if loc[2*i] >= 0 {
+				m[i] = s[loc[2*i]:loc[2*i+1]]
+			}
+		}
 		v, err := strconv.ParseFloat(m[2], 64)
 		if err != nil {
 			continue
 		}
-		fig := figure{text: m[0], digits: m[2], value: v, measure: strings.TrimPrefix(m[6], "个")}
+		fig := figure{text: m[0], digits: m[2], value: v, measure: strings.TrimPrefix(m[6], "个"),
+			context: clauseBefore(s, loc[0])}
 		switch m[4] {
 		case "万":
 			fig.value *= 1e4
@@ -67,6 +75,65 @@ func readFigures(fold func(string) string, s string) []figure {
 		out = append(out, fig)
 	}
 	return out
+}
+
+// contextRunes is how far back from a figure its clause is read for what it measures.
+const contextRunes = 16
+
+// clauseBefore returns the character pairs of the clause that leads up to byte offset i: up to
+// contextRunes characters, stopping at a clause mark.
+func clauseBefore(s string, i int) []string {
+	r := []rune(s[:i])
+	start := len(r)
+	for start > 0 && len(r)-start < contextRunes && !strings.ContainsRune("，,。；;！？!?：:、\n", r[start-1]) {
+		start--
+	}
+	var out []string
+	for k := start; k+1 < len(r); k++ {
+		out = append(out, string(r[k:k+2]))
+	}
+	return out
+}
+
+// overlap counts the pairs two contexts share.
+func overlap(a, b []string) int {
+	n := 0
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// swapped reports an answer figure whose value a passage states, but for another measure:
+// the passage figure whose clause reads most like the answer's has a different value, and
+// reads clearly more like it (by swapMargin pairs) than any figure with the answer's value.
+// "社区民警占派出所总警力的49.5%" when the passage gives 49.4% for that and 49.5% for
+// 派出所警力占县级公安机关总警力.
+func swapped(a figure, support []figure, matching []figure) bool {
+	const swapMargin = 3
+	best, bestOverlap := -1, -1
+	for i, p := range support {
+		if !compatible(a.measure, p.measure) {
+			continue
+		}
+		if o := overlap(a.context, p.context); o > bestOverlap {
+			best, bestOverlap = i, o
+		}
+	}
+	if best < 0 || within(a, support[best]) {
+		return false
+	}
+	for _, p := range matching {
+		if overlap(a.context, p.context)+swapMargin > bestOverlap {
+			return false
+		}
+	}
+	return true
 }
 
 // compatible: the two measures count the same thing. A percentage difference may be given in
@@ -106,13 +173,14 @@ func within(a, p figure) bool {
 // figures: the same value (within its bound) in a compatible measure; a bare number by the
 // same digits; or the difference or sum of two cited figures of one measure (相差5.5个百分点).
 func supportedBy(a figure, support []figure) bool {
+	var matching []figure
 	for _, p := range support {
-		if a.bare && a.digits == p.digits {
-			return true
+		if (a.bare && a.digits == p.digits) || (compatible(a.measure, p.measure) && within(a, p)) {
+			matching = append(matching, p)
 		}
-		if compatible(a.measure, p.measure) && within(a, p) {
-			return true
-		}
+	}
+	if len(matching) > 0 {
+		return !swapped(a, support, matching)
 	}
 	for i, p := range support {
 		for _, q := range support[i+1:] {

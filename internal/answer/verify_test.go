@@ -244,3 +244,22 @@ func TestClaimsGrounded(t *testing.T) {
 		}
 	}
 }
+
+// A figure the passage gives for another measure is caught: the clause before it says what
+// it measures.
+func TestSwappedMeasure(t *testing.T) {
+	support := readFigures(testFold, "目前,省市两级下派机关民警1700余人,全省社区民警占到派出所总警力的49.4%,派出所警力占到县级公安机关总警力的49.5%。")
+	tests := map[string]bool{
+		"社区民警占派出所总警力的49.5%":     false,
+		"派出所警力占县级公安机关总警力的49.5%": true,
+		"吉林社区民警占派出所总警力的49.4%":   true,
+		"占比49.5%":      true,
+		"下派机关民警1700余人": true,
+	}
+	for text, want := range tests {
+		figs := readFigures(testFold, text)
+		if got := supportedBy(figs[len(figs)-1], support); got != want {
+			t.Errorf("supported(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
