@@ -10,12 +10,12 @@ import (
 // figure is a number an answer or a passage states, read as a value with its measure and how
 // exact it is: 1.3万人 is 13000 people, 逾八成 is at least 80%, 约50% is about 50%.
 type figure struct {
-	text    string  // as written, for messages
-	digits  string  // the number as written before its multiplier ("1.3" of 1.3万)
-	value   float64 // in units: 1.3万 → 13000
-	measure string  // "%", "‰", "百分点", a measure word (名, 个, 起…) or ""
-	bound   int     // exact, atLeast (余, 多, 超过, 逾, 以上), atMost (近, 不到, 以下), about (约, 左右)
-	bare    bool    // neither multiplier nor measure: "8900" alone
+	text    string   // as written, for messages
+	digits  string   // the number as written before its multiplier ("1.3" of 1.3万)
+	value   float64  // in units: 1.3万 → 13000
+	measure string   // "%", "‰", "百分点", a measure word (名, 个, 起…) or ""
+	bound   int      // exact, atLeast (余, 多, 超过, 逾, 以上), atMost (近, 不到, 以下), about (约, 左右)
+	bare    bool     // neither multiplier nor measure: "8900" alone
 	context []string // character pairs of the clause before it: what it measures
 }
 
