@@ -196,3 +196,24 @@ func supportedBy(a figure, support []figure) bool {
 	}
 	return false
 }
+
+// States reports whether text states fact: as written, once both are folded, or — for a fact
+// that is one figure — as the same value in a compatible measure however it is written
+// (13000名 states 1.3万, 一千三百五十名 states 1350). Evaluation uses it to judge answers that
+// reformat figures, as models do.
+func States(fold func(string) string, text, fact string) bool {
+	ft, tt := fold(fact), fold(text)
+	if strings.Contains(strings.Join(strings.Fields(tt), ""), strings.Join(strings.Fields(ft), "")) {
+		return true
+	}
+	want := readFigures(fold, fact)
+	if len(want) != 1 {
+		return false
+	}
+	for _, f := range readFigures(fold, text) {
+		if f.value == want[0].value && compatible(f.measure, want[0].measure) {
+			return true
+		}
+	}
+	return false
+}

@@ -263,3 +263,23 @@ func TestSwappedMeasure(t *testing.T) {
 		}
 	}
 }
+
+func TestStates(t *testing.T) {
+	tests := []struct {
+		text, fact string
+		want       bool
+	}{
+		{"河南有13000余名村（居）法律顾问入所。", "1.3万", true},
+		{"新增派出所警力一千三百五十名。", "1350", true},
+		{"每月下访不少于两次。", "2次", true},
+		{"整合群防群治力量约7万人。", "7.1万", false},
+		{"满意度98.35%。", "98.35%", true},
+		{"满意度98.35%。", "98.3%", false},
+		{"做法是“四个警务”。", "主动警务", false},
+	}
+	for _, tt := range tests {
+		if got := States(testFold, tt.text, tt.fact); got != tt.want {
+			t.Errorf("States(%q, %q) = %v, want %v", tt.text, tt.fact, got, tt.want)
+		}
+	}
+}
