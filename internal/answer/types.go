@@ -62,7 +62,7 @@ type Answer struct {
 	Refused    bool       `json:"refused"`
 	Mode       string     `json:"mode"`
 	Notice     string     `json:"notice,omitempty"`  // e.g. why the LLM was not used
-	Flagged    []string   `json:"flagged,omitempty"` // sentences verification removed
+	Flagged    []string   `json:"flagged,omitempty"` // sentences verification removed, each with why: "原句（原因）"
 	FromFAQ    bool       `json:"faq,omitempty"`     // answered from a generated FAQ
 	Usage      Usage      `json:"usage"`
 }

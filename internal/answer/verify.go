@@ -211,16 +211,26 @@ func (v *verifier) supports(s string, cited []int) bool {
 		}
 		for _, f := range figs {
 			if !supportedBy(f, support) {
-				v.flagged = append(v.flagged, strings.TrimSpace(bare))
+				why := "所引材料没有这个数字：" + f.text
+				if len(cited) == 0 {
+					why = "数字没有注明出处：" + f.text
+				}
+				v.flag(bare, why)
 				return false
 			}
 		}
 	}
 	if len(cited) > 0 && !v.grounded(bare, cited) {
-		v.flagged = append(v.flagged, strings.TrimSpace(bare))
+		v.flag(bare, "所引材料中找不到这个说法")
 		return false
 	}
 	return true
+}
+
+// flag records a removed sentence and why, as the answer's "flagged" lists them:
+// "原句（原因）".
+func (v *verifier) flag(sentence, why string) {
+	v.flagged = append(v.flagged, strings.TrimSpace(sentence)+"（"+why+"）")
 }
 
 // renumbered records the passages s cites and rewrites its markers in answer numbering.
