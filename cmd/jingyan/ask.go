@@ -54,8 +54,17 @@ func (e *env) askOne(ctx context.Context, eng *answer.Engine, q answer.Question,
 	}
 	w := bufio.NewWriter(e.stdout)
 	defer w.Flush()
+	// On a terminal the answer streams as it is verified; piped, only the final answer is
+	// written, so a script never sees text that an LLM failure later replaced.
+	tty := false
+	if f, ok := e.stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		tty = true
+	}
 	streamed, noticed := false, false
 	ans, err := eng.AskStream(ctx, q, func(ev answer.Event) {
+		if !tty {
+			return
+		}
 		switch ev.Kind {
 		case answer.EventDelta:
 			w.WriteString(ev.Text)
@@ -73,9 +82,17 @@ func (e *env) askOne(ctx context.Context, eng *answer.Engine, q answer.Question,
 	if err != nil {
 		return ans, err
 	}
-	w.WriteString("\n")
-	if ans.Notice != "" && !noticed {
-		fmt.Fprintf(w, "（%s）\n", ans.Notice)
+	switch {
+	case tty:
+		w.WriteString("\n")
+		if ans.Notice != "" && !noticed {
+			fmt.Fprintf(w, "（%s）\n", ans.Notice)
+		}
+	default:
+		if ans.Notice != "" {
+			fmt.Fprintf(w, "（%s）\n", ans.Notice)
+		}
+		w.WriteString(ans.Text + "\n")
 	}
 	writeFootnotes(w, ans.Citations)
 	return ans, nil

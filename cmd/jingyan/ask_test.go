@@ -161,3 +161,17 @@ func TestEvalAnswers(t *testing.T) {
 		}
 	}
 }
+
+// A stream that fails after its first verified sentence leaves one clean answer on a pipe:
+// the notice and the extractive answer, not the LLM's sentence before them.
+func TestAskMidStreamFailureClean(t *testing.T) {
+	srv := fakeopenai.New(fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。第二句说到一半就断了", ChunkRunes: 3, CutAfter: 12})
+	defer srv.Close()
+	out, err := runEnv(t, map[string]string{"OPENAI_BASE_URL": srv.URL()}, "", "ask", "--timeout", "5s", "吉林电诈降了多少")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "（大模型") || strings.Contains(out, "第二句") || strings.Count(out, "24.7%") != 1 {
+		t.Errorf("output:\n%s", out)
+	}
+}
