@@ -21,8 +21,9 @@ import (
 //   - Gaps: parts of the question the collection never writes. A run of the question's
 //     characters, rare in the collection, none of whose character pairs occurs in it (警犬,
 //     酒驾 in a collection that never mentions them) is something the material does not
-//     hold; a glossary word counts as written when one of its synonyms is. When gaps make up a
-//     large share of what the question asks, it is refused, with or without an LLM.
+//     hold; a glossary word counts as written when one of its synonyms is. Offline, when gaps
+//     make up a large share of what the question asks, it is refused; with an LLM, the model
+//     sees the passages and says so itself.
 //   - Offline only, from the evidence found: it must hold enough of the question's
 //     idf-weighted words (more when the question has a gap), and a count question (多少名,
 //     几个) needs a figure of that measure. With an LLM, the model judges the passages
@@ -132,8 +133,12 @@ func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
 	if p := e.unwrittenPlaces(a.Normalized); len(p) > 0 {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(p, "、"))}
 	}
-	// One unseen character in a short question ("…怎么弄的") is too little to refuse on
-	// before any evidence is seen: a gap refused here spans two characters at least.
+	// With an LLM only a place is certain enough to refuse before the model reads the
+	// passages; offline, so is a large gap. One unseen character in a short question ("…怎么
+	// 弄的") is too little: a gap refused here spans two characters at least.
+	if e.llm != nil {
+		return verdict{}
+	}
 	g, share := e.gaps(a)
 	if utf8.RuneCountInString(strings.Join(g, "")) >= minGapRunes && share >= maxGapShare {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
