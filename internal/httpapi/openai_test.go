@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -103,5 +105,39 @@ func TestOpenAICompatible(t *testing.T) {
 		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 401 {
 			t.Errorf("wrong token: %v", err)
 		}
+	}
+}
+
+// An LLM stream cut after its first sentence: an OpenAI-compatible stream cannot take text
+// back, so what reached the client before the notice is whole verified sentences — never half
+// of one — and the extractive answer follows the notice.
+func TestChatStreamCutMidway(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。第二句说到一半就断了", ChunkRunes: 3, CutAfter: 12})
+	defer fake.Close()
+	_, ts := newTestServer(t, Config{}, memLoader(t, fake))
+	resp, err := http.Post(ts.URL+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"jingyan","stream":true,"messages":[{"role":"user","content":"吉林电诈降了多少"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var content strings.Builder
+	for _, ev := range readSSE(t, resp.Body) {
+		var chunk struct {
+			Choices []struct {
+				Delta struct{ Content string } `json:"delta"`
+			} `json:"choices"`
+		}
+		if json.Unmarshal([]byte(ev.data), &chunk) == nil && len(chunk.Choices) > 0 {
+			content.WriteString(chunk.Choices[0].Delta.Content)
+		}
+	}
+	got := content.String()
+	before, after, found := strings.Cut(got, "（大模型")
+	if !found || strings.Contains(got, "第二句") || !strings.Contains(after, "24.7%") {
+		t.Fatalf("content:\n%s", got)
+	}
+	if b := strings.TrimSpace(before); b != "" && !strings.HasSuffix(b, "。[1]") && !strings.HasSuffix(b, "[1]。") {
+		t.Errorf("text before the notice is not whole sentences: %q", b)
 	}
 }
