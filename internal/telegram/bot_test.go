@@ -407,3 +407,18 @@ func TestAuditLog(t *testing.T) {
 		t.Error("token in the audit log")
 	}
 }
+
+// An LLM stream cut after its first sentence: the final message is the notice and the
+// extractive answer, not the LLM's sentence in front of them.
+func TestStreamCutReplaced(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。第二句说到一半就断了", ChunkRunes: 3, CutAfter: 12})
+	defer fake.Close()
+	tb := startBot(t, Config{EditInterval: 20 * time.Millisecond}, fake)
+	tb.tg.push(msgUpdate(textMsg(91, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+	calls := tb.tg.waitFor("private answer", sentTo(91, "<b>来源</b>"))
+	final := lastTo(calls, 91, "sendMessage")
+	text := final.f["text"]
+	if !strings.HasPrefix(text, "<i>大模型") || strings.Contains(text, "第二句") || strings.Count(text, "24.7%") != 1 {
+		t.Errorf("final message:\n%s", text)
+	}
+}
