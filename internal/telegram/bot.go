@@ -6,7 +6,6 @@ package telegram
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -147,8 +146,8 @@ func ParseIDs(s string) ([]int64, error) {
 // New connects to the Bot API (getMe) and returns a bot ready to Run.
 func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, logger *slog.Logger) (*Bot, error) {
 	cfg = cfg.withDefaults()
-	if cfg.Token == "" {
-		return nil, errors.New("telegram: TELEGRAM_BOT_TOKEN is not set")
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -204,14 +203,9 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 	return b, nil
 }
 
-// redact removes the token from text that may embed it (request URLs in errors).
-func (b *Bot) redact(err error) string {
-	s := err.Error()
-	if b.cfg.Token != "" {
-		s = strings.ReplaceAll(s, b.cfg.Token, "<token>")
-	}
-	return s
-}
+// redact removes the token, in any form, from text that may embed it (request URLs in
+// errors).
+func (b *Bot) redact(err error) string { return redactToken(err.Error(), b.cfg.Token) }
 
 // Username is the bot's @name as Telegram knows it.
 func (b *Bot) Username() string { return b.me.Username }
