@@ -200,6 +200,7 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 	if b.audit, err = openAudit(cfg.AuditPath); err != nil {
 		return nil, err
 	}
+	b.setCommands(ctx)
 	return b, nil
 }
 

@@ -422,3 +422,11 @@ func TestStreamCutReplaced(t *testing.T) {
 		t.Errorf("final message:\n%s", text)
 	}
 }
+
+func TestCommandMenuSet(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	calls := tb.tg.callsOf("setMyCommands")
+	if len(calls) != 1 || !strings.Contains(calls[0].f["commands"], "警地融合") || strings.Contains(calls[0].f["commands"], "stats") {
+		t.Fatalf("setMyCommands calls: %+v", calls)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
 	"github.com/jingyan/jingyan/internal/search"
@@ -33,6 +34,26 @@ func (b *Bot) firstRefusal(key string) bool {
 	}
 	b.refused[key] = time.Now()
 	return true
+}
+
+// menu is the command menu Telegram shows, set with setMyCommands at start; /stats is for
+// admins and stays out of it.
+func menu() []models.BotCommand {
+	return []models.BotCommand{
+		{Command: "ask", Description: "提问，例如 /ask 警地融合是怎么运作的？"},
+		{Command: "search", Description: "检索材料原文段落"},
+		{Command: "src", Description: "查看某段原文及上下文"},
+		{Command: "reports", Description: "目前收录的材料"},
+		{Command: "new", Description: "开始新对话"},
+		{Command: "help", Description: "使用说明"},
+	}
+}
+
+// setCommands publishes the menu; a failure only costs the menu, so it is logged.
+func (b *Bot) setCommands(ctx context.Context) {
+	if _, err := b.api.SetMyCommands(ctx, &bot.SetMyCommandsParams{Commands: menu()}); err != nil {
+		b.logger.Warn("telegram: setMyCommands", "err", b.redact(err))
+	}
 }
 
 func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command) {
