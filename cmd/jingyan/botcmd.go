@@ -39,6 +39,7 @@ func (e *env) bot(ctx context.Context, args []string) error {
 		Token:         e.getenv("TELEGRAM_BOT_TOKEN"),
 		APIURL:        e.getenv("JINGYAN_TELEGRAM_API_URL"),
 		Allow:         allow,
+		UsersAnywhere: e.getenv("JINGYAN_TELEGRAM_USERS_ANYWHERE") == "1",
 		Admins:        admins,
 		WebhookURL:    *webhookURL,
 		WebhookAddr:   *webhookAddr,

@@ -29,7 +29,10 @@ type Config struct {
 	Token  string   // TELEGRAM_BOT_TOKEN; never logged
 	APIURL string   // JINGYAN_TELEGRAM_API_URL: a self-hosted Bot API server
 	Allow  []string // JINGYAN_TELEGRAM_ALLOW: user and chat IDs; "*" lets everyone in
-	Admins []int64  // JINGYAN_TELEGRAM_ADMINS: may use /stats
+	// UsersAnywhere lets an allowed user ask in any group, not only in allowed groups
+	// (JINGYAN_TELEGRAM_USERS_ANYWHERE=1): every member of that group reads the answers.
+	UsersAnywhere bool
+	Admins        []int64 // JINGYAN_TELEGRAM_ADMINS: may use /stats
 
 	WebhookURL    string // public URL Telegram posts updates to; empty means long polling
 	WebhookAddr   string // where the webhook server listens
@@ -236,8 +239,14 @@ func (b *Bot) onUpdate(ctx context.Context, _ *bot.Bot, upd *models.Update) {
 	}
 }
 
-func (b *Bot) isAllowed(user, chat int64) bool {
-	return b.allowAll || b.allowed[user] || b.allowed[chat]
+// isAllowed: in a private chat the user must be allowed; in a group the group itself must
+// be, since every member reads the answers — unless UsersAnywhere lets allowed users ask in
+// any group.
+func (b *Bot) isAllowed(user int64, chat models.Chat) bool {
+	if b.allowAll || b.allowed[chat.ID] {
+		return true
+	}
+	return b.allowed[user] && (chat.Type == models.ChatTypePrivate || b.cfg.UsersAnywhere)
 }
 
 // onMessage decides whether a message is for us and queues the work for its chat.
@@ -258,7 +267,7 @@ func (b *Bot) onMessage(msg *models.Message) {
 		}
 		text = stripped
 	}
-	if !b.isAllowed(msg.From.ID, msg.Chat.ID) {
+	if !b.isAllowed(msg.From.ID, msg.Chat) {
 		b.deny(msg)
 		return
 	}
@@ -328,7 +337,7 @@ func (b *Bot) onCallback(cq *models.CallbackQuery) {
 			return err
 		})
 	}
-	if !b.isAllowed(cq.From.ID, chatID) {
+	if !b.isAllowed(cq.From.ID, msg.Chat) {
 		go answer(context.Background(), "没有使用权限")
 		return
 	}

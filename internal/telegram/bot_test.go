@@ -430,3 +430,17 @@ func TestCommandMenuSet(t *testing.T) {
 		t.Fatalf("setMyCommands calls: %+v", calls)
 	}
 }
+
+// An allowed user in a group that is not allowed gets no answer every member could read,
+// unless UsersAnywhere says so.
+func TestGroupMustBeAllowed(t *testing.T) {
+	tb := startBot(t, Config{Allow: []string{"3"}}, nil)
+	tb.tg.push(msgUpdate(textMsg(-100950, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
+	tb.tg.waitFor("refusal in the group", sentTo(-100950, "没有使用权限"))
+	tb.tg.push(msgUpdate(textMsg(3, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+	tb.tg.waitFor("answer in private", sentTo(3, "24.7%"))
+
+	anywhere := startBot(t, Config{Allow: []string{"3"}, UsersAnywhere: true}, nil)
+	anywhere.tg.push(msgUpdate(textMsg(-100951, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
+	anywhere.tg.waitFor("answer in the group", sentTo(-100951, "24.7%"))
+}
