@@ -278,6 +278,7 @@ func (b *Bot) onMessage(msg *models.Message) {
 		return
 	}
 	if wait, ok := b.users.Allow(strconv.FormatInt(msg.From.ID, 10)); !ok {
+		b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "ask", Outcome: "rate_limited", Question: text})
 		b.enqueue(msg, func(ctx context.Context) {
 			b.reply(ctx, msg, fmt.Sprintf("提问太频繁，请 %d 秒后再试。", int(wait.Seconds())+1))
 		})
@@ -310,10 +311,10 @@ func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) {
 // deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus.
 func (b *Bot) deny(msg *models.Message) {
 	b.stats.denied.Add(1)
+	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "denied", Outcome: "denied"})
 	if !b.firstRefusal(fmt.Sprintf("%d:%d", msg.From.ID, msg.Chat.ID)) {
 		return
 	}
-	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "denied"})
 	b.enqueue(msg, func(ctx context.Context) {
 		b.reply(ctx, msg, fmt.Sprintf("抱歉，你还没有使用权限。请把下面的编号发给管理员开通：\n用户 ID：<code>%d</code>\n会话 ID：<code>%d</code>",
 			msg.From.ID, msg.Chat.ID))

@@ -444,3 +444,28 @@ func TestGroupMustBeAllowed(t *testing.T) {
 	anywhere.tg.push(msgUpdate(textMsg(-100951, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
 	anywhere.tg.waitFor("answer in the group", sentTo(-100951, "24.7%"))
 }
+
+// Every outcome leaves an audit line — answered, invalid, rate-limited, denied — and control
+// characters in a question are escaped, not written raw.
+func TestAuditOutcomes(t *testing.T) {
+	path := t.TempDir() + "/audit.jsonl"
+	tb := startBot(t, Config{AuditPath: path, Allow: []string{"3"}, UserRate: 0.001, UserBurst: 2}, nil)
+	tb.tg.push(msgUpdate(textMsg(3, models.ChatTypePrivate, 3, "吉林电诈降了多少\u202e")))
+	tb.tg.waitFor("answer", sentTo(3, "24.7%"))
+	tb.tg.push(msgUpdate(textMsg(3, models.ChatTypePrivate, 3, strings.Repeat("警", 3000))))
+	tb.tg.waitFor("too long", sentTo(3, "问题太长"))
+	tb.tg.push(msgUpdate(textMsg(3, models.ChatTypePrivate, 3, "再问一次")))
+	tb.tg.waitFor("rate limited", sentTo(3, "提问太频繁"))
+	tb.tg.push(msgUpdate(textMsg(4, models.ChatTypePrivate, 4, "你好")))
+	tb.tg.waitFor("denied", sentTo(4, "没有使用权限"))
+	time.Sleep(50 * time.Millisecond)
+	data, _ := os.ReadFile(path)
+	for _, want := range []string{`"outcome":"answered"`, `"outcome":"invalid"`, `"outcome":"rate_limited"`, `"outcome":"denied"`, `\\u202e`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("audit lacks %s:\n%s", want, data)
+		}
+	}
+	if strings.ContainsRune(string(data), '\u202e') {
+		t.Error("a raw U+202E in the audit log")
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/search"
 )
 
 // call runs one Bot API call, waiting out 429s (retry_after) so no reply is lost.
@@ -129,9 +130,16 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 	})
 	latency := time.Since(start)
 	if err != nil {
-		b.stats.failures.Add(1)
-		b.logger.Warn("telegram: ask", "err", err)
+		outcome := "failed"
+		if _, ok := search.QuestionError(err); ok {
+			outcome = "invalid"
+		} else {
+			b.stats.failures.Add(1)
+			b.logger.Warn("telegram: ask", "err", err)
+		}
 		b.finish(ctx, msg, placeholder, []string{userMessage(err)}, nil)
+		b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "ask", Outcome: outcome,
+			Question: question, LatencyMS: latency.Milliseconds()})
 		return
 	}
 	chunks, kb := renderAnswer(a)
@@ -156,8 +164,12 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 	for _, c := range a.Citations {
 		ids = append(ids, c.ID)
 	}
-	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "ask", Question: question,
-		Passages: ids, Mode: a.Mode, Refused: a.Refused, LatencyMS: latency.Milliseconds()})
+	outcome := "answered"
+	if a.Refused {
+		outcome = "refused"
+	}
+	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "ask", Outcome: outcome,
+		Question: question, Passages: ids, Mode: a.Mode, Refused: a.Refused, LatencyMS: latency.Milliseconds()})
 }
 
 func (b *Bot) interval(private bool) time.Duration {
