@@ -62,11 +62,11 @@ func pack(segments []string) []string {
 	}
 	for _, seg := range segments {
 		n := utf16Len(seg)
-		if curLen+n > maxMessage {
+		if curLen+n > maxMessage-maxReopen {
 			flush()
 		}
 		for n > maxMessage {
-			head, rest := cutEscaped(seg, maxMessage)
+			head, rest := cutEscaped(seg, maxMessage-maxReopen)
 			out = append(out, head)
 			seg, n = rest, utf16Len(rest)
 		}
@@ -74,11 +74,43 @@ func pack(segments []string) []string {
 		curLen += n
 	}
 	flush()
-	return out
+	return balanceTags(out)
 }
 
-// cutEscaped cuts escaped plain text (no tags) at about limit UTF-16 units, never inside an
-// &entity;.
+// htmlTagRE matches the tags we write: <b>, <i>, <code>, <a href="…"> and their ends.
+var htmlTagRE = regexp.MustCompile(`<(/?)(b|i|code|a)(?:\s[^>]*)?>`)
+
+// maxReopen is the room kept for tags closed at the end of one message and reopened at the
+// start of the next.
+const maxReopen = 64
+
+// balanceTags makes every message parse on its own: tags left open at a message's end are
+// closed there and opened again at the start of the next, since Telegram rejects a message
+// whose entities do not close.
+func balanceTags(msgs []string) []string {
+	var open []string // opening tags, outermost first
+	for i, m := range msgs {
+		reopen := strings.Join(open, "")
+		for _, t := range htmlTagRE.FindAllStringSubmatch(m, -1) {
+			if t[1] == "/" {
+				if len(open) > 0 {
+					open = open[:len(open)-1]
+				}
+				continue
+			}
+			open = append(open, t[0])
+		}
+		var closing strings.Builder
+		for k := len(open) - 1; k >= 0; k-- {
+			closing.WriteString("</" + htmlTagRE.FindStringSubmatch(open[k])[2] + ">")
+		}
+		msgs[i] = reopen + m + closing.String()
+	}
+	return msgs
+}
+
+// cutEscaped cuts escaped text at about limit UTF-16 units, never inside an &entity; or a
+// <tag>; tags it leaves open are closed and reopened by balanceTags.
 func cutEscaped(s string, limit int) (string, string) {
 	units := 0
 	for i, r := range s {
@@ -88,6 +120,9 @@ func cutEscaped(s string, limit int) (string, string) {
 		}
 		if units+u > limit {
 			if j := strings.LastIndexByte(s[:i], '&'); j >= 0 && !strings.Contains(s[j:i], ";") {
+				i = j
+			}
+			if j := strings.LastIndexByte(s[:i], '<'); j >= 0 && !strings.Contains(s[j:i], ">") {
 				i = j
 			}
 			return s[:i], s[i:]
@@ -109,10 +144,13 @@ func renderAnswer(a answer.Answer) ([]string, *keyboard) {
 		segs = append(segs, mdBold.ReplaceAllString(esc(s), "<b>$1</b>"))
 	}
 	if len(a.Citations) > 0 {
-		segs = append(segs, "\n\n<b>来源</b>")
+		// The sources travel as one block, so their heading never ends a message alone.
+		var fn strings.Builder
+		fn.WriteString("\n\n<b>来源</b>")
 		for _, c := range a.Citations {
-			segs = append(segs, "\n"+esc(c.Footnote()))
+			fn.WriteString("\n" + esc(c.Footnote()))
 		}
+		segs = append(segs, fn.String())
 	}
 	return pack(segs), citationKeyboard(a.Citations)
 }

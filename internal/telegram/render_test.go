@@ -119,3 +119,17 @@ func FuzzRender(f *testing.F) {
 		}
 	})
 }
+
+// A bold span longer than a message is split into messages that each close and reopen it, as
+// Telegram parses every message on its own.
+func TestLongBoldSplits(t *testing.T) {
+	chunks, _ := renderAnswer(answer.Answer{Text: "**" + strings.Repeat("警务", 3000) + "**。[1]", Citations: []answer.Citation{{N: 1, Title: "标题", Paragraph: 1}}})
+	if len(chunks) < 2 {
+		t.Fatalf("%d chunks", len(chunks))
+	}
+	for i, c := range chunks {
+		if utf16Len(c) > 4096 || !balanced(c) {
+			t.Errorf("chunk %d unbalanced or too long (%d): %.40q … %.40q", i, utf16Len(c), c, c[max(0, len(c)-40):])
+		}
+	}
+}
