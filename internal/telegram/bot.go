@@ -20,6 +20,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/ratelimit"
 	"github.com/jingyan/jingyan/internal/search"
 )
@@ -321,39 +322,74 @@ func (b *Bot) deny(msg *models.Message) {
 	})
 }
 
+// onCallback answers a source button at once, outside the chat's question queue (a spinner
+// must never wait behind questions), within the user's rate limit. A button on an inline
+// message has no chat to post to: the passage is shown in the callback's alert.
 func (b *Bot) onCallback(cq *models.CallbackQuery) {
+	answer := func(text string, alert bool) {
+		b.jobs.Add(1)
+		go func() {
+			defer b.jobs.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			b.call(ctx, func() error {
+				_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID, Text: text, ShowAlert: alert})
+				return err
+			})
+		}()
+	}
 	msg := cq.Message.Message
 	if msg == nil && cq.Message.InaccessibleMessage != nil {
 		// Too old for the bot to read, but its chat is still where the passage goes.
 		im := cq.Message.InaccessibleMessage
 		msg = &models.Message{ID: im.MessageID, Chat: im.Chat}
 	}
+	if msg != nil && msg.Chat.ID == 0 {
+		msg = nil // no chat: a button on an inline message
+	}
+	chat := models.Chat{ID: cq.From.ID, Type: models.ChatTypePrivate} // an inline message's reader
+	if msg != nil {
+		chat = msg.Chat
+	}
+	if !b.isAllowed(cq.From.ID, chat) {
+		answer("没有使用权限", false)
+		return
+	}
+	if _, ok := b.users.Allow("cb:" + strconv.FormatInt(cq.From.ID, 10)); !ok {
+		answer("操作太频繁，请稍后再试", false)
+		return
+	}
+	id, _ := strings.CutPrefix(cq.Data, callbackPrefix)
+	p, found := b.index.Corpus().Passage(id)
+	if !found {
+		answer("找不到这段原文", false)
+		return
+	}
+	b.audit.write(auditRecord{Time: time.Now(), Chat: chat.ID, User: cq.From.ID, Kind: "src", Outcome: "answered", Passages: []string{id}})
 	if msg == nil {
+		answer(alertText(p), true)
 		return
 	}
-	chatID := msg.Chat.ID
-	answer := func(ctx context.Context, text string) {
-		b.call(ctx, func() error {
-			_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID, Text: text})
-			return err
-		})
+	answer("原文见下方", false)
+	text, _ := renderPassage(b.index.Corpus(), id)
+	b.jobs.Add(1)
+	go func() {
+		defer b.jobs.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		b.send(ctx, &bot.SendMessageParams{ChatID: chat.ID, MessageThreadID: msg.MessageThreadID, Text: text, ParseMode: models.ParseModeHTML})
+	}()
+}
+
+// maxAlert is what a callback alert shows (Telegram allows 200 characters).
+const maxAlert = 190
+
+// alertText is a passage as plain text for a callback alert: its provenance, then as much of
+// it as fits.
+func alertText(p corpus.Passage) string {
+	s := []rune(p.Citation() + "：" + p.Text)
+	if len(s) > maxAlert {
+		return string(s[:maxAlert-1]) + "…"
 	}
-	if !b.isAllowed(cq.From.ID, msg.Chat) {
-		go answer(context.Background(), "没有使用权限")
-		return
-	}
-	id, ok := strings.CutPrefix(cq.Data, callbackPrefix)
-	b.enqueue(msg, func(ctx context.Context) {
-		text, found := "", false
-		if ok {
-			text, found = renderPassage(b.index.Corpus(), id)
-		}
-		if !found {
-			answer(ctx, "找不到这段原文")
-			return
-		}
-		answer(ctx, "原文见下方")
-		b.audit.write(auditRecord{Time: time.Now(), Chat: chatID, User: cq.From.ID, Kind: "src", Passages: []string{id}})
-		b.send(ctx, &bot.SendMessageParams{ChatID: chatID, MessageThreadID: msg.MessageThreadID, Text: text, ParseMode: models.ParseModeHTML})
-	})
+	return string(s)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,6 +18,7 @@ import (
 	"github.com/go-telegram/bot/models"
 
 	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
 	"github.com/jingyan/jingyan/internal/mock"
 )
@@ -467,5 +469,55 @@ func TestAuditOutcomes(t *testing.T) {
 	}
 	if strings.ContainsRune(string(data), '\u202e') {
 		t.Error("a raw U+202E in the audit log")
+	}
+}
+
+func callback(id string, user int64, data string, chat int64) models.Update {
+	cq := &models.CallbackQuery{ID: id, From: models.User{ID: user}, Data: data}
+	if chat != 0 {
+		cq.Message = models.MaybeInaccessibleMessage{Message: &models.Message{ID: 1, Chat: models.Chat{ID: chat, Type: models.ChatTypePrivate}}}
+	} else {
+		cq.InlineMessageID = "inline-" + id
+	}
+	return models.Update{CallbackQuery: cq}
+}
+
+func answeredCallbacks(calls []tgCall) map[string]string {
+	out := make(map[string]string)
+	for _, c := range calls {
+		if c.method == "answerCallbackQuery" {
+			out[c.f["callback_query_id"]] = c.f["text"]
+		}
+	}
+	return out
+}
+
+// Source buttons are answered at once, never queued behind questions nor told to wait; a
+// button on an inline message gets the passage in its alert; pressing too fast is said so.
+func TestCallbacksAnsweredAtOnce(t *testing.T) {
+	tb := startBot(t, Config{UserBurst: 6, UserRate: 0.001}, nil)
+	id := tb.index.Corpus().Passages(corpus.LevelSentence)[0].ID
+	for i := range 5 {
+		tb.tg.push(callback(fmt.Sprintf("cb%d", i), 7, "src:"+id, 42))
+	}
+	tb.tg.push(callback("inline", 7, "src:"+id, 0))
+	tb.tg.push(callback("fast", 7, "src:"+id, 42))
+	calls := tb.tg.waitFor("all callbacks answered", func(calls []tgCall) bool { return len(answeredCallbacks(calls)) == 7 })
+	got := answeredCallbacks(calls)
+	for i := range 5 {
+		if got[fmt.Sprintf("cb%d", i)] != "原文见下方" {
+			t.Errorf("cb%d answered %q", i, got[fmt.Sprintf("cb%d", i)])
+		}
+	}
+	if !strings.Contains(got["inline"], "第 1 段") {
+		t.Errorf("inline callback answered %q", got["inline"])
+	}
+	if !strings.Contains(got["fast"], "太频繁") {
+		t.Errorf("the seventh press in a row answered %q", got["fast"])
+	}
+	for _, c := range calls {
+		if c.method == "sendMessage" && strings.Contains(c.f["text"], "稍等") {
+			t.Errorf("a button press was told to wait: %q", c.f["text"])
+		}
 	}
 }
