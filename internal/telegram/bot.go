@@ -51,7 +51,8 @@ type Config struct {
 	MaxConcurrent  int           // questions answered at once across chats (16)
 	UserRate       float64       // questions per second per user (0.2)
 	UserBurst      int           // (5)
-	MaxRetries     int           // retries of a send after 429 (5)
+	MaxRetries     int           // retries of a failed send, within the answer's deadline (20)
+	RetryBase      time.Duration // first pause after a failed send; doubles up to 8 s (500 ms)
 	PollTimeout    time.Duration // long-polling timeout (30 s)
 }
 
@@ -76,7 +77,8 @@ func (c Config) withDefaults() Config {
 	defi(&c.QueuePerChat, 3)
 	defi(&c.MaxConcurrent, 16)
 	defi(&c.UserBurst, 5)
-	defi(&c.MaxRetries, 5)
+	defi(&c.MaxRetries, 20)
+	def(&c.RetryBase, 500*time.Millisecond)
 	if c.UserRate <= 0 {
 		c.UserRate = 0.2
 	}

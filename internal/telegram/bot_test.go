@@ -521,3 +521,33 @@ func TestCallbacksAnsweredAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// Any single failed call of the final send — 500, 502, a dropped connection, a reply that is
+// not JSON — is retried: the answer still arrives, once.
+func TestFinalSendSurvivesOneFault(t *testing.T) {
+	for i, fault := range []string{"500", "502", "reset", "badjson"} {
+		t.Run(fault, func(t *testing.T) {
+			tb := startBot(t, Config{RetryBase: 20 * time.Millisecond}, nil)
+			tb.tg.mu.Lock()
+			tb.tg.faults["sendMessage"] = []string{fault}
+			tb.tg.mu.Unlock()
+			chat := int64(700 + i)
+			tb.tg.push(msgUpdate(textMsg(chat, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+			answers := func(calls []tgCall) int {
+				n := 0
+				for _, c := range calls {
+					if c.method == "sendMessage" && c.f["chat_id"] == strconv.FormatInt(chat, 10) && strings.Contains(c.f["text"], "<b>来源</b>") {
+						n++
+					}
+				}
+				return n
+			}
+			// The failed attempt is recorded too: the answer is there once it was tried again.
+			tb.tg.waitFor("the answer retried after a "+fault, func(calls []tgCall) bool { return answers(calls) >= 2 })
+			time.Sleep(100 * time.Millisecond)
+			if delivered := answers(tb.tg.callsOf("sendMessage")); delivered != 2 {
+				t.Errorf("%d sendMessage calls with the answer, want the failed one and its retry", delivered)
+			}
+		})
+	}
+}

@@ -38,10 +38,13 @@ type fakeTG struct {
 	retry   int
 	notify  chan struct{}
 	fail    int // getUpdates answers to fail with 502
+	// faults lists, per method, failures to give its next calls: "500", "502", "reset" (the
+	// connection dropped), "badjson" (a reply that is not JSON).
+	faults map[string][]string
 }
 
 func newFakeTG(t testing.TB) *fakeTG {
-	f := &fakeTG{t: t, tooMany: map[string]int{}, retry: 1, notify: make(chan struct{}, 1024), nextMsg: 1000}
+	f := &fakeTG{t: t, tooMany: map[string]int{}, faults: map[string][]string{}, retry: 1, notify: make(chan struct{}, 1024), nextMsg: 1000}
 	f.Server = httptest.NewServer(http.HandlerFunc(f.handle))
 	t.Cleanup(f.Close)
 	return f
@@ -92,6 +95,28 @@ func (f *fakeTG) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	f.calls = append(f.calls, tgCall{method: method, f: fields, at: time.Now()})
+	if fs := f.faults[method]; len(fs) > 0 {
+		f.faults[method] = fs[1:]
+		f.mu.Unlock()
+		defer f.signal()
+		switch fs[0] {
+		case "reset":
+			if hj, ok := w.(http.Hijacker); ok {
+				if conn, _, err := hj.Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+		case "badjson":
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `<html>upstream error</html>`)
+			return
+		}
+		code, _ := strconv.Atoi(fs[0])
+		w.WriteHeader(code)
+		fmt.Fprintf(w, `{"ok":false,"error_code":%d,"description":"fault"}`, code)
+		return
+	}
 	if n := f.tooMany[method]; n > 0 {
 		f.tooMany[method] = n - 1
 		f.mu.Unlock()

@@ -19,25 +19,47 @@ import (
 	"github.com/jingyan/jingyan/internal/search"
 )
 
-// call runs one Bot API call, waiting out 429s (retry_after) so no reply is lost.
+// call runs one Bot API call, retrying what may pass on a second try — 429 (after its
+// retry_after), 5xx, a reset connection, a reply that is not JSON, a timeout — with growing
+// pauses, for as long as ctx (the answer's deadline) allows. What the Bot API refuses for
+// good (bad request, forbidden, not found) is not retried.
 func (b *Bot) call(ctx context.Context, f func() error) error {
+	pause := b.cfg.RetryBase
 	for attempt := 0; ; attempt++ {
 		err := f()
-		var tooMany *bot.TooManyRequestsError
-		if err == nil || !errors.As(err, &tooMany) || attempt >= b.cfg.MaxRetries {
-			if err != nil {
-				b.logger.Warn("telegram: send failed", "err", b.redact(err))
-			}
+		if err == nil {
+			return nil
+		}
+		wait, retry := retryWait(err, pause)
+		if !retry || attempt >= b.cfg.MaxRetries {
+			b.logger.Warn("telegram: send failed", "err", b.redact(err), "attempts", attempt+1)
 			return err
 		}
-		wait := time.Duration(max(tooMany.RetryAfter, 1)) * time.Second
-		b.logger.Info("telegram: rate limited, waiting", "retry_after", wait)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			b.logger.Warn("telegram: send failed, no time left to retry", "err", b.redact(err), "wait", wait)
+			return err
+		}
+		b.logger.Info("telegram: send failed, retrying", "err", b.redact(err), "wait", wait)
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		pause = min(2*pause, 8*time.Second)
 	}
+}
+
+// retryWait says whether a failed call may be tried again, and after how long.
+func retryWait(err error, pause time.Duration) (time.Duration, bool) {
+	var tooMany *bot.TooManyRequestsError
+	switch {
+	case errors.As(err, &tooMany):
+		return time.Duration(max(tooMany.RetryAfter, 1)) * time.Second, true
+	case errors.Is(err, bot.ErrorBadRequest), errors.Is(err, bot.ErrorForbidden), errors.Is(err, bot.ErrorUnauthorized),
+		errors.Is(err, bot.ErrorNotFound), errors.Is(err, bot.ErrorConflict), errors.Is(err, context.Canceled):
+		return 0, false
+	}
+	return pause, true
 }
 
 func (b *Bot) send(ctx context.Context, p *bot.SendMessageParams) *models.Message {
