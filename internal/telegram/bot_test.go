@@ -163,7 +163,7 @@ func TestGroupAddressing(t *testing.T) {
 	mention := textMsg(g, models.ChatTypeSupergroup, 7, "@jingyan_bot 浦江涉警投诉下降了多少")
 	mention.Entities = []models.MessageEntity{{Type: models.MessageEntityTypeMention, Offset: 0, Length: 12}}
 	command := textMsg(g, models.ChatTypeSupergroup, 8, "/ask@jingyan_bot 延安群众对社会治安的满意度是多少")
-	reply := textMsg(g, models.ChatTypeSupergroup, 9, "那河南呢?")
+	reply := textMsg(g, models.ChatTypeSupergroup, 8, "那河南呢?") // a follow-up to its asker's /ask
 	reply.ReplyToMessage = &models.Message{ID: 5, From: &models.User{ID: 999, IsBot: true}, Text: "…"}
 	tb.tg.push(msgUpdate(ignored), msgUpdate(other), msgUpdate(topic), msgUpdate(mention), msgUpdate(command), msgUpdate(reply))
 
@@ -237,7 +237,7 @@ func TestFollowUpAndNew(t *testing.T) {
 	tb.tg.waitFor("follow-up", sentTo(c, "43.9%"))
 	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "/new")))
 	tb.tg.waitFor("new", sentTo(c, "已开始新对话"))
-	if h := tb.chats.history(c); len(h) != 0 {
+	if h := tb.chats.history(c, 3); len(h) != 0 {
 		t.Errorf("history after /new: %v", h)
 	}
 }
@@ -550,4 +550,17 @@ func TestFinalSendSurvivesOneFault(t *testing.T) {
 			}
 		})
 	}
+}
+
+// In a group each member has a conversation of their own: A's follow-up "那河南呢?" follows
+// A's question, not B's that came in between.
+func TestGroupFollowUpPerUser(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const g = -100960
+	tb.tg.push(msgUpdate(textMsg(g, models.ChatTypeGroup, 11, "/ask 吉林社区民警占派出所警力多少?")))
+	tb.tg.waitFor("A's question", sentTo(g, "49.4%"))
+	tb.tg.push(msgUpdate(textMsg(g, models.ChatTypeGroup, 12, "/ask 浦江信访工作有什么做法?")))
+	tb.tg.waitFor("B's question", sentTo(g, "浦江"))
+	tb.tg.push(msgUpdate(textMsg(g, models.ChatTypeGroup, 11, "/ask 那河南呢?")))
+	tb.tg.waitFor("A's follow-up about 河南's share", sentTo(g, "43.9%"))
 }

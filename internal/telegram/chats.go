@@ -9,7 +9,8 @@ import (
 )
 
 // chats keeps, per chat, the questions waiting their turn (one answered at a time, in order)
-// and the recent conversation for follow-ups. Idle chats are forgotten after ttl and at most
+// and, per user within it, the recent conversation for follow-ups: in a group, "那河南呢?"
+// follows the asker's own last question, not another member's. Idle chats are forgotten after ttl and at most
 // max are kept, so memory stays bounded however many chats write.
 type chats struct {
 	mu        sync.Mutex
@@ -24,9 +25,12 @@ type chats struct {
 type chat struct {
 	pending []func()
 	running bool
-	turns   []answer.Turn
+	turns   map[int64][]answer.Turn // by user
 	touched time.Time
 }
+
+// maxUsersPerChat bounds the conversations a group keeps; past it the chat starts afresh.
+const maxUsersPerChat = 200
 
 func newChats(ttl time.Duration, max, maxTurns, maxQueue int) *chats {
 	return &chats{m: make(map[int64]*chat), ttl: ttl, max: max, maxTurns: maxTurns, maxQueue: maxQueue, lastSweep: time.Now()}
@@ -80,32 +84,37 @@ func (cs *chats) work(id int64) {
 	}
 }
 
-// history returns the chat's recent turns, or nil once they expired.
-func (cs *chats) history(id int64) []answer.Turn {
+// history returns a user's recent turns in the chat, or nil once they expired.
+func (cs *chats) history(id, user int64) []answer.Turn {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.m[id]
 	if c == nil || time.Since(c.touched) > cs.ttl && !c.running {
 		return nil
 	}
-	return append([]answer.Turn(nil), c.turns...)
+	return append([]answer.Turn(nil), c.turns[user]...)
 }
 
-func (cs *chats) remember(id int64, turns ...answer.Turn) {
+func (cs *chats) remember(id, user int64, turns ...answer.Turn) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.get(id, time.Now())
-	c.turns = append(c.turns, turns...)
-	if len(c.turns) > cs.maxTurns {
-		c.turns = append([]answer.Turn(nil), c.turns[len(c.turns)-cs.maxTurns:]...)
+	if c.turns == nil || len(c.turns) >= maxUsersPerChat && c.turns[user] == nil {
+		c.turns = make(map[int64][]answer.Turn)
 	}
+	t := append(c.turns[user], turns...)
+	if len(t) > cs.maxTurns {
+		t = append([]answer.Turn(nil), t[len(t)-cs.maxTurns:]...)
+	}
+	c.turns[user] = t
 }
 
-func (cs *chats) forget(id int64) {
+// forget drops a user's conversation in the chat (/new).
+func (cs *chats) forget(id, user int64) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if c := cs.m[id]; c != nil {
-		c.turns = nil
+		delete(c.turns, user)
 	}
 }
 

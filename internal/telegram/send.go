@@ -113,7 +113,7 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 	stopTyping := b.typing(ctx, msg)
 	defer stopTyping()
 	private := msg.Chat.Type == models.ChatTypePrivate
-	hist := b.chats.history(msg.Chat.ID)
+	hist := b.chats.history(msg.Chat.ID, msg.From.ID)
 
 	var placeholder *models.Message
 	if !private {
@@ -171,7 +171,7 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 	if a.Standalone != "" {
 		asked = a.Standalone
 	}
-	b.chats.remember(msg.Chat.ID, answer.Turn{Role: "user", Text: asked}, answer.Turn{Role: "assistant", Text: a.Text})
+	b.chats.remember(msg.Chat.ID, msg.From.ID, answer.Turn{Role: "user", Text: asked}, answer.Turn{Role: "assistant", Text: a.Text})
 	b.stats.questions.Add(1)
 	b.stats.latencyMS.Add(latency.Milliseconds())
 	switch {
