@@ -101,6 +101,7 @@ type Bot struct {
 
 	chats     *chats
 	users     *ratelimit.Keyed
+	seen      *seenUpdates // update IDs already handled
 	slots     chan struct{}
 	refusedMu sync.Mutex
 	refused   map[string]time.Time // "user:chat" → when they were told; bounded
@@ -165,6 +166,7 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 		users:   ratelimit.New(rate.Limit(cfg.UserRate), cfg.UserBurst, 10*time.Minute),
 		slots:   make(chan struct{}, cfg.MaxConcurrent),
 		refused: make(map[string]time.Time),
+		seen:    newSeenUpdates(10000),
 		started: time.Now(),
 	}
 	for _, a := range cfg.Allow {
@@ -234,6 +236,10 @@ func (b *Bot) Run(ctx context.Context) error {
 }
 
 func (b *Bot) onUpdate(ctx context.Context, _ *bot.Bot, upd *models.Update) {
+	if upd.ID != 0 && !b.seen.first(upd.ID) {
+		b.logger.Info("telegram: update delivered again, ignored", "update_id", upd.ID)
+		return
+	}
 	switch {
 	case upd.Message != nil:
 		b.onMessage(upd.Message)

@@ -564,3 +564,44 @@ func TestGroupFollowUpPerUser(t *testing.T) {
 	tb.tg.push(msgUpdate(textMsg(g, models.ChatTypeGroup, 11, "/ask 那河南呢?")))
 	tb.tg.waitFor("A's follow-up about 河南's share", sentTo(g, "43.9%"))
 }
+
+// The same update delivered twice (a webhook retried) is answered once.
+func TestWebhookDuplicateOnce(t *testing.T) {
+	tb := startBot(t, Config{WebhookSecret: "s3cret"}, nil)
+	h := tb.WebhookHandler()
+	body, _ := json.Marshal(models.Update{ID: 4242, Message: textMsg(95, models.ChatTypePrivate, 3, "吉林电诈降了多少")})
+	for range 3 {
+		req := httptest.NewRequest("POST", "/hook", bytes.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	tb.tg.waitFor("answer", sentTo(95, "<b>来源</b>"))
+	time.Sleep(200 * time.Millisecond)
+	n := 0
+	for _, c := range tb.tg.callsOf("sendMessage") {
+		if c.f["chat_id"] == "95" && strings.Contains(c.f["text"], "<b>来源</b>") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("answered %d times", n)
+	}
+}
+
+func TestSeenUpdatesBounded(t *testing.T) {
+	s := newSeenUpdates(3)
+	for _, id := range []int64{1, 2, 3, 4} {
+		if !s.first(id) {
+			t.Fatalf("%d seen before", id)
+		}
+	}
+	if s.first(4) || s.first(3) {
+		t.Error("a recent update handled twice")
+	}
+	if !s.first(1) {
+		t.Error("the oldest update was not forgotten")
+	}
+	if len(s.ids) > 3 {
+		t.Errorf("%d IDs kept", len(s.ids))
+	}
+}
