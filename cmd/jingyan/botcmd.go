@@ -4,6 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/jingyan/jingyan/internal/telegram"
 )
@@ -13,6 +16,8 @@ func (e *env) bot(ctx context.Context, args []string) error {
 	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for webhook mode (default: long polling)")
 	webhookAddr := fs.String("webhook-addr", "127.0.0.1:8443", "listen address for webhook mode")
 	audit := fs.String("audit", "", "audit log file (JSONL)")
+	journal := fs.String("journal", "", "file of questions accepted but not yet answered, kept across restarts (default: $XDG_STATE_HOME/jingyan/telegram.journal; \"off\" to keep none)")
+	drain := fs.Duration("drain", 8*time.Second, "on SIGTERM, how long to wait for answers under way")
 	var ef engineFlags
 	ef.register(fs)
 	rest, err := parse(fs, args)
@@ -45,6 +50,8 @@ func (e *env) bot(ctx context.Context, args []string) error {
 		WebhookAddr:   *webhookAddr,
 		WebhookSecret: e.getenv("JINGYAN_TELEGRAM_WEBHOOK_SECRET"),
 		AuditPath:     *audit,
+		JournalPath:   journalPath(*journal, e.getenv),
+		DrainTimeout:  *drain,
 	}
 	b, err := telegram.New(ctx, cfg, eng, ix, e.logger)
 	if err != nil {
@@ -52,4 +59,29 @@ func (e *env) bot(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "jingyan: Telegram bot @%s running\n", b.Username())
 	return b.Run(ctx)
+}
+
+// journalPath is where the bot keeps unanswered questions: the flag's path, none for "off",
+// else a file in the user's state directory (created if need be).
+func journalPath(flagValue string, getenv func(string) string) string {
+	switch flagValue {
+	case "off":
+		return ""
+	case "":
+	default:
+		return flagValue
+	}
+	dir := getenv("XDG_STATE_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return ""
+		}
+		dir = filepath.Join(home, ".local", "state")
+	}
+	dir = filepath.Join(dir, "jingyan")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "telegram.journal")
 }

@@ -30,7 +30,8 @@ func TestBotCommand(t *testing.T) {
 		}
 	}))
 	defer api.Close()
-	vars := map[string]string{"TELEGRAM_BOT_TOKEN": "1:test", "JINGYAN_TELEGRAM_API_URL": api.URL, "JINGYAN_TELEGRAM_ALLOW": "*"}
+	vars := map[string]string{"TELEGRAM_BOT_TOKEN": "1:test", "JINGYAN_TELEGRAM_API_URL": api.URL, "JINGYAN_TELEGRAM_ALLOW": "*",
+		"XDG_STATE_HOME": t.TempDir()} // the journal goes there
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	stderr := &lockedBuffer{}

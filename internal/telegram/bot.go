@@ -53,6 +53,8 @@ type Config struct {
 	UserBurst      int           // (5)
 	MaxRetries     int           // retries of a failed send, within the answer's deadline (20)
 	RetryBase      time.Duration // first pause after a failed send; doubles up to 8 s (500 ms)
+	JournalPath    string        // questions accepted but not answered, kept across restarts ("": none)
+	DrainTimeout   time.Duration // how long a stop waits for answers under way (8 s)
 	PollTimeout    time.Duration // long-polling timeout (30 s)
 }
 
@@ -79,6 +81,7 @@ func (c Config) withDefaults() Config {
 	defi(&c.UserBurst, 5)
 	defi(&c.MaxRetries, 20)
 	def(&c.RetryBase, 500*time.Millisecond)
+	def(&c.DrainTimeout, 8*time.Second)
 	if c.UserRate <= 0 {
 		c.UserRate = 0.2
 	}
@@ -101,7 +104,10 @@ type Bot struct {
 
 	chats     *chats
 	users     *ratelimit.Keyed
-	seen      *seenUpdates // update IDs already handled
+	seen      *seenUpdates    // update IDs already handled
+	journal   *journal        // questions accepted and not yet answered
+	life      context.Context // the jobs' parent, ended after the drain deadline
+	end       context.CancelFunc
 	slots     chan struct{}
 	refusedMu sync.Mutex
 	refused   map[string]time.Time // "user:chat" → when they were told; bounded
@@ -208,6 +214,10 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 	if b.audit, err = openAudit(cfg.AuditPath); err != nil {
 		return nil, err
 	}
+	if b.journal, err = openJournal(cfg.JournalPath); err != nil {
+		return nil, err
+	}
+	b.life, b.end = context.WithCancel(context.Background())
 	b.setCommands(ctx)
 	return b, nil
 }
@@ -216,6 +226,19 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 // errors).
 func (b *Bot) redact(err error) string { return redactToken(err.Error(), b.cfg.Token) }
 
+// drain waits for the answers under way, up to DrainTimeout; what is left stays in the
+// journal and is answered after the restart.
+func (b *Bot) drain() {
+	done := make(chan struct{})
+	go func() { b.jobs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(b.cfg.DrainTimeout):
+		b.logger.Warn("telegram: stopping with answers under way; they stay journaled", "after", b.cfg.DrainTimeout)
+	}
+	b.end() // what is still under way stops here, as it would when the process exits
+}
+
 // Username is the bot's @name as Telegram knows it.
 func (b *Bot) Username() string { return b.me.Username }
 
@@ -223,7 +246,12 @@ func (b *Bot) Username() string { return b.me.Username }
 // It waits for questions being answered to finish.
 func (b *Bot) Run(ctx context.Context) error {
 	defer b.audit.close()
-	defer b.jobs.Wait()
+	defer b.journal.close()
+	defer b.drain()
+	for _, msg := range b.journal.pending() {
+		b.logger.Info("telegram: answering a question accepted before the restart", "chat", msg.Chat.ID)
+		b.onMessage(msg)
+	}
 	if b.cfg.WebhookURL != "" {
 		return b.runWebhook(ctx)
 	}
@@ -296,18 +324,26 @@ func (b *Bot) onMessage(msg *models.Message) {
 	if !isCmd {
 		cmd = command{name: "ask", args: text}
 	}
-	b.enqueue(msg, func(ctx context.Context) { b.runCommand(ctx, msg, cmd) })
+	key := b.journal.put(msg)
+	if !b.enqueue(msg, func(ctx context.Context) {
+		b.runCommand(ctx, msg, cmd)
+		if b.life.Err() == nil { // stopped mid-answer: it stays journaled for the next run
+			b.journal.done(key)
+		}
+	}) {
+		b.journal.done(key) // turned away with "稍等": nothing left to answer
+	}
 }
 
 // enqueue runs job in the message's chat after the chat's earlier jobs, with a bounded number
-// of chats served at once.
-func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) {
+// of chats served at once; false when the chat's queue is full and the user was told to wait.
+func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) bool {
 	b.jobs.Add(1)
 	ok := b.chats.enqueue(msg.Chat.ID, func() {
 		defer b.jobs.Done()
 		b.slots <- struct{}{}
 		defer func() { <-b.slots }()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		ctx, cancel := context.WithTimeout(b.life, 2*time.Minute)
 		defer cancel()
 		job(ctx)
 	})
@@ -315,6 +351,7 @@ func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) {
 		b.jobs.Done()
 		go b.reply(context.Background(), msg, "稍等，前面的问题还在处理中，请答完后再问。")
 	}
+	return ok
 }
 
 // deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus.

@@ -50,7 +50,14 @@ type testBot struct {
 // (and the fake LLM when llmSrv is set).
 func startBot(t testing.TB, cfg Config, llmSrv *fakeopenai.Server) *testBot {
 	t.Helper()
-	tg := newFakeTG(t)
+	tb, stop := startBotOn(t, newFakeTG(t), cfg, llmSrv)
+	t.Cleanup(stop)
+	return tb
+}
+
+// startBotOn runs a bot against a given fake Bot API; stop ends it and waits for Run.
+func startBotOn(t testing.TB, tg *fakeTG, cfg Config, llmSrv *fakeopenai.Server) (*testBot, func()) {
+	t.Helper()
 	ix := mock.Index(t)
 	eng := mock.Engine(t, ix, answer.Config{}, llmSrv)
 
@@ -77,14 +84,14 @@ func startBot(t testing.TB, cfg Config, llmSrv *fakeopenai.Server) *testBot {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { b.Run(ctx); close(done) }()
-	t.Cleanup(func() {
+	stop := func() {
 		cancel()
 		<-done
 		if strings.Contains(logs.String(), testToken) {
 			t.Errorf("the bot token appears in the logs")
 		}
-	})
-	return &testBot{Bot: b, tg: tg, logs: logs}
+	}
+	return &testBot{Bot: b, tg: tg, logs: logs}, stop
 }
 
 func sentTo(chat int64, contains string) func([]tgCall) bool {
@@ -603,5 +610,42 @@ func TestSeenUpdatesBounded(t *testing.T) {
 	}
 	if len(s.ids) > 3 {
 		t.Errorf("%d IDs kept", len(s.ids))
+	}
+}
+
+// A question accepted before a stop that outlasts the drain deadline stays journaled and is
+// answered, once, by the next run.
+func TestJournalAnswersAfterRestart(t *testing.T) {
+	path := t.TempDir() + "/journal.db"
+	tg := newFakeTG(t)
+	slow := fakeopenai.New(fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。", Delay: 5 * time.Second})
+	defer slow.Close()
+	first, stop := startBotOn(t, tg, Config{JournalPath: path, DrainTimeout: 100 * time.Millisecond}, slow)
+	first.tg.push(msgUpdate(textMsg(97, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+	tg.waitFor("the question accepted", func(calls []tgCall) bool {
+		for _, c := range calls {
+			if c.method == "sendChatAction" && c.f["chat_id"] == "97" {
+				return true
+			}
+		}
+		return false
+	})
+	stop() // SIGTERM: the answer is still being written when the drain deadline passes
+
+	second, stop2 := startBotOn(t, tg, Config{JournalPath: path}, nil)
+	defer stop2()
+	second.tg.waitFor("the answer after the restart", sentTo(97, "<b>来源</b>"))
+	time.Sleep(200 * time.Millisecond)
+	answers := 0
+	for _, c := range tg.callsOf("sendMessage") {
+		if c.f["chat_id"] == "97" && strings.Contains(c.f["text"], "<b>来源</b>") {
+			answers++
+		}
+	}
+	if answers != 1 {
+		t.Errorf("answered %d times", answers)
+	}
+	if n := len(second.journal.pending()); n != 0 {
+		t.Errorf("%d questions still journaled after they were answered", n)
 	}
 }
