@@ -649,3 +649,25 @@ func TestJournalAnswersAfterRestart(t *testing.T) {
 		t.Errorf("%d questions still journaled after they were answered", n)
 	}
 }
+
+// An answer Telegram will not take is not silently lost: in a group the placeholder goes when
+// the answer had to be sent anew; when nothing got through, the user is told so.
+func TestUndeliveredAnswer(t *testing.T) {
+	tb := startBot(t, Config{RetryBase: 10 * time.Millisecond}, nil)
+	tb.tg.mu.Lock()
+	for range 50 {
+		tb.tg.faults["editMessageText"] = append(tb.tg.faults["editMessageText"], "400")
+	}
+	tb.tg.mu.Unlock()
+	const g = -100970
+	tb.tg.push(msgUpdate(textMsg(g, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
+	tb.tg.waitFor("answer sent anew", sentTo(g, "<b>来源</b>"))
+	tb.tg.waitFor("placeholder deleted", func(calls []tgCall) bool { return lastTo(calls, g, "deleteMessage").method != "" })
+
+	tb.tg.mu.Lock()
+	tb.tg.faults["editMessageText"] = nil
+	tb.tg.faults["sendMessage"] = []string{"400"}
+	tb.tg.mu.Unlock()
+	tb.tg.push(msgUpdate(textMsg(98, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
+	tb.tg.waitFor("failure told", sentTo(98, "没能完整送达"))
+}

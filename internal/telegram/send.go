@@ -62,13 +62,17 @@ func retryWait(err error, pause time.Duration) (time.Duration, bool) {
 	return pause, true
 }
 
+// send sends a message, retrying as call does; nil when it did not get through.
 func (b *Bot) send(ctx context.Context, p *bot.SendMessageParams) *models.Message {
 	var m *models.Message
-	b.call(ctx, func() error {
+	err := b.call(ctx, func() error {
 		var err error
 		m, err = b.api.SendMessage(ctx, p)
 		return err
 	})
+	if err != nil {
+		return nil // the client returns an empty message with its error
+	}
 	return m
 }
 
@@ -204,6 +208,7 @@ func (b *Bot) interval(private bool) time.Duration {
 // finish delivers the final messages: the placeholder (groups) becomes the first chunk, the
 // rest follow, and the buttons ride on the last.
 func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *models.Message, chunks []string, kb *keyboard) {
+	delivered, placed := true, placeholder == nil
 	for i, c := range chunks {
 		var markup models.ReplyMarkup
 		if i == len(chunks)-1 && kb != nil {
@@ -216,6 +221,7 @@ func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *mode
 				return err
 			})
 			if err == nil {
+				placed = true
 				continue
 			}
 		}
@@ -224,7 +230,43 @@ func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *mode
 		if i == 0 && msg.Chat.Type != models.ChatTypePrivate {
 			p.ReplyParameters = &models.ReplyParameters{MessageID: msg.ID, AllowSendingWithoutReply: true}
 		}
-		b.send(ctx, p)
+		delivered = b.send(ctx, p) != nil && delivered
+	}
+	if delivered && placed {
+		return
+	}
+	b.failed(msg, placeholder, placed, delivered)
+}
+
+// failedNotice is what a user reads when the answer could not be delivered in time.
+const failedNotice = "抱歉，回答没能完整送达（Telegram 暂时无法接收），请稍后再问一次。"
+
+// failed cleans up after an answer that did not get through by its deadline, with a context
+// of its own (the answer's has run out): the placeholder is not left saying "正在查找…", and
+// the user is told plainly when part of the answer is missing.
+func (b *Bot) failed(msg *models.Message, placeholder *models.Message, placed, delivered bool) {
+	ctx, cancel := context.WithTimeout(b.life, 15*time.Second)
+	defer cancel()
+	if !placed {
+		if delivered {
+			// The answer went out as new messages: the placeholder only goes.
+			b.call(ctx, func() error {
+				_, err := b.api.DeleteMessage(ctx, &bot.DeleteMessageParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID})
+				return err
+			})
+			return
+		}
+		err := b.call(ctx, func() error {
+			_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID, Text: failedNotice})
+			return err
+		})
+		if err == nil {
+			return
+		}
+	}
+	if !delivered {
+		b.logger.Warn("telegram: answer not delivered", "chat", msg.Chat.ID)
+		b.send(ctx, &bot.SendMessageParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID, Text: failedNotice})
 	}
 }
 
