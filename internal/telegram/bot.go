@@ -54,6 +54,9 @@ type Config struct {
 	MaxRetries     int           // retries of a failed send, within the answer's deadline (20)
 	RetryBase      time.Duration // first pause after a failed send; doubles up to 8 s (500 ms)
 	JournalPath    string        // questions accepted but not answered, kept across restarts ("": none)
+	PaceOverall    float64       // messages a second to all chats (30)
+	PacePrivate    float64       // messages a second to one private chat (1)
+	PaceGroup      float64       // messages a second to one group (20 a minute)
 	DrainTimeout   time.Duration // how long a stop waits for answers under way (8 s)
 	PollTimeout    time.Duration // long-polling timeout (30 s)
 }
@@ -65,6 +68,11 @@ func (c Config) withDefaults() Config {
 		}
 	}
 	defi := func(d *int, v int) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	deff := func(d *float64, v float64) {
 		if *d <= 0 {
 			*d = v
 		}
@@ -82,6 +90,9 @@ func (c Config) withDefaults() Config {
 	defi(&c.MaxRetries, 20)
 	def(&c.RetryBase, 500*time.Millisecond)
 	def(&c.DrainTimeout, 8*time.Second)
+	deff(&c.PaceOverall, 30)
+	deff(&c.PacePrivate, 1)
+	deff(&c.PaceGroup, 20.0/60)
 	if c.UserRate <= 0 {
 		c.UserRate = 0.2
 	}
@@ -106,6 +117,7 @@ type Bot struct {
 	users     *ratelimit.Keyed
 	seen      *seenUpdates    // update IDs already handled
 	journal   *journal        // questions accepted and not yet answered
+	pace      *pacer          // sends kept under Telegram's limits
 	life      context.Context // the jobs' parent, ended after the drain deadline
 	end       context.CancelFunc
 	slots     chan struct{}
@@ -173,6 +185,7 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 		slots:   make(chan struct{}, cfg.MaxConcurrent),
 		refused: make(map[string]time.Time),
 		seen:    newSeenUpdates(10000),
+		pace:    newPacer(cfg),
 		started: time.Now(),
 	}
 	for _, a := range cfg.Allow {

@@ -77,6 +77,9 @@ func startBotOn(t testing.TB, tg *fakeTG, cfg Config, llmSrv *fakeopenai.Server)
 	if cfg.UserRate == 0 {
 		cfg.UserRate, cfg.UserBurst = 1000, 1000
 	}
+	if cfg.PaceOverall == 0 { // tests pace only where they say so
+		cfg.PaceOverall, cfg.PacePrivate, cfg.PaceGroup = 1e6, 1e6, 1e6
+	}
 	b, err := New(context.Background(), cfg, eng, ix, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
@@ -670,4 +673,37 @@ func TestUndeliveredAnswer(t *testing.T) {
 	tb.tg.mu.Unlock()
 	tb.tg.push(msgUpdate(textMsg(98, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
 	tb.tg.waitFor("failure told", sentTo(98, "没能完整送达"))
+}
+
+// A flood under emulated limits (scaled down: 10 messages a second a chat, 40 overall) is
+// paced, not refused: every question answered, almost no 429s.
+func TestPacedFlood(t *testing.T) {
+	tg := newFakeTG(t)
+	tg.limitChat, tg.limitAll = 10, 40
+	tb, stop := startBotOn(t, tg, Config{PaceOverall: 35, PacePrivate: 8, PaceGroup: 8, QueuePerChat: 20}, nil)
+	defer stop()
+	const chats, each = 8, 6
+	for i := range each {
+		for c := range chats {
+			tb.tg.push(msgUpdate(textMsg(int64(800+c), models.ChatTypePrivate, int64(800+c), []string{"吉林电诈降了多少", "延安群众对社会治安的满意度是多少", "河南新增了多少派出所警力"}[(i+c)%3])))
+		}
+	}
+	calls := tb.tg.waitFor("every answer", func(calls []tgCall) bool {
+		n := 0
+		for _, c := range calls {
+			if c.method == "sendMessage" && strings.Contains(c.f["text"], "<b>来源</b>") {
+				n++
+			}
+		}
+		return n >= chats*each
+	})
+	sends, refused := 0, tb.tg.refusedByLimit()
+	for _, c := range calls {
+		if c.method == "sendMessage" || c.method == "editMessageText" || c.method == "sendMessageDraft" {
+			sends++
+		}
+	}
+	if refused*100 > sends {
+		t.Errorf("%d of %d sends answered 429", refused, sends)
+	}
 }

@@ -41,6 +41,45 @@ type fakeTG struct {
 	// faults lists, per method, failures to give its next calls: "500", "502", "reset" (the
 	// connection dropped), "badjson" (a reply that is not JSON).
 	faults map[string][]string
+	// limitChat and limitAll, when set, emulate Telegram's limits: more messages than that in
+	// one second to one chat, or to all, are answered 429.
+	limitChat, limitAll int
+	recent              []tgCall // message sends of the last second
+	limited             int
+}
+
+// refusedByLimit counts the sends the emulated limits refused.
+func (f *fakeTG) refusedByLimit() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.limited
+}
+
+// overLimit reports whether a message send breaks the emulated limits. Called with mu held.
+func (f *fakeTG) overLimit(c tgCall) bool {
+	if f.limitChat == 0 || (c.method != "sendMessage" && c.method != "editMessageText" && c.method != "sendMessageDraft") {
+		return false
+	}
+	cut := c.at.Add(-time.Second)
+	keep := f.recent[:0]
+	for _, r := range f.recent {
+		if r.at.After(cut) {
+			keep = append(keep, r)
+		}
+	}
+	f.recent = keep
+	inChat := 0
+	for _, r := range f.recent {
+		if r.f["chat_id"] == c.f["chat_id"] {
+			inChat++
+		}
+	}
+	if inChat >= f.limitChat || len(f.recent) >= f.limitAll {
+		f.limited++
+		return true
+	}
+	f.recent = append(f.recent, c)
+	return false
 }
 
 func newFakeTG(t testing.TB) *fakeTG {
@@ -94,7 +133,16 @@ func (f *fakeTG) handle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.mu.Lock()
-	f.calls = append(f.calls, tgCall{method: method, f: fields, at: time.Now()})
+	call := tgCall{method: method, f: fields, at: time.Now()}
+	f.calls = append(f.calls, call)
+	if f.overLimit(call) {
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
+		f.signal()
+		return
+	}
 	if fs := f.faults[method]; len(fs) > 0 {
 		f.faults[method] = fs[1:]
 		f.mu.Unlock()

@@ -62,8 +62,36 @@ func retryWait(err error, pause time.Duration) (time.Duration, bool) {
 	return pause, true
 }
 
+// chatOf is the chat a send goes to, as the pacer counts it: negative IDs are groups.
+func chatOf(id any) models.Chat {
+	var n int64
+	switch v := id.(type) {
+	case int64:
+		n = v
+	case int:
+		n = int64(v)
+	}
+	if n < 0 {
+		return models.Chat{ID: n, Type: models.ChatTypeGroup}
+	}
+	return models.Chat{ID: n, Type: models.ChatTypePrivate}
+}
+
+// cmpOr returns the first non-nil error.
+func cmpOr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
 // send sends a message, retrying as call does; nil when it did not get through.
 func (b *Bot) send(ctx context.Context, p *bot.SendMessageParams) *models.Message {
+	if err := b.pace.wait(ctx, chatOf(p.ChatID)); err != nil {
+		return nil
+	}
 	var m *models.Message
 	err := b.call(ctx, func() error {
 		var err error
@@ -133,6 +161,9 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 		draft := renderDraft(text)
 		if draft == shown {
 			return
+		}
+		if !b.pace.try(msg.Chat) {
+			return // no room now: the next update, or the final answer, carries the text
 		}
 		last, shown = time.Now(), draft
 		if private {
@@ -215,11 +246,12 @@ func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *mode
 			markup = kb
 		}
 		if i == 0 && placeholder != nil {
-			err := b.call(ctx, func() error {
+			err := b.pace.wait(ctx, msg.Chat)
+			err = cmpOr(err, b.call(ctx, func() error {
 				_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID,
 					Text: c, ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
 				return err
-			})
+			}))
 			if err == nil {
 				placed = true
 				continue
