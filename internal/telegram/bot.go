@@ -54,9 +54,9 @@ type Config struct {
 	MaxRetries     int           // retries of a failed send, within the answer's deadline (20)
 	RetryBase      time.Duration // first pause after a failed send; doubles up to 8 s (500 ms)
 	JournalPath    string        // questions accepted but not answered, kept across restarts ("": none)
-	PaceOverall    float64       // messages a second to all chats (30)
-	PacePrivate    float64       // messages a second to one private chat (1)
-	PaceGroup      float64       // messages a second to one group (20 a minute)
+	PaceOverall    float64       // messages a second to all chats (25: Telegram allows about 30)
+	PacePrivate    float64       // messages a second to one private chat (0.9: about 1)
+	PaceGroup      float64       // messages a second to one group (18 a minute: 20)
 	DrainTimeout   time.Duration // how long a stop waits for answers under way (8 s)
 	PollTimeout    time.Duration // long-polling timeout (30 s)
 }
@@ -90,9 +90,9 @@ func (c Config) withDefaults() Config {
 	defi(&c.MaxRetries, 20)
 	def(&c.RetryBase, 500*time.Millisecond)
 	def(&c.DrainTimeout, 8*time.Second)
-	deff(&c.PaceOverall, 30)
-	deff(&c.PacePrivate, 1)
-	deff(&c.PaceGroup, 20.0/60)
+	deff(&c.PaceOverall, 25)
+	deff(&c.PacePrivate, 0.9)
+	deff(&c.PaceGroup, 18.0/60)
 	if c.UserRate <= 0 {
 		c.UserRate = 0.2
 	}

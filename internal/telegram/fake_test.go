@@ -134,8 +134,9 @@ func (f *fakeTG) handle(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	call := tgCall{method: method, f: fields, at: time.Now()}
-	f.calls = append(f.calls, call)
 	if f.overLimit(call) {
+		call.method += " (429)" // refused: not a message the chat received
+		f.calls = append(f.calls, call)
 		f.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -143,6 +144,7 @@ func (f *fakeTG) handle(w http.ResponseWriter, r *http.Request) {
 		f.signal()
 		return
 	}
+	f.calls = append(f.calls, call)
 	if fs := f.faults[method]; len(fs) > 0 {
 		f.faults[method] = fs[1:]
 		f.mu.Unlock()

@@ -117,3 +117,78 @@ func BenchmarkPrivateAnswer(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 }
+
+// BenchmarkFloodAtTelegramLimits is issue 11's flood: 1,000 questions over 200 private chats,
+// five each, against a fake Bot API that refuses (429) more than one message a second in a
+// chat or thirty a second overall, with the bot's default pacing. It reports answers lost,
+// answers given twice, chats answered out of order, and the share of sends refused. Run with
+// -benchtime 1x; it takes about a minute.
+func BenchmarkFloodAtTelegramLimits(b *testing.B) {
+	questions := []string{"吉林电诈降了多少", "延安群众对社会治安的满意度是多少", "河南新增了多少派出所警力", "浦江涉警投诉下降了多少", "江苏帮企业挽回了多少损失"}
+	facts := []string{"24.7%", "98.35%", "1350", "17.7%", "70余亿元"}
+	for b.Loop() {
+		tg := newFakeTG(b)
+		tg.limitChat, tg.limitAll = 1, 30
+		_, stop := startBotOn(b, tg, Config{PaceOverall: -1, QueuePerChat: 10, UserRate: 100, UserBurst: 100}, nil)
+		const chats, each = 200, 5
+		start := time.Now()
+		for i := range each {
+			var ups []models.Update
+			for c := range chats {
+				ups = append(ups, msgUpdate(textMsg(int64(10000+c), models.ChatTypePrivate, int64(10000+c), questions[i])))
+			}
+			tg.push(ups...)
+		}
+		finals := func(calls []tgCall) []tgCall {
+			var out []tgCall
+			for _, c := range calls {
+				if c.method == "sendMessage" && strings.Contains(c.f["text"], "<b>来源</b>") {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		deadline := time.Now().Add(5 * time.Minute)
+		for len(finals(tg.callsOf("sendMessage"))) < chats*each && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		elapsed := time.Since(start)
+		time.Sleep(2 * time.Second) // anything sent twice shows now
+		stop()
+		got := finals(tg.callsOf("sendMessage"))
+		perChat := map[string][]int{}
+		for _, c := range got {
+			for k, f := range facts {
+				if strings.Contains(c.f["text"], f) {
+					perChat[c.f["chat_id"]] = append(perChat[c.f["chat_id"]], k)
+					break
+				}
+			}
+		}
+		lost, twice, disordered := 0, 0, 0
+		for c := range chats {
+			seq := perChat[itoa(int64(10000+c))]
+			seen := map[int]int{}
+			for _, k := range seq {
+				seen[k]++
+			}
+			for k := range each {
+				switch {
+				case seen[k] == 0:
+					lost++
+				case seen[k] > 1:
+					twice += seen[k] - 1
+				}
+			}
+			if !sort.IntsAreSorted(seq) {
+				disordered++
+			}
+		}
+		sends := len(tg.callsOf("sendMessage", "editMessageText", "sendMessageDraft"))
+		b.ReportMetric(float64(lost), "lost")
+		b.ReportMetric(float64(twice), "twice")
+		b.ReportMetric(float64(disordered), "chats-out-of-order")
+		b.ReportMetric(100*float64(tg.refusedByLimit())/float64(max(1, sends)), "%429")
+		b.ReportMetric(elapsed.Seconds(), "s")
+	}
+}
