@@ -1,9 +1,12 @@
 package telegram
 
 import (
+	"context"
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/go-telegram/bot/models"
 
 	"github.com/jingyan/jingyan/internal/answer"
 )
@@ -152,4 +155,23 @@ func (cs *chats) len() int {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	return len(cs.m)
+}
+
+// enqueue runs job in the message's chat after the chat's earlier jobs, with a bounded number
+// of chats served at once; false when the chat's queue is full and the user was told to wait.
+func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) bool {
+	b.jobs.Add(1)
+	ok := b.chats.enqueue(msg.Chat.ID, func() {
+		defer b.jobs.Done()
+		b.slots <- struct{}{}
+		defer func() { <-b.slots }()
+		ctx, cancel := context.WithTimeout(b.life, 2*time.Minute)
+		defer cancel()
+		job(ctx)
+	})
+	if !ok {
+		b.jobs.Done()
+		go b.reply(context.Background(), msg, "稍等，前面的问题还在处理中，请答完后再问。")
+	}
+	return ok
 }

@@ -12,30 +12,6 @@ import (
 	"github.com/jingyan/jingyan/internal/search"
 )
 
-// maxRefused bounds the strangers remembered; past it the oldest are told again.
-const maxRefused = 10000
-
-func (b *Bot) firstRefusal(key string) bool {
-	b.refusedMu.Lock()
-	defer b.refusedMu.Unlock()
-	if _, seen := b.refused[key]; seen {
-		return false
-	}
-	if len(b.refused) >= maxRefused {
-		cutoff := time.Now().Add(-time.Hour)
-		for k, t := range b.refused {
-			if t.Before(cutoff) {
-				delete(b.refused, k)
-			}
-		}
-		if len(b.refused) >= maxRefused {
-			clear(b.refused)
-		}
-	}
-	b.refused[key] = time.Now()
-	return true
-}
-
 // menu is the command menu Telegram shows, set with setMyCommands at start; /stats is for
 // admins and stays out of it.
 func menu() []models.BotCommand {

@@ -1,0 +1,179 @@
+package telegram
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/jingyan/jingyan/internal/answer"
+	"github.com/jingyan/jingyan/internal/search"
+)
+
+// The answer flow: a question asked of the engine, streamed as drafts or edits, delivered.
+
+// ask answers a question, streaming it: drafts in private chats, throttled edits of one
+// message in groups; the final message carries footnotes and source buttons.
+func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
+	start := time.Now()
+	stopTyping := b.typing(ctx, msg)
+	defer stopTyping()
+	private := msg.Chat.Type == models.ChatTypePrivate
+	hist := b.chats.history(msg.Chat.ID, msg.From.ID)
+
+	var placeholder *models.Message
+	if !private {
+		placeholder = b.reply(ctx, msg, "正在查找…")
+	}
+	draftID := strconv.FormatInt(b.draftID.Add(1), 10)
+	var text, shown string
+	var last time.Time
+	update := func(force bool) {
+		if time.Since(last) < b.interval(private) && !force {
+			return
+		}
+		draft := renderDraft(text)
+		if draft == shown {
+			return
+		}
+		if !b.pace.try(msg.Chat) {
+			return // no room now: the next update, or the final answer, carries the text
+		}
+		last, shown = time.Now(), draft
+		if private {
+			// Best effort: a draft that fails (or is rate limited) is replaced by the next one.
+			b.api.SendMessageDraft(ctx, &bot.SendMessageDraftParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID,
+				DraftID: draftID, Text: draft, ParseMode: models.ParseModeHTML})
+		} else if placeholder != nil {
+			b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID,
+				Text: draft, ParseMode: models.ParseModeHTML})
+		}
+	}
+	a, err := b.engine.AskStream(ctx, answer.Question{Text: question, History: hist}, func(ev answer.Event) {
+		switch ev.Kind {
+		case answer.EventDelta:
+			text += ev.Text
+			update(false)
+		case answer.EventReset:
+			text = ev.Notice + "\n"
+			update(true)
+		}
+	})
+	latency := time.Since(start)
+	if err != nil {
+		outcome := "failed"
+		if _, ok := search.QuestionError(err); ok {
+			outcome = "invalid"
+		} else {
+			b.stats.failures.Add(1)
+			b.logger.Warn("telegram: ask", "err", err)
+		}
+		b.finish(ctx, msg, placeholder, []string{userMessage(err)}, nil)
+		b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "ask", Outcome: outcome,
+			Question: question, LatencyMS: latency.Milliseconds()})
+		return
+	}
+	chunks, kb := renderAnswer(a)
+	b.finish(ctx, msg, placeholder, chunks, kb)
+
+	asked := question
+	if a.Standalone != "" {
+		asked = a.Standalone
+	}
+	b.chats.remember(msg.Chat.ID, msg.From.ID, answer.Turn{Role: "user", Text: asked}, answer.Turn{Role: "assistant", Text: a.Text})
+	b.stats.questions.Add(1)
+	b.stats.latencyMS.Add(latency.Milliseconds())
+	switch {
+	case a.Refused:
+		b.stats.refusals.Add(1)
+	case a.Mode == answer.ModeLLM:
+		b.stats.llm.Add(1)
+	default:
+		b.stats.extractive.Add(1)
+	}
+	var ids []string
+	for _, c := range a.Citations {
+		ids = append(ids, c.ID)
+	}
+	outcome := "answered"
+	if a.Refused {
+		outcome = "refused"
+	}
+	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "ask", Outcome: outcome,
+		Question: question, Passages: ids, Mode: a.Mode, Refused: a.Refused, LatencyMS: latency.Milliseconds()})
+}
+
+func (b *Bot) interval(private bool) time.Duration {
+	if private {
+		return b.cfg.DraftInterval
+	}
+	return b.cfg.EditInterval
+}
+
+// finish delivers the final messages: the placeholder (groups) becomes the first chunk, the
+// rest follow, and the buttons ride on the last.
+func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *models.Message, chunks []string, kb *keyboard) {
+	delivered, placed := true, placeholder == nil
+	for i, c := range chunks {
+		var markup models.ReplyMarkup
+		if i == len(chunks)-1 && kb != nil {
+			markup = kb
+		}
+		if i == 0 && placeholder != nil {
+			err := b.pace.wait(ctx, msg.Chat)
+			err = cmpOr(err, b.call(ctx, func() error {
+				_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID,
+					Text: c, ParseMode: models.ParseModeHTML, ReplyMarkup: markup})
+				return err
+			}))
+			if err == nil {
+				placed = true
+				continue
+			}
+		}
+		p := &bot.SendMessageParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID, Text: c,
+			ParseMode: models.ParseModeHTML, ReplyMarkup: markup}
+		if i == 0 && msg.Chat.Type != models.ChatTypePrivate {
+			p.ReplyParameters = &models.ReplyParameters{MessageID: msg.ID, AllowSendingWithoutReply: true}
+		}
+		delivered = b.send(ctx, p) != nil && delivered
+	}
+	if delivered && placed {
+		return
+	}
+	b.failed(msg, placeholder, placed, delivered)
+}
+
+// failedNotice is what a user reads when the answer could not be delivered in time.
+const failedNotice = "抱歉，回答没能完整送达（Telegram 暂时无法接收），请稍后再问一次。"
+
+// failed cleans up after an answer that did not get through by its deadline, with a context
+// of its own (the answer's has run out): the placeholder is not left saying "正在查找…", and
+// the user is told plainly when part of the answer is missing.
+func (b *Bot) failed(msg *models.Message, placeholder *models.Message, placed, delivered bool) {
+	ctx, cancel := context.WithTimeout(b.life, 15*time.Second)
+	defer cancel()
+	if !placed {
+		if delivered {
+			// The answer went out as new messages: the placeholder only goes.
+			b.call(ctx, func() error {
+				_, err := b.api.DeleteMessage(ctx, &bot.DeleteMessageParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID})
+				return err
+			})
+			return
+		}
+		err := b.call(ctx, func() error {
+			_, err := b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID, Text: failedNotice})
+			return err
+		})
+		if err == nil {
+			return
+		}
+	}
+	if !delivered {
+		b.logger.Warn("telegram: answer not delivered", "chat", msg.Chat.ID)
+		b.send(ctx, &bot.SendMessageParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID, Text: failedNotice})
+	}
+}

@@ -1,0 +1,197 @@
+package telegram
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/jingyan/jingyan/internal/corpus"
+)
+
+// Receiving: which updates are for the bot, who may ask, and what each becomes.
+
+func (b *Bot) onUpdate(ctx context.Context, _ *bot.Bot, upd *models.Update) {
+	if upd.ID != 0 && !b.seen.first(upd.ID) {
+		b.logger.Info("telegram: update delivered again, ignored", "update_id", upd.ID)
+		return
+	}
+	switch {
+	case upd.Message != nil:
+		b.onMessage(upd.Message)
+	case upd.CallbackQuery != nil:
+		b.onCallback(upd.CallbackQuery)
+	}
+}
+
+// isAllowed: in a private chat the user must be allowed; in a group the group itself must
+// be, since every member reads the answers — unless UsersAnywhere lets allowed users ask in
+// any group.
+func (b *Bot) isAllowed(user int64, chat models.Chat) bool {
+	if b.allowAll || b.allowed[chat.ID] {
+		return true
+	}
+	return b.allowed[user] && (chat.Type == models.ChatTypePrivate || b.cfg.UsersAnywhere)
+}
+
+// onMessage decides whether a message is for us and queues the work for its chat.
+func (b *Bot) onMessage(msg *models.Message) {
+	if msg.From == nil || msg.From.IsBot {
+		return
+	}
+	private := msg.Chat.Type == models.ChatTypePrivate
+	text := strings.TrimSpace(msg.Text)
+	cmd, isCmd := parseCommand(text, b.me.Username)
+	if !private && !isCmd {
+		stripped, mentioned := stripMentions(text, msg.Entities, b.me.Username)
+		// In forum topics every message replies to the topic's first message: not to us.
+		reply := msg.ReplyToMessage
+		repliedToUs := reply != nil && reply.ForumTopicCreated == nil && reply.From != nil && reply.From.ID == b.me.ID
+		if !mentioned && !repliedToUs {
+			return
+		}
+		text = stripped
+	}
+	if !b.isAllowed(msg.From.ID, msg.Chat) {
+		b.deny(msg)
+		return
+	}
+	if text == "" && !isCmd {
+		b.enqueue(msg, func(ctx context.Context) {
+			b.reply(ctx, msg, "请发送文字问题，例如：警地融合是怎么运作的？")
+		})
+		return
+	}
+	if wait, ok := b.users.Allow(strconv.FormatInt(msg.From.ID, 10)); !ok {
+		b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "ask", Outcome: "rate_limited", Question: text})
+		b.enqueue(msg, func(ctx context.Context) {
+			b.reply(ctx, msg, fmt.Sprintf("提问太频繁，请 %d 秒后再试。", int(wait.Seconds())+1))
+		})
+		return
+	}
+	if !isCmd {
+		cmd = command{name: "ask", args: text}
+	}
+	key := b.journal.put(msg)
+	if !b.enqueue(msg, func(ctx context.Context) {
+		b.runCommand(ctx, msg, cmd)
+		if b.life.Err() == nil { // stopped mid-answer: it stays journaled for the next run
+			b.journal.done(key)
+		}
+	}) {
+		b.journal.done(key) // turned away with "稍等": nothing left to answer
+	}
+}
+
+// deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus.
+func (b *Bot) deny(msg *models.Message) {
+	b.stats.denied.Add(1)
+	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "denied", Outcome: "denied"})
+	if !b.firstRefusal(fmt.Sprintf("%d:%d", msg.From.ID, msg.Chat.ID)) {
+		return
+	}
+	b.enqueue(msg, func(ctx context.Context) {
+		b.reply(ctx, msg, fmt.Sprintf("抱歉，你还没有使用权限。请把下面的编号发给管理员开通：\n用户 ID：<code>%d</code>\n会话 ID：<code>%d</code>",
+			msg.From.ID, msg.Chat.ID))
+	})
+}
+
+// onCallback answers a source button at once, outside the chat's question queue (a spinner
+// must never wait behind questions), within the user's rate limit. A button on an inline
+// message has no chat to post to: the passage is shown in the callback's alert.
+func (b *Bot) onCallback(cq *models.CallbackQuery) {
+	answer := func(text string, alert bool) {
+		b.jobs.Add(1)
+		go func() {
+			defer b.jobs.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			b.call(ctx, func() error {
+				_, err := b.api.AnswerCallbackQuery(ctx, &bot.AnswerCallbackQueryParams{CallbackQueryID: cq.ID, Text: text, ShowAlert: alert})
+				return err
+			})
+		}()
+	}
+	msg := cq.Message.Message
+	if msg == nil && cq.Message.InaccessibleMessage != nil {
+		// Too old for the bot to read, but its chat is still where the passage goes.
+		im := cq.Message.InaccessibleMessage
+		msg = &models.Message{ID: im.MessageID, Chat: im.Chat}
+	}
+	if msg != nil && msg.Chat.ID == 0 {
+		msg = nil // no chat: a button on an inline message
+	}
+	chat := models.Chat{ID: cq.From.ID, Type: models.ChatTypePrivate} // an inline message's reader
+	if msg != nil {
+		chat = msg.Chat
+	}
+	if !b.isAllowed(cq.From.ID, chat) {
+		answer("没有使用权限", false)
+		return
+	}
+	if _, ok := b.users.Allow("cb:" + strconv.FormatInt(cq.From.ID, 10)); !ok {
+		answer("操作太频繁，请稍后再试", false)
+		return
+	}
+	id, _ := strings.CutPrefix(cq.Data, callbackPrefix)
+	p, found := b.index.Corpus().Passage(id)
+	if !found {
+		answer("找不到这段原文", false)
+		return
+	}
+	b.audit.write(auditRecord{Time: time.Now(), Chat: chat.ID, User: cq.From.ID, Kind: "src", Outcome: "answered", Passages: []string{id}})
+	if msg == nil {
+		answer(alertText(p), true)
+		return
+	}
+	answer("原文见下方", false)
+	text, _ := renderPassage(b.index.Corpus(), id)
+	b.jobs.Add(1)
+	go func() {
+		defer b.jobs.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		b.send(ctx, &bot.SendMessageParams{ChatID: chat.ID, MessageThreadID: msg.MessageThreadID, Text: text, ParseMode: models.ParseModeHTML})
+	}()
+}
+
+// maxAlert is what a callback alert shows (Telegram allows 200 characters).
+const maxAlert = 190
+
+// alertText is a passage as plain text for a callback alert: its provenance, then as much of
+// it as fits.
+func alertText(p corpus.Passage) string {
+	s := []rune(p.Citation() + "：" + p.Text)
+	if len(s) > maxAlert {
+		return string(s[:maxAlert-1]) + "…"
+	}
+	return string(s)
+}
+
+// maxRefused bounds the strangers remembered; past it the oldest are told again.
+const maxRefused = 10000
+
+func (b *Bot) firstRefusal(key string) bool {
+	b.refusedMu.Lock()
+	defer b.refusedMu.Unlock()
+	if _, seen := b.refused[key]; seen {
+		return false
+	}
+	if len(b.refused) >= maxRefused {
+		cutoff := time.Now().Add(-time.Hour)
+		for k, t := range b.refused {
+			if t.Before(cutoff) {
+				delete(b.refused, k)
+			}
+		}
+		if len(b.refused) >= maxRefused {
+			clear(b.refused)
+		}
+	}
+	b.refused[key] = time.Now()
+	return true
+}
