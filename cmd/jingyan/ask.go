@@ -115,7 +115,7 @@ func (e *env) interactive(ctx context.Context, eng *answer.Engine, asJSON bool, 
 		tty = true
 		fmt.Fprintln(e.stdout, "经验问答：输入问题后回车；/new 开始新对话，/quit 退出。")
 	}
-	var history []answer.Turn
+	var conv answer.Conversation
 	sc := bufio.NewScanner(e.stdin)
 	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
 	for {
@@ -132,11 +132,11 @@ func (e *env) interactive(ctx context.Context, eng *answer.Engine, asJSON bool, 
 		case "/quit", "/exit":
 			return nil
 		case "/new":
-			history = nil
+			conv.Reset()
 			fmt.Fprintln(e.stdout, "（已开始新对话）")
 			continue
 		}
-		ans, err := e.askOne(ctx, eng, answer.Question{Text: line, History: history, K: k}, asJSON)
+		ans, err := e.askOne(ctx, eng, answer.Question{Text: line, History: conv.History(), K: k}, asJSON)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -145,14 +145,7 @@ func (e *env) interactive(ctx context.Context, eng *answer.Engine, asJSON bool, 
 			e.logger.Warn("ask", "err", err)
 			continue
 		}
-		asked := line
-		if ans.Standalone != "" {
-			asked = ans.Standalone
-		}
-		history = append(history, answer.Turn{Role: "user", Text: asked}, answer.Turn{Role: "assistant", Text: ans.Text})
-		if len(history) > 6 {
-			history = history[len(history)-6:]
-		}
+		conv.Add(line, ans)
 	}
 }
 

@@ -12,8 +12,6 @@ import (
 	"github.com/jingyan/jingyan/internal/prompt"
 )
 
-// maxHistory bounds how many earlier turns a rewrite looks at.
-const maxHistory = 6
 
 // rewriteTimeout bounds the follow-up rewrite call: it is a short completion, and the answer
 // itself needs the rest of the deadline.
@@ -26,10 +24,7 @@ func (e *Engine) standalone(ctx context.Context, q Question, usage *Usage) strin
 	if len(q.History) == 0 {
 		return text
 	}
-	hist := q.History
-	if len(hist) > maxHistory {
-		hist = hist[len(hist)-maxHistory:]
-	}
+	hist := Recent(q.History)
 	if e.llm != nil {
 		if s, ok := e.rewriteLLM(ctx, hist, text, usage); ok {
 			return s

@@ -12,9 +12,6 @@ import (
 	"github.com/jingyan/jingyan/internal/search"
 )
 
-// maxHistory bounds the conversation a request may send along.
-const maxHistory = 12
-
 type askRequest struct {
 	Question string        `json:"question"`
 	History  []historyTurn `json:"history"`
@@ -85,8 +82,8 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	}
 	q := answer.Question{Text: req.Question, K: req.K}
 	hist := req.History
-	if len(hist) > maxHistory {
-		hist = hist[len(hist)-maxHistory:]
+	if len(hist) > answer.MaxTurns {
+		hist = hist[len(hist)-answer.MaxTurns:]
 	}
 	for _, t := range hist {
 		text := t.Text

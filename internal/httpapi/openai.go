@@ -93,8 +93,8 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hist := turns[:last]
-	if len(hist) > maxHistory {
-		hist = hist[len(hist)-maxHistory:]
+	if len(hist) > answer.MaxTurns {
+		hist = hist[len(hist)-answer.MaxTurns:]
 	}
 	for _, t := range hist {
 		// Earlier answers carry their footnotes; the rewrite needs only the answer itself.

@@ -78,11 +78,7 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 	chunks, kb := renderAnswer(a)
 	b.finish(ctx, msg, placeholder, chunks, kb)
 
-	asked := question
-	if a.Standalone != "" {
-		asked = a.Standalone
-	}
-	b.chats.remember(msg.Chat.ID, msg.From.ID, answer.Turn{Role: "user", Text: asked}, answer.Turn{Role: "assistant", Text: a.Text})
+	b.chats.remember(msg.Chat.ID, msg.From.ID, question, a)
 	b.stats.questions.Add(1)
 	b.stats.latencyMS.Add(latency.Milliseconds())
 	switch {

@@ -45,7 +45,6 @@ type Config struct {
 	TypingInterval time.Duration // typing action refresh (4 s)
 	MemoryTTL      time.Duration // conversation memory per chat (30 min)
 	MaxChats       int           // chats remembered (10,000)
-	MaxTurns       int           // turns remembered per chat (6)
 	QueuePerChat   int           // questions waiting per chat (3)
 	MaxConcurrent  int           // questions answered at once across chats (16)
 	UserRate       float64       // questions per second per user (0.2)
@@ -82,7 +81,6 @@ func (c Config) withDefaults() Config {
 	def(&c.MemoryTTL, 30*time.Minute)
 	def(&c.PollTimeout, 30*time.Second)
 	defi(&c.MaxChats, 10000)
-	defi(&c.MaxTurns, 6)
 	defi(&c.QueuePerChat, 3)
 	defi(&c.MaxConcurrent, 16)
 	defi(&c.UserBurst, 5)
@@ -179,7 +177,7 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 	b := &Bot{
 		cfg: cfg, engine: eng, index: ix, logger: logger,
 		allowed: make(map[int64]bool), admins: make(map[int64]bool),
-		chats:   newChats(cfg.MemoryTTL, cfg.MaxChats, cfg.MaxTurns, cfg.QueuePerChat),
+		chats:   newChats(cfg.MemoryTTL, cfg.MaxChats, cfg.QueuePerChat),
 		users:   ratelimit.New(rate.Limit(cfg.UserRate), cfg.UserBurst, 10*time.Minute),
 		slots:   make(chan struct{}, cfg.MaxConcurrent),
 		refused: make(map[string]time.Time),

@@ -20,7 +20,6 @@ type chats struct {
 	m         map[int64]*chat
 	ttl       time.Duration
 	max       int
-	maxTurns  int
 	maxQueue  int
 	lastSweep time.Time
 }
@@ -28,15 +27,15 @@ type chats struct {
 type chat struct {
 	pending []func()
 	running bool
-	turns   map[int64][]answer.Turn // by user
+	convs   map[int64]*answer.Conversation // by user
 	touched time.Time
 }
 
 // maxUsersPerChat bounds the conversations a group keeps; past it the chat starts afresh.
 const maxUsersPerChat = 200
 
-func newChats(ttl time.Duration, max, maxTurns, maxQueue int) *chats {
-	return &chats{m: make(map[int64]*chat), ttl: ttl, max: max, maxTurns: maxTurns, maxQueue: maxQueue, lastSweep: time.Now()}
+func newChats(ttl time.Duration, max, maxQueue int) *chats {
+	return &chats{m: make(map[int64]*chat), ttl: ttl, max: max, maxQueue: maxQueue, lastSweep: time.Now()}
 }
 
 func (cs *chats) get(id int64, now time.Time) *chat {
@@ -92,24 +91,24 @@ func (cs *chats) history(id, user int64) []answer.Turn {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.m[id]
-	if c == nil || time.Since(c.touched) > cs.ttl && !c.running {
+	if c == nil || time.Since(c.touched) > cs.ttl && !c.running || c.convs[user] == nil {
 		return nil
 	}
-	return append([]answer.Turn(nil), c.turns[user]...)
+	return c.convs[user].History()
 }
 
-func (cs *chats) remember(id, user int64, turns ...answer.Turn) {
+// remember adds an answered question to the user's conversation in the chat.
+func (cs *chats) remember(id, user int64, question string, a answer.Answer) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.get(id, time.Now())
-	if c.turns == nil || len(c.turns) >= maxUsersPerChat && c.turns[user] == nil {
-		c.turns = make(map[int64][]answer.Turn)
+	if c.convs == nil || len(c.convs) >= maxUsersPerChat && c.convs[user] == nil {
+		c.convs = make(map[int64]*answer.Conversation)
 	}
-	t := append(c.turns[user], turns...)
-	if len(t) > cs.maxTurns {
-		t = append([]answer.Turn(nil), t[len(t)-cs.maxTurns:]...)
+	if c.convs[user] == nil {
+		c.convs[user] = &answer.Conversation{}
 	}
-	c.turns[user] = t
+	c.convs[user].Add(question, a)
 }
 
 // forget drops a user's conversation in the chat (/new).
@@ -117,7 +116,7 @@ func (cs *chats) forget(id, user int64) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if c := cs.m[id]; c != nil {
-		delete(c.turns, user)
+		delete(c.convs, user)
 	}
 }
 
