@@ -12,7 +12,6 @@ import (
 	"github.com/jingyan/jingyan/internal/prompt"
 )
 
-
 // rewriteTimeout bounds the follow-up rewrite call: it is a short completion, and the answer
 // itself needs the rest of the deadline.
 const rewriteTimeout = 5 * time.Second
