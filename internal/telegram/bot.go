@@ -260,7 +260,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer b.drain()
 	for _, msg := range b.journal.pending() {
 		b.logger.Info("telegram: answering a question accepted before the restart", "chat", msg.Chat.ID)
-		b.onMessage(msg)
+		b.handleMessage(msg, true)
 	}
 	if b.cfg.WebhookURL != "" {
 		return b.runWebhook(ctx)

@@ -707,3 +707,28 @@ func TestPacedFlood(t *testing.T) {
 		t.Errorf("%d of %d sends answered 429", refused, sends)
 	}
 }
+
+// A question Telegram delivers again after a restart — journaled, or already answered — is
+// not queued a second time.
+func TestJournalRedelivery(t *testing.T) {
+	j, err := openJournal(t.TempDir() + "/j.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer j.close()
+	msg := textMsg(99, models.ChatTypePrivate, 3, "吉林电诈降了多少")
+	key, fresh := j.put(msg)
+	if !fresh {
+		t.Fatal("first delivery not fresh")
+	}
+	if _, fresh := j.put(msg); fresh {
+		t.Error("a journaled question taken again")
+	}
+	j.done(key)
+	if _, fresh := j.put(msg); fresh {
+		t.Error("an answered question taken again")
+	}
+	if n := len(j.pending()); n != 0 {
+		t.Errorf("%d pending after done", n)
+	}
+}

@@ -18,7 +18,14 @@ type journal struct {
 	db *bolt.DB
 }
 
-var journalBucket = []byte("pending")
+var (
+	journalBucket = []byte("pending")
+	doneBucket    = []byte("done") // answered keys with when, so a redelivery is not answered again
+)
+
+// doneKept is how long an answered question's key is kept: Telegram redelivers updates whose
+// offset was not confirmed, which is minutes, not days.
+const doneKept = 48 * time.Hour
 
 func openJournal(path string) (*journal, error) {
 	if path == "" {
@@ -29,8 +36,25 @@ func openJournal(path string) (*journal, error) {
 		return nil, fmt.Errorf("telegram: journal %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(journalBucket)
-		return err
+		if _, err := tx.CreateBucketIfNotExists(journalBucket); err != nil {
+			return err
+		}
+		done, err := tx.CreateBucketIfNotExists(doneBucket)
+		if err != nil {
+			return err
+		}
+		old := time.Now().Add(-doneKept).Unix()
+		var stale [][]byte
+		done.ForEach(func(k, v []byte) error {
+			if at, _ := strconv.ParseInt(string(v), 10, 64); at < old {
+				stale = append(stale, k)
+			}
+			return nil
+		})
+		for _, k := range stale {
+			done.Delete(k)
+		}
+		return nil
 	})
 	if err != nil {
 		db.Close()
@@ -43,25 +67,41 @@ func journalKey(msg *models.Message) []byte {
 	return []byte(strconv.FormatInt(msg.Chat.ID, 10) + ":" + strconv.Itoa(msg.ID))
 }
 
-// put records a question; its key removes it.
-func (j *journal) put(msg *models.Message) []byte {
-	key := journalKey(msg)
+// put records a question; its key removes it. fresh is false when the question is already
+// journaled or was answered: Telegram delivered it again (its offset was not confirmed before
+// a restart), and it must not be answered twice.
+func (j *journal) put(msg *models.Message) (key []byte, fresh bool) {
+	key = journalKey(msg)
 	if j == nil {
-		return key
+		return key, true
 	}
 	data, err := json.Marshal(msg)
 	if err != nil {
-		return key
+		return key, true
 	}
-	j.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(journalBucket).Put(key, data) })
-	return key
+	fresh = true
+	j.db.Update(func(tx *bolt.Tx) error {
+		pending := tx.Bucket(journalBucket)
+		if pending.Get(key) != nil || tx.Bucket(doneBucket).Get(key) != nil {
+			fresh = false
+			return nil
+		}
+		return pending.Put(key, data)
+	})
+	return key, fresh
 }
 
+// done moves an answered question from the pending list to the answered keys.
 func (j *journal) done(key []byte) {
 	if j == nil {
 		return
 	}
-	j.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(journalBucket).Delete(key) })
+	j.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.Bucket(journalBucket).Delete(key); err != nil {
+			return err
+		}
+		return tx.Bucket(doneBucket).Put(key, []byte(strconv.FormatInt(time.Now().Unix(), 10)))
+	})
 }
 
 // pending returns the questions a previous run accepted and did not answer, oldest first.

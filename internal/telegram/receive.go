@@ -38,8 +38,12 @@ func (b *Bot) isAllowed(user int64, chat models.Chat) bool {
 	return b.allowed[user] && (chat.Type == models.ChatTypePrivate || b.cfg.UsersAnywhere)
 }
 
-// onMessage decides whether a message is for us and queues the work for its chat.
-func (b *Bot) onMessage(msg *models.Message) {
+// onMessage handles a message as it arrives.
+func (b *Bot) onMessage(msg *models.Message) { b.handleMessage(msg, false) }
+
+// handleMessage decides whether a message is for us and queues the work for its chat; replay
+// is set for questions a previous run journaled and did not answer.
+func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 	if msg.From == nil || msg.From.IsBot {
 		return
 	}
@@ -76,7 +80,11 @@ func (b *Bot) onMessage(msg *models.Message) {
 	if !isCmd {
 		cmd = command{name: "ask", args: text}
 	}
-	key := b.journal.put(msg)
+	key, fresh := b.journal.put(msg)
+	if !fresh && !replay {
+		b.logger.Info("telegram: question delivered again, already journaled or answered", "chat", msg.Chat.ID)
+		return
+	}
 	if !b.enqueue(msg, func(ctx context.Context) {
 		b.runCommand(ctx, msg, cmd)
 		if b.life.Err() == nil { // stopped mid-answer: it stays journaled for the next run
