@@ -17,7 +17,8 @@ import (
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	api := func(pattern string, h http.HandlerFunc) {
-		mux.Handle(pattern, s.instrument(pattern, s.cors(s.auth(s.cfg.Tokens, true, s.limit(h)))))
+		// The rate limit comes first, so failed authentications are limited too.
+		mux.Handle(pattern, s.instrument(pattern, s.cors(s.limit(s.auth(s.cfg.Tokens, true, h)))))
 		// The same path with another method: a CORS preflight, or a JSON 405 rather than
 		// the mux's plain-text one.
 		_, path, _ := strings.Cut(pattern, " ")
@@ -31,6 +32,7 @@ func (s *Server) Handler() http.Handler {
 	api("GET /v1/passages/{id}", s.handlePassage)
 	api("GET /v1/reports", s.handleReports)
 	api("GET /v1/models", s.handleModels)
+	api("GET /v1/models/{id}", s.handleModel)
 	api("POST /v1/chat/completions", s.handleChat)
 	mux.Handle("POST /v1/admin/reload", s.instrument("POST /v1/admin/reload", s.auth(s.cfg.AdminTokens, false, s.handleReload)))
 	open("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -111,14 +113,24 @@ func (s *Server) auth(tokens []string, openWhenEmpty bool, next http.HandlerFunc
 			next(w, r)
 			return
 		}
-		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || !tokenOK(strings.TrimSpace(got), tokens) {
+		got, ok := bearer(r)
+		if !ok || !tokenOK(got, tokens) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="jingyan"`)
 			writeError(w, http.StatusUnauthorized, "authentication_error", "需要有效的访问令牌（Authorization: Bearer …）")
 			return
 		}
 		next(w, r)
 	}
+}
+
+// bearer returns the token of an "Authorization: Bearer …" header, the scheme in any case.
+func bearer(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
 }
 
 // tokenOK compares in constant time against every token, so timing tells nothing.
@@ -147,7 +159,7 @@ func (s *Server) cors(next http.HandlerFunc) http.HandlerFunc {
 // limit applies the per-client rate limit.
 func (s *Server) limit(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if wait, ok := s.limiter.Allow(clientKey(r)); !ok {
+		if wait, ok := s.limiter.Allow(s.clientKey(r)); !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 			writeError(w, http.StatusTooManyRequests, "rate_limit_error", "请求太频繁，请稍后再试")
 			return
@@ -156,9 +168,10 @@ func (s *Server) limit(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// clientKey identifies a client: its token when it has one, else its address.
-func clientKey(r *http.Request) string {
-	if t, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok && t != "" {
+// clientKey identifies a client: its token when it is one of the configured tokens, else its
+// address — a made-up token per request neither escapes the limit nor grows its memory.
+func (s *Server) clientKey(r *http.Request) string {
+	if t, ok := bearer(r); ok && len(s.cfg.Tokens) > 0 && tokenOK(t, s.cfg.Tokens) {
 		return "t:" + t
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

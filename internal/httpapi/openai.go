@@ -13,12 +13,20 @@ import (
 )
 
 func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"object": "list",
-		"data": []any{map[string]any{
-			"id": s.cfg.ModelName, "object": "model", "created": 1735689600, "owned_by": "jingyan",
-		}},
-	})
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{s.model()}})
+}
+
+// handleModel answers GET /v1/models/{id}, which clients call to check a model exists.
+func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("id") != s.cfg.ModelName {
+		writeError(w, http.StatusNotFound, "invalid_request_error", "没有这个模型："+r.PathValue("id")+"（可用："+s.cfg.ModelName+"）")
+		return
+	}
+	writeJSON(w, http.StatusOK, s.model())
+}
+
+func (s *Server) model() map[string]any {
+	return map[string]any{"id": s.cfg.ModelName, "object": "model", "created": 1735689600, "owned_by": "jingyan"}
 }
 
 type chatRequest struct {

@@ -389,3 +389,47 @@ func TestLoadFailure(t *testing.T) {
 		t.Error("New succeeded without a backend")
 	}
 }
+
+// The rate limit keys by address unless the token is a configured one: a new made-up token
+// per request does not escape it; failed authentications are limited too; the Bearer scheme
+// is read in any case; a model is found by its ID.
+func TestLimitsAndAuthEdges(t *testing.T) {
+	_, open := newTestServer(t, Config{RatePerSec: 0.001, RateBurst: 2}, memLoader(t, nil))
+	codes := []int{}
+	for i := range 4 {
+		req, _ := http.NewRequest("GET", open.URL+"/v1/reports", nil)
+		req.Header.Set("Authorization", fmt.Sprintf("Bearer made-up-%d", i))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
+	}
+	if codes[2] != http.StatusTooManyRequests {
+		t.Errorf("made-up tokens: codes %v, want the third limited", codes)
+	}
+
+	_, locked := newTestServer(t, Config{Tokens: []string{"good-token"}, RatePerSec: 0.001, RateBurst: 2}, memLoader(t, nil))
+	get := func(auth string) int {
+		req, _ := http.NewRequest("GET", locked.URL+"/v1/models/jingyan", nil)
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if c := get("bearer good-token"); c != 200 {
+		t.Errorf("lower-case bearer: %d", c)
+	}
+	if c1, c2, c3 := get("Bearer wrong"), get("Bearer wrong"), get("Bearer wrong"); c1 != 401 || c3 != http.StatusTooManyRequests {
+		t.Errorf("failed authentications: %d %d %d, want 401 then 429", c1, c2, c3)
+	}
+	_, plain := newTestServer(t, Config{}, memLoader(t, nil))
+	resp, body := do(t, "GET", plain.URL+"/v1/models/gpt-4", "")
+	if resp.StatusCode != 404 || !strings.Contains(string(body), `"error"`) {
+		t.Errorf("unknown model: %d %s", resp.StatusCode, body)
+	}
+}
