@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/jingyan/jingyan/internal/faq"
@@ -80,6 +81,6 @@ func (e *env) faq(ctx context.Context, args []string) error {
 	for _, f := range sum.Failures {
 		fmt.Fprintf(e.stdout, "failed: %s\n", f)
 	}
-	fmt.Fprintf(e.stdout, "wrote %s/%s and %s/%s\n", *out, faq.MarkdownFile, *out, faq.JSONLFile)
+	fmt.Fprintf(e.stdout, "wrote %s and %s\n", filepath.Join(*out, faq.MarkdownFile), filepath.Join(*out, faq.JSONLFile))
 	return nil
 }

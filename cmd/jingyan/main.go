@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -46,14 +47,27 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	err := run(ctx, os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, logger: logger, getenv: os.Getenv})
+	os.Exit(exitStatus(err, os.Stdout, os.Stderr))
+}
+
+// exitStatus reports err and returns the exit status: a usage mistake says what was wrong
+// before the usage text, since the usage text alone leaves the user guessing.
+func exitStatus(err error, stdout, stderr io.Writer) int {
 	switch {
 	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+		if err != errUsage {
+			fmt.Fprintln(stderr, "jingyan:", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
+		}
+		fmt.Fprint(stderr, usage)
+		return 2
 	default:
-		fmt.Fprintln(os.Stderr, "jingyan:", err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "jingyan:", err)
+		return 1
 	}
 }
 
@@ -99,7 +113,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
+			return nil, fmt.Errorf("%w: %w", errUsage, err)
 		}
 		args = fs.Args()
 		if len(args) == 0 {

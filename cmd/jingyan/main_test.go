@@ -124,6 +124,36 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// A usage mistake names what was wrong before the usage text; help is not a mistake.
+func TestUsageMessages(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		status     int
+		wantStderr string
+	}{
+		{[]string{"ask", "--bogus", "x"}, 2, "jingyan: flag provided but not defined: -bogus\n"},
+		{[]string{"ask", "--k", "500", "x"}, 2, "jingyan: --k must be 0..100\n"},
+		{[]string{"ask", "--timeout", "0s", "x"}, 2, "jingyan: --timeout must be positive\n"},
+		{[]string{"search", "--level", "word", "x"}, 2, "unknown level \"word\""},
+		{[]string{"nonsense"}, 2, "jingyan: unknown command \"nonsense\"\n" + usage},
+		{[]string{"ask", "-h"}, 0, ""},
+	} {
+		_, stderr, err := runCmd(t, "", tc.args...)
+		var out, errb bytes.Buffer
+		status := exitStatus(err, &out, &errb)
+		stderr += errb.String()
+		if status != tc.status || !strings.Contains(stderr, tc.wantStderr) {
+			t.Errorf("%q: status %d, stderr %q; want %d and %q", tc.args, status, stderr, tc.status, tc.wantStderr)
+		}
+		if status == 2 && !strings.HasSuffix(stderr, usage) {
+			t.Errorf("%q: no usage text after the message", tc.args)
+		}
+		if status == 0 && !strings.Contains(out.String(), "usage") {
+			t.Errorf("%q: help not printed to stdout", tc.args)
+		}
+	}
+}
+
 func TestIndexBuildAndUse(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")

@@ -108,6 +108,11 @@ func TestAutoOffline(t *testing.T) {
 	if idx.Len() < 40 {
 		t.Errorf("only %d entries loaded back with valid citations", idx.Len())
 	}
+	for _, name := range []string{JSONLFile, MarkdownFile} {
+		if fi, err := os.Stat(filepath.Join(out, name)); err != nil || fi.Mode().Perm() != 0o644 {
+			t.Errorf("%s: mode %v, %v; want 0644 like any written file", name, fi.Mode().Perm(), err)
+		}
+	}
 	md, _ := os.ReadFile(filepath.Join(out, MarkdownFile))
 	for _, want := range []string{"# 常见问题", "## 《推行“警地融合”机制 激发基层治理动能》（吉林省公安厅）", "### 1. ", "来源：", "第 2 段"} {
 		if !strings.Contains(string(md), want) {

@@ -66,6 +66,17 @@ func writeAtomic(path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("faq: %w", err)
 	}
+	// CreateTemp makes the file 0600; the FAQ is meant to be read by others, as a file
+	// written by os.WriteFile would be, and an existing file keeps the mode it was given.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return fmt.Errorf("faq: write %s: %w", path, err)
+	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		os.Remove(tmp.Name())
