@@ -71,14 +71,14 @@ func TestSearchText(t *testing.T) {
 }
 
 func TestSearchStdinLines(t *testing.T) {
-	in := "警地融合\n\n" + strings.Repeat("长", 3000) + "\n电诈\xff\n河南义警" // last line without newline
+	in := "警地融合\n\n???\n" + strings.Repeat("长", 3000) + "\n电诈\xff\n河南义警" // last line without newline
 	out, _, err := runCmd(t, in, "search", "--k", "2", "-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 4 {
-		t.Fatalf("got %d output lines, want 4 (blank lines skipped):\n%s", len(lines), out)
+	if len(lines) != 6 {
+		t.Fatalf("got %d output lines, want 6 (one per input line):\n%s", len(lines), out)
 	}
 	var resps []search.Response
 	for _, l := range lines {
@@ -91,13 +91,19 @@ func TestSearchStdinLines(t *testing.T) {
 	if len(resps[0].Hits) != 2 || resps[0].Error != "" {
 		t.Errorf("first = %+v", resps[0])
 	}
-	if resps[1].Error == "" || len(resps[1].Hits) != 0 {
-		t.Errorf("too-long question should carry an error: %+v", resps[1])
+	if resps[1].Error != search.ErrEmptyQuestion.Error() {
+		t.Errorf("blank line should carry the empty-question error: %+v", resps[1])
 	}
-	if len(resps[2].Hits) == 0 || !strings.Contains(resps[2].Question, "电诈") {
-		t.Errorf("invalid UTF-8 line = %+v", resps[2])
+	if resps[2].Error == "" || len(resps[2].Hits) != 0 {
+		t.Errorf("punctuation-only question should carry an error: %+v", resps[2])
 	}
-	if len(resps[3].Hits) == 0 {
+	if resps[3].Error == "" || len(resps[3].Hits) != 0 {
+		t.Errorf("too-long question should carry an error: %+v", resps[3])
+	}
+	if len(resps[4].Hits) == 0 || !strings.Contains(resps[4].Question, "电诈") {
+		t.Errorf("invalid UTF-8 line = %+v", resps[4])
+	}
+	if len(resps[5].Hits) == 0 {
 		t.Errorf("last line without newline was not answered")
 	}
 }

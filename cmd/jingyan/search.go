@@ -59,7 +59,7 @@ func (e *env) search(ctx context.Context, args []string) error {
 }
 
 // searchLines answers one question per input line with one JSON object per output line; a
-// bad line gets an object with "error" and the run goes on.
+// bad or blank line gets an object with "error" and the run goes on.
 func searchLines(ctx context.Context, ix *search.Index, in io.Reader, out io.Writer, k int, level corpus.Level) error {
 	r := bufio.NewReader(in)
 	w := bufio.NewWriter(out)
@@ -72,7 +72,9 @@ func searchLines(ctx context.Context, ix *search.Index, in io.Reader, out io.Wri
 			return fmt.Errorf("read questions: %w", readErr)
 		}
 		q := strings.TrimRight(line, "\r\n")
-		if strings.TrimSpace(q) != "" {
+		// A blank line gets its own error object, keeping one line out per line in; only
+		// the empty remainder after the last newline is not a line.
+		if line != "" {
 			hits, err := ix.Search(ctx, search.Request{Question: q, K: k, Level: level})
 			resp := search.NewResponse(strings.ToValidUTF8(q, "\uFFFD"), hits)
 			if err != nil {
