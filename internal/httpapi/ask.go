@@ -28,8 +28,14 @@ type historyTurn struct {
 // decodeJSON reads a bounded JSON body, answering 400/413 itself on failure.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
-	err := json.NewDecoder(r.Body).Decode(v)
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
 	if err == nil {
+		// One JSON value is the body; anything after it is a malformed request, not noise.
+		if _, after := dec.Token(); after != io.EOF {
+			writeError(w, http.StatusBadRequest, "invalid_request_error", "请求体在 JSON 之后还有多余内容")
+			return false
+		}
 		return true
 	}
 	var tooBig *http.MaxBytesError
@@ -39,8 +45,10 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool 
 	case errors.As(err, &tooBig):
 		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error",
 			fmt.Sprintf("请求体太大（最多 %d 字节）", s.cfg.MaxBodyBytes))
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		writeError(w, http.StatusBadRequest, "invalid_request_error", "请求体应是 JSON 对象，例如 {\"question\": \"…\"}")
 	case errors.As(err, &typeErr):
-		writeError(w, http.StatusBadRequest, "invalid_request_error", fmt.Sprintf("字段 %q 的类型不对", typeErr.Field))
+		writeParamError(w, http.StatusBadRequest, "invalid_type", typeErr.Field, fmt.Sprintf("字段 %q 的类型不对", typeErr.Field))
 	case errors.As(err, &syntaxErr), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		writeError(w, http.StatusBadRequest, "invalid_request_error", "请求体不是有效的 JSON")
 	default:
@@ -155,9 +163,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Questio
 			return
 		}
 		s.logger.Error("httpapi: stream failed", "err", err)
-		var e apiError
-		e.Error.Message, e.Error.Type, e.Error.Code = "服务内部出错，请稍后再试", "server_error", 500
-		writeSSE(w, "error", e)
+		writeSSE(w, "error", newAPIError(http.StatusInternalServerError, "server_error", "服务内部出错，请稍后再试"))
 		return
 	}
 	s.metrics.answer(a)

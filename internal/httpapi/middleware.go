@@ -56,18 +56,45 @@ func otherMethod(w http.ResponseWriter, r *http.Request) {
 	writeError(w, http.StatusMethodNotAllowed, "invalid_request_error", "不支持这个请求方法")
 }
 
-// apiError is the error shape of every endpoint, OpenAI's: {"error":{"message","type","code"}}.
+// apiError is the error shape of every endpoint, OpenAI's:
+// {"error":{"message","type","param","code"}}, code a string and param the offending field
+// or null, since the openai SDKs decode code as a string and show param to the user.
 type apiError struct {
 	Error struct {
-		Message string `json:"message"`
-		Type    string `json:"type"`
-		Code    int    `json:"code"`
+		Message string  `json:"message"`
+		Type    string  `json:"type"`
+		Param   *string `json:"param"`
+		Code    string  `json:"code"`
 	} `json:"error"`
 }
 
-func writeError(w http.ResponseWriter, status int, typ, msg string) {
+func newAPIError(status int, typ, msg string) apiError {
 	var e apiError
-	e.Error.Message, e.Error.Type, e.Error.Code = msg, typ, status
+	e.Error.Message, e.Error.Type, e.Error.Code = msg, typ, statusCode(status)
+	return e
+}
+
+// statusCode names an HTTP status the way OpenAI's error codes do.
+func statusCode(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "invalid_api_key"
+	case http.StatusTooManyRequests:
+		return "rate_limit_exceeded"
+	case http.StatusServiceUnavailable:
+		return "server_overloaded"
+	}
+	return strings.ReplaceAll(strings.ToLower(http.StatusText(status)), " ", "_")
+}
+
+func writeError(w http.ResponseWriter, status int, typ, msg string) {
+	writeJSON(w, status, newAPIError(status, typ, msg))
+}
+
+// writeParamError is writeError naming the request field at fault and a specific code.
+func writeParamError(w http.ResponseWriter, status int, code, param, msg string) {
+	e := newAPIError(status, "invalid_request_error", msg)
+	e.Error.Code, e.Error.Param = code, &param
 	writeJSON(w, status, e)
 }
 

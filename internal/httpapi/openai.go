@@ -19,7 +19,7 @@ func (s *Server) handleModels(w http.ResponseWriter, r *http.Request) {
 // handleModel answers GET /v1/models/{id}, which clients call to check a model exists.
 func (s *Server) handleModel(w http.ResponseWriter, r *http.Request) {
 	if r.PathValue("id") != s.cfg.ModelName {
-		writeError(w, http.StatusNotFound, "invalid_request_error", "没有这个模型："+r.PathValue("id")+"（可用："+s.cfg.ModelName+"）")
+		writeParamError(w, http.StatusNotFound, "model_not_found", "model", "没有这个模型："+r.PathValue("id")+"（可用："+s.cfg.ModelName+"）")
 		return
 	}
 	writeJSON(w, http.StatusOK, s.model())

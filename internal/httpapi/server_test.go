@@ -76,7 +76,7 @@ func do(t testing.TB, method, url, body string, hdr ...string) (*http.Response, 
 func errorOf(t *testing.T, data []byte) string {
 	t.Helper()
 	var e apiError
-	if err := json.Unmarshal(data, &e); err != nil || e.Error.Message == "" || e.Error.Code == 0 {
+	if err := json.Unmarshal(data, &e); err != nil || e.Error.Message == "" || e.Error.Code == "" {
 		t.Fatalf("not an error object: %s", data)
 	}
 	return e.Error.Message
@@ -431,5 +431,44 @@ func TestLimitsAndAuthEdges(t *testing.T) {
 	resp, body := do(t, "GET", plain.URL+"/v1/models/gpt-4", "")
 	if resp.StatusCode != 404 || !strings.Contains(string(body), `"error"`) {
 		t.Errorf("unknown model: %d %s", resp.StatusCode, body)
+	}
+}
+
+// Errors have OpenAI's shape: a string code, param naming the field at fault, and the message
+// saying what was wrong with the body.
+func TestErrorShape(t *testing.T) {
+	_, ts := newTestServer(t, Config{}, memLoader(t, nil))
+	for _, tc := range []struct {
+		name, method, path, body string
+		status                   int
+		code, param, message     string
+	}{
+		{"array body", "POST", "/v1/ask", `[]`, 400, "bad_request", "", "JSON 对象"},
+		{"trailing garbage", "POST", "/v1/ask", `{"question":"警地融合"} xyz`, 400, "bad_request", "", "多余内容"},
+		{"two objects", "POST", "/v1/ask", `{"question":"警地融合"}{"question":"x"}`, 400, "bad_request", "", "多余内容"},
+		{"wrong type", "POST", "/v1/ask", `{"question":5}`, 400, "invalid_type", "question", "类型不对"},
+		{"unknown model", "GET", "/v1/models/gpt-4", "", 404, "model_not_found", "model", "gpt-4"},
+		{"no such path", "GET", "/v2/x", "", 404, "not_found", "", "没有这个地址"},
+	} {
+		resp, data := do(t, tc.method, ts.URL+tc.path, tc.body)
+		var e apiError
+		if err := json.Unmarshal(data, &e); err != nil {
+			t.Errorf("%s: %v: %s", tc.name, err, data)
+			continue
+		}
+		param := ""
+		if e.Error.Param != nil {
+			param = *e.Error.Param
+		}
+		if resp.StatusCode != tc.status || e.Error.Code != tc.code || param != tc.param || !strings.Contains(e.Error.Message, tc.message) {
+			t.Errorf("%s: %d %s; want %d code %q param %q message with %q", tc.name, resp.StatusCode, data, tc.status, tc.code, tc.param, tc.message)
+		}
+		if !strings.Contains(string(data), `"param":`) {
+			t.Errorf("%s: no param key: %s", tc.name, data)
+		}
+	}
+	// Trailing white space is still one JSON value.
+	if resp, data := do(t, "POST", ts.URL+"/v1/ask", "{\"question\":\"警地融合\"}\n\n"); resp.StatusCode != 200 {
+		t.Errorf("trailing newline rejected: %d %s", resp.StatusCode, data)
 	}
 }
