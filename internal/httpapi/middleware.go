@@ -6,6 +6,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"path"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -21,11 +22,14 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(pattern, s.instrument(pattern, s.cors(s.limit(s.auth(s.cfg.Tokens, true, h)))))
 		// The same path with another method: a CORS preflight, or a JSON 405 rather than
 		// the mux's plain-text one.
-		_, path, _ := strings.Cut(pattern, " ")
-		mux.Handle(path, s.cors(otherMethod))
+		method, path, _ := strings.Cut(pattern, " ")
+		mux.Handle(path, s.cors(otherMethod(method)))
 	}
-	open := func(pattern string, h http.HandlerFunc) {
+	open := func(pattern string, h http.Handler) {
 		mux.Handle(pattern, s.instrument(pattern, h))
+		if method, path, _ := strings.Cut(pattern, " "); path != "/{$}" && path != "" {
+			mux.Handle(path, otherMethod(method))
+		}
 	}
 	api("POST /v1/ask", s.handleAsk)
 	api("GET /v1/search", s.handleSearch)
@@ -34,26 +38,53 @@ func (s *Server) Handler() http.Handler {
 	api("GET /v1/models", s.handleModels)
 	api("GET /v1/models/{id}", s.handleModel)
 	api("POST /v1/chat/completions", s.handleChat)
-	mux.Handle("POST /v1/admin/reload", s.instrument("POST /v1/admin/reload", s.auth(s.cfg.AdminTokens, false, s.handleReload)))
-	open("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+	open("POST /v1/admin/reload", s.auth(s.cfg.AdminTokens, false, s.handleReload))
+	open("GET /healthz", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	open("GET /readyz", s.handleReady)
+	}))
+	open("GET /readyz", http.HandlerFunc(s.handleReady))
 	mux.Handle("GET /metrics", s.metrics.handler())
-	open("GET /{$}", s.handlePage)
-	open("GET /static/{file}", s.handleStatic)
-	open("/", func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/metrics", otherMethod("GET"))
+	open("GET /{$}", http.HandlerFunc(s.handlePage))
+	open("GET /static/{file}", http.HandlerFunc(s.handleStatic))
+	mux.Handle("/", s.instrument("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "没有这个地址")
-	})
-	return s.recoverer(mux)
+	})))
+	return s.recoverer(cleanPaths(mux))
 }
 
-func otherMethod(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodOptions {
-		w.WriteHeader(http.StatusNoContent)
-		return
+// cleanPaths answers a path with // or dot segments with a JSON 404 naming the clean path,
+// where the mux would send a 307 with an HTML body that API clients cannot show.
+func cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The escaped path, as the mux matches it: %2F is part of a segment, not a separator.
+		p := r.URL.EscapedPath()
+		clean := path.Clean("/" + p)
+		if strings.HasSuffix(p, "/") && clean != "/" {
+			clean += "/"
+		}
+		if r.Method != http.MethodConnect && clean != p {
+			writeError(w, http.StatusNotFound, "not_found", "没有这个地址；是否想访问 "+clean+"？")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// otherMethod answers a path asked with a method it does not serve: a preflight's 204, or
+// a JSON 405 with the Allow header RFC 9110 requires.
+func otherMethod(allow string) http.HandlerFunc {
+	if allow == "GET" {
+		allow = "GET, HEAD"
 	}
-	writeError(w, http.StatusMethodNotAllowed, "invalid_request_error", "不支持这个请求方法")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow+", OPTIONS")
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		writeError(w, http.StatusMethodNotAllowed, "invalid_request_error", "不支持这个请求方法（可用："+allow+"）")
+	})
 }
 
 // apiError is the error shape of every endpoint, OpenAI's:

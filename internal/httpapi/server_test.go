@@ -472,3 +472,44 @@ func TestErrorShape(t *testing.T) {
 		t.Errorf("trailing newline rejected: %d %s", resp.StatusCode, data)
 	}
 }
+
+// A known path asked with another method is a JSON 405 naming the methods it takes, on the
+// open routes as on the API.
+func TestMethodNotAllowed(t *testing.T) {
+	_, ts := newTestServer(t, Config{}, memLoader(t, nil))
+	for _, tc := range []struct{ method, path, allow string }{
+		{"POST", "/healthz", "GET, HEAD, OPTIONS"},
+		{"DELETE", "/readyz", "GET, HEAD, OPTIONS"},
+		{"GET", "/v1/ask", "POST, OPTIONS"},
+		{"PUT", "/v1/search", "GET, HEAD, OPTIONS"},
+		{"GET", "/v1/admin/reload", "POST, OPTIONS"},
+		{"POST", "/metrics", "GET, HEAD, OPTIONS"},
+	} {
+		resp, data := do(t, tc.method, ts.URL+tc.path, "")
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tc.allow {
+			t.Errorf("%s %s: %d Allow %q; want 405 Allow %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), tc.allow)
+			continue
+		}
+		if !strings.Contains(errorOf(t, data), "不支持这个请求方法") {
+			t.Errorf("%s %s: %s", tc.method, tc.path, data)
+		}
+	}
+}
+
+// A path the mux would clean and redirect gets a JSON 404 naming the clean path instead.
+func TestUncleanPath(t *testing.T) {
+	_, ts := newTestServer(t, Config{}, memLoader(t, nil))
+	for _, p := range []string{"/v1/./ask", "/v1//ask", "/v1/x/../ask", "/static/./app.js"} {
+		req, _ := http.NewRequest("POST", ts.URL+"/", strings.NewReader(`{"question":"警地融合"}`))
+		req.URL.Opaque = p // sent as written, not cleaned by the client
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 404 || !strings.Contains(errorOf(t, data), "是否想访问") {
+			t.Errorf("%s: %d %s", p, resp.StatusCode, data)
+		}
+	}
+}
