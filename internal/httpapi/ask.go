@@ -66,6 +66,23 @@ func questionError(w http.ResponseWriter, err error) bool {
 	return ok
 }
 
+// hungUp reports whether the client went away mid-question. That is no server or LLM fault:
+// nothing is written, the answer (cut short) is not counted, and the request is recorded
+// with nginx's 499 rather than as a 500.
+func (s *Server) hungUp(w http.ResponseWriter, r *http.Request) bool {
+	if r.Context().Err() == nil {
+		return false
+	}
+	s.logger.Info("httpapi: client went away before the answer was complete", "path", r.URL.Path)
+	if sw, ok := w.(*statusWriter); ok {
+		sw.status = statusClientClosed
+	}
+	return true
+}
+
+// statusClientClosed is nginx's code for a request the client closed before the answer.
+const statusClientClosed = 499
+
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logger.Error("httpapi: request failed", "path", r.URL.Path, "err", err)
 	writeError(w, http.StatusInternalServerError, "server_error", "服务内部出错，请稍后再试")
@@ -131,12 +148,16 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Questio
 	} else {
 		done, err := s.cpuGate(r.Context())
 		if err != nil {
-			return // the client went away
+			s.hungUp(w, r)
+			return
 		}
 		defer done()
 	}
 	if !stream {
 		a, err := b.Engine.Ask(r.Context(), q)
+		if s.hungUp(w, r) {
+			return
+		}
 		if err != nil {
 			if !questionError(w, err) {
 				s.internalError(w, r, err)
@@ -155,6 +176,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Questio
 		}
 		out.event(w, ev)
 	})
+	if s.hungUp(w, r) {
+		return
+	}
 	if err != nil {
 		if !started {
 			if !questionError(w, err) {

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
@@ -511,5 +512,38 @@ func TestUncleanPath(t *testing.T) {
 		if resp.StatusCode != 404 || !strings.Contains(errorOf(t, data), "是否想访问") {
 			t.Errorf("%s: %d %s", p, resp.StatusCode, data)
 		}
+	}
+}
+
+// A client that hangs up while the LLM is slow is neither a server error nor an LLM error:
+// recorded as 499, not 500, and jingyan_llm_errors_total stays 0.
+func TestClientHangUp(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Delay: 3 * time.Second, Reply: "吉林电诈发案数同比下降24.7%[1]。"})
+	defer fake.Close()
+	_, ts := newTestServer(t, Config{}, memLoader(t, fake))
+	for _, body := range []string{`{"question":"吉林电诈降了多少"}`, `{"question":"吉林电诈降了多少","stream":true}`} {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		req, _ := http.NewRequestWithContext(ctx, "POST", ts.URL+"/v1/ask", strings.NewReader(body))
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			io.ReadAll(resp.Body) // the stream starts with passages, then waits on the LLM
+			resp.Body.Close()
+		}
+		cancel()
+	}
+	var m string
+	for range 100 { // until the handlers have seen the hang-ups
+		_, data := do(t, "GET", ts.URL+"/metrics", "")
+		if m = string(data); strings.Contains(m, `jingyan_http_requests_total{code="499",route="POST /v1/ask"} 2`) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, want := range []string{`{code="499",route="POST /v1/ask"} 2`, "jingyan_llm_errors_total 0"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(m, `code="500"`) {
+		t.Error("a hang-up was counted as a 500")
 	}
 }
