@@ -149,13 +149,15 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	ctx, cancel := context.WithTimeout(ctx, e.cfg.Timeout)
 	defer cancel()
 	ans := Answer{Question: strings.ToValidUTF8(q.Text, "\uFFFD"), Citations: []Citation{}}
+	gate := &llmGate{wait: q.Gate}
+	defer gate.release()
 
 	if len(q.History) == 0 {
 		if hit, ok := e.fromFAQ(ans, q.Text, emit); ok {
 			return hit, nil
 		}
 	}
-	standalone := e.standalone(ctx, q, &ans.Usage)
+	standalone := e.standalone(ctx, q, gate, &ans.Usage)
 	if standalone != strings.TrimSpace(q.Text) {
 		ans.Standalone = standalone
 		if hit, ok := e.fromFAQ(ans, standalone, emit); ok {
@@ -187,6 +189,9 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	given := make([]Citation, len(ev))
 	for i, x := range ev {
 		given[i] = citationOf(i+1, x)
+	}
+	if e.llm != nil && !gate.admit(ctx) {
+		return Answer{}, fmt.Errorf("answer: LLM gate: %w", gate.err)
 	}
 	emit(Event{Kind: EventPassages, Passages: given})
 
@@ -259,4 +264,30 @@ func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
 	emit(Event{Kind: EventDelta, Text: ans.Text})
 	emit(Event{Kind: EventDone, Answer: &ans})
 	return ans
+}
+
+// llmGate holds a question's admission to the LLM: asked for once, at the first LLM call,
+// and given back when the answer is done.
+type llmGate struct {
+	wait  func(context.Context) (func(), error)
+	asked bool
+	err   error
+	done  func()
+}
+
+func (g *llmGate) admit(ctx context.Context) bool {
+	if g.wait == nil {
+		return true
+	}
+	if !g.asked {
+		g.asked = true
+		g.done, g.err = g.wait(ctx)
+	}
+	return g.err == nil
+}
+
+func (g *llmGate) release() {
+	if g.done != nil {
+		g.done()
+	}
 }

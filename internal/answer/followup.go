@@ -18,13 +18,13 @@ const rewriteTimeout = 5 * time.Second
 
 // standalone turns a follow-up ("那河南呢?") into a question that can be searched alone: by the
 // LLM with the rewrite prompt when one is configured, else by rule.
-func (e *Engine) standalone(ctx context.Context, q Question, usage *Usage) string {
+func (e *Engine) standalone(ctx context.Context, q Question, gate *llmGate, usage *Usage) string {
 	text := strings.TrimSpace(q.Text)
 	if len(q.History) == 0 {
 		return text
 	}
 	hist := Recent(q.History)
-	if e.llm != nil {
+	if e.llm != nil && gate.admit(ctx) {
 		if s, ok := e.rewriteLLM(ctx, hist, text, usage); ok {
 			return s
 		}

@@ -41,6 +41,10 @@ type Question struct {
 	Text    string
 	History []Turn
 	K       int // passages to consider; 0 means the default
+	// Gate, when set, admits the question to the LLM: it is waited on once, before the first
+	// LLM call, so questions answered without one (FAQ hits, refusals) never queue for it.
+	// Its error is the question's error, wrapped: the caller decides what "busy" means.
+	Gate func(context.Context) (release func(), err error)
 }
 
 // Citation is one passage an answer cites, numbered as in the answer text.

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,6 +81,18 @@ func (s *Server) hungUp(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
+// askError answers a question that got no answer: busy, not askable, or an internal fault.
+func (s *Server) askError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", "2")
+		writeError(w, http.StatusServiceUnavailable, "overloaded_error", "服务繁忙，请稍后再试")
+	case questionError(w, err):
+	default:
+		s.internalError(w, r, err)
+	}
+}
+
 // statusClientClosed is nginx's code for a request the client closed before the answer.
 const statusClientClosed = 499
 
@@ -131,20 +144,20 @@ type eventWriter interface {
 	final(w http.ResponseWriter, a answer.Answer)
 }
 
-// answer runs one question through the current backend, behind the LLM gate when an LLM is
-// configured.
+// answer runs one question through the current backend. With an LLM, the question waits on
+// the LLM gate only when it reaches the LLM, so FAQ hits and refusals are never turned away
+// by a busy LLM; a question that does need it is turned away with 503 before any output.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Question, stream bool, out eventWriter) {
 	b, release := s.acquire()
 	defer release()
 	if b.HasLLM {
-		done, err := s.llmGate(r.Context())
-		if err != nil {
-			s.metrics.rejected.WithLabelValues("busy").Inc()
-			w.Header().Set("Retry-After", "2")
-			writeError(w, http.StatusServiceUnavailable, "overloaded_error", "服务繁忙，请稍后再试")
-			return
+		q.Gate = func(ctx context.Context) (func(), error) {
+			done, err := s.llmGate(ctx)
+			if err != nil {
+				s.metrics.rejected.WithLabelValues("busy").Inc()
+			}
+			return done, err
 		}
-		defer done()
 	} else {
 		done, err := s.cpuGate(r.Context())
 		if err != nil {
@@ -159,9 +172,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Questio
 			return
 		}
 		if err != nil {
-			if !questionError(w, err) {
-				s.internalError(w, r, err)
-			}
+			s.askError(w, r, err)
 			return
 		}
 		s.metrics.answer(a)
@@ -181,9 +192,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Questio
 	}
 	if err != nil {
 		if !started {
-			if !questionError(w, err) {
-				s.internalError(w, r, err)
-			}
+			s.askError(w, r, err)
 			return
 		}
 		s.logger.Error("httpapi: stream failed", "err", err)

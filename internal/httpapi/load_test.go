@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -236,5 +237,35 @@ func TestReloadFailureKeepsServing(t *testing.T) {
 	}
 	if resp, _ := do(t, "GET", ts.URL+"/v1/search?q=x", ""); resp.StatusCode != 200 {
 		t.Errorf("after a failed reload: %d", resp.StatusCode)
+	}
+}
+
+// While every LLM slot is taken, a question that needs no LLM (a refusal) is still answered;
+// one that needs it is turned away with 503 and Retry-After before any output.
+func TestBusyLLMOnlyTurnsAwayLLMQuestions(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电诈发案数同比下降24.7%[1]。", Delay: 2 * time.Second})
+	defer fake.Close()
+	_, ts := newTestServer(t, Config{MaxLLM: 1, QueueLen: 1, QueueWait: 50 * time.Millisecond}, memLoader(t, fake))
+	go func() {
+		if resp, err := http.Post(ts.URL+"/v1/ask", "application/json", strings.NewReader(`{"question":"吉林电诈降了多少"}`)); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	for range 100 { // until the slot is held
+		if len(fake.Requests()) > 0 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	resp, data := do(t, "POST", ts.URL+"/v1/ask", `{"question":"西藏自治区公安厅怎样开展社区警务？"}`)
+	var a answer.Answer
+	if err := json.Unmarshal(data, &a); err != nil || resp.StatusCode != 200 || !a.Refused {
+		t.Errorf("refusal while busy: %d %s", resp.StatusCode, data)
+	}
+	for _, body := range []string{`{"question":"河南义警怎么组织的"}`, `{"question":"河南义警怎么组织的","stream":true}`} {
+		resp, data = do(t, "POST", ts.URL+"/v1/ask", body)
+		if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(errorOf(t, data), "繁忙") {
+			t.Errorf("LLM question while busy: %d %s", resp.StatusCode, data)
+		}
 	}
 }
