@@ -28,6 +28,11 @@ type historyTurn struct {
 
 // decodeJSON reads a bounded JSON body, answering 400/413 itself on failure.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		// Said up front: answer at once rather than wait for a body that will be refused.
+		s.bodyTooLarge(w)
+		return false
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 	dec := json.NewDecoder(r.Body)
 	err := dec.Decode(v)
@@ -44,8 +49,7 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool 
 	var syntaxErr *json.SyntaxError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error",
-			fmt.Sprintf("请求体太大（最多 %d 字节）", s.cfg.MaxBodyBytes))
+		s.bodyTooLarge(w)
 	case errors.As(err, &typeErr) && typeErr.Field == "":
 		writeError(w, http.StatusBadRequest, "invalid_request_error", "请求体应是 JSON 对象，例如 {\"question\": \"…\"}")
 	case errors.As(err, &typeErr):
@@ -56,6 +60,13 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool 
 		writeError(w, http.StatusBadRequest, "invalid_request_error", "无法读取请求体")
 	}
 	return false
+}
+
+func (s *Server) bodyTooLarge(w http.ResponseWriter) {
+	// The connection is closed after: the rest of the body is not read.
+	w.Header().Set("Connection", "close")
+	writeError(w, http.StatusRequestEntityTooLarge, "invalid_request_error",
+		fmt.Sprintf("请求体太大（最多 %d 字节）", s.cfg.MaxBodyBytes))
 }
 
 // questionError answers 400 for a question that cannot be asked; false if err is not one.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -545,5 +546,25 @@ func TestClientHangUp(t *testing.T) {
 	}
 	if strings.Contains(m, `code="500"`) {
 		t.Error("a hang-up was counted as a 500")
+	}
+}
+
+// A Content-Length over the limit is refused with 413 at once, without waiting for the body.
+func TestDeclaredBodyTooLarge(t *testing.T) {
+	_, ts := newTestServer(t, Config{}, memLoader(t, nil))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(ts.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{")
+	conn.SetReadDeadline(time.Now().Add(2 * time.Second)) // the old behaviour waited 15 s
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer before the body: %v", err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(errorOf(t, data), "请求体太大") {
+		t.Errorf("%d %s", resp.StatusCode, data)
 	}
 }
