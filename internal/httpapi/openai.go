@@ -30,9 +30,27 @@ func (s *Server) model() map[string]any {
 }
 
 type chatRequest struct {
-	Model    string        `json:"model"`
-	Messages []chatMessage `json:"messages"`
-	Stream   bool          `json:"stream"`
+	Model         string        `json:"model"`
+	Messages      []chatMessage `json:"messages"`
+	Stream        bool          `json:"stream"`
+	N             *int          `json:"n"`
+	StreamOptions *struct {
+		IncludeUsage bool `json:"include_usage"`
+	} `json:"stream_options"`
+}
+
+// check refuses what jingyan cannot do as OpenAI would: another model, or several choices.
+func (s *Server) checkChat(w http.ResponseWriter, req chatRequest) bool {
+	if req.Model != "" && req.Model != s.cfg.ModelName {
+		writeParamError(w, http.StatusNotFound, "model_not_found", "model",
+			"没有这个模型："+req.Model+"（可用："+s.cfg.ModelName+"）")
+		return false
+	}
+	if req.N != nil && *req.N != 1 {
+		writeParamError(w, http.StatusBadRequest, "invalid_value", "n", "n 只能是 1：每个问题只有一个有出处的回答")
+		return false
+	}
+	return true
 }
 
 type chatMessage struct {
@@ -69,6 +87,9 @@ func (m chatMessage) text() (string, error) {
 func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	var req chatRequest
 	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	if !s.checkChat(w, req) {
 		return
 	}
 	if len(req.Messages) == 0 {
@@ -109,12 +130,10 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		text := answer.StripFootnotes(t.Text)
 		q.History = append(q.History, answer.Turn{Role: t.Role, Text: clip(text, search.MaxQuestionRunes)})
 	}
-	model := req.Model
-	if model == "" {
-		model = s.cfg.ModelName
-	}
 	id := "chatcmpl-jingyan-" + strconv.FormatUint(s.chatSeq.Add(1), 36) + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
-	s.answer(w, r, q, wantsStream(r, req.Stream), &chatEvents{id: id, model: model, created: time.Now().Unix()})
+	out := &chatEvents{id: id, model: s.cfg.ModelName, created: time.Now().Unix()}
+	out.includeUsage = req.StreamOptions != nil && req.StreamOptions.IncludeUsage
+	s.answer(w, r, q, wantsStream(r, req.Stream), out)
 }
 
 // footnotes renders citations under the answer, as chat front ends show plain text.
@@ -123,9 +142,10 @@ func footnotes(cites []answer.Citation) string { return answer.Footnotes(cites) 
 // chatEvents is the OpenAI chat.completion shape, streamed as chat.completion.chunk events
 // ending in data: [DONE]; citations ride along in an extra "citations" field.
 type chatEvents struct {
-	id, model string
-	created   int64
-	sentRole  bool
+	id, model    string
+	created      int64
+	sentRole     bool
+	includeUsage bool // stream_options.include_usage: a last chunk with choices [] and usage
 }
 
 func (c *chatEvents) chunk(delta map[string]any, finish any, extra map[string]any) map[string]any {
@@ -153,10 +173,13 @@ func (c *chatEvents) event(w http.ResponseWriter, ev answer.Event) {
 		if fn := footnotes(a.Citations); fn != "" {
 			writeSSE(w, "", c.chunk(map[string]any{"content": fn}, nil, nil))
 		}
-		writeSSE(w, "", c.chunk(map[string]any{}, "stop", map[string]any{
-			"citations": a.Citations,
-			"usage":     usage(*a),
-		}))
+		writeSSE(w, "", c.chunk(map[string]any{}, "stop", map[string]any{"citations": a.Citations}))
+		if c.includeUsage {
+			writeSSE(w, "", map[string]any{
+				"id": c.id, "object": "chat.completion.chunk", "created": c.created, "model": c.model,
+				"choices": []any{}, "usage": usage(*a),
+			})
+		}
 		fmt.Fprint(w, "data: [DONE]\n\n")
 		if f, ok := w.(http.Flusher); ok {
 			f.Flush()

@@ -141,3 +141,56 @@ func TestChatStreamCutMidway(t *testing.T) {
 		t.Errorf("text before the notice is not whole sentences: %q", b)
 	}
 }
+
+// As OpenAI answers them, through go-openai: another model is 404 model_not_found, n > 1 is
+// 400 naming n, and usage comes as a last chunk with no choices only when include_usage asks.
+func TestOpenAIFit(t *testing.T) {
+	_, ts := newTestServer(t, Config{}, memLoader(t, nil))
+	cfg := openai.DefaultConfig("")
+	cfg.BaseURL = ts.URL + "/v1"
+	client := openai.NewClientWithConfig(cfg)
+	ctx := context.Background()
+	msgs := []openai.ChatCompletionMessage{{Role: "user", Content: "吉林电诈降了多少"}}
+
+	_, err := client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "gpt-4o", Messages: msgs})
+	var apiErr *openai.APIError
+	if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 404 || apiErr.Code != "model_not_found" || apiErr.Param == nil || *apiErr.Param != "model" {
+		t.Errorf("unknown model: %v %+v", err, apiErr)
+	}
+	_, err = client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, N: 2})
+	if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 400 || apiErr.Param == nil || *apiErr.Param != "n" {
+		t.Errorf("n = 2: %v %+v", err, apiErr)
+	}
+
+	for _, include := range []bool{false, true} {
+		req := openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, Stream: true}
+		if include {
+			req.StreamOptions = &openai.StreamOptions{IncludeUsage: true}
+		}
+		stream, err := client.CreateChatCompletionStream(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		usageChunks, last := 0, openai.ChatCompletionStreamResponse{}
+		for {
+			chunk, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if chunk.Usage != nil {
+				usageChunks++
+			}
+			last = chunk
+		}
+		stream.Close()
+		if include && (usageChunks != 1 || last.Usage == nil || len(last.Choices) != 0) {
+			t.Errorf("include_usage: %d usage chunks, last %+v", usageChunks, last)
+		}
+		if !include && usageChunks != 0 {
+			t.Errorf("usage sent without include_usage")
+		}
+	}
+}
