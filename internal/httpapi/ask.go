@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/search"
@@ -90,6 +92,57 @@ func (s *Server) hungUp(w http.ResponseWriter, r *http.Request) bool {
 		sw.status = statusClientClosed
 	}
 	return true
+}
+
+// stream runs a streamed answer. Once the stream has started, a comment is sent whenever it
+// has been silent for KeepAlive, so proxies and clients do not give up on a slow LLM.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, eng *answer.Engine, q answer.Question, out eventWriter) (answer.Answer, bool, error) {
+	var mu sync.Mutex // the keep-alive goroutine and the events share w
+	started := false
+	wrote := make(chan struct{}, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(stop)
+	a, err := eng.AskStream(r.Context(), q, func(ev answer.Event) {
+		mu.Lock()
+		defer mu.Unlock()
+		if !started {
+			out.start(w)
+			started = true
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				keepAlive(w, &mu, s.cfg.KeepAlive, wrote, stop)
+			}()
+		}
+		out.event(w, ev)
+		select {
+		case wrote <- struct{}{}:
+		default:
+		}
+	})
+	return a, started, err // the deferred wait ends the keep-alives before the caller writes
+}
+
+func keepAlive(w http.ResponseWriter, mu *sync.Mutex, every time.Duration, wrote, stop <-chan struct{}) {
+	t := time.NewTimer(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-wrote:
+		case <-t.C:
+			mu.Lock()
+			fmt.Fprint(w, ": keep-alive\n\n")
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+			mu.Unlock()
+		}
+		t.Reset(every)
+	}
 }
 
 // askError answers a question that got no answer: busy, not askable, or an internal fault.
@@ -190,14 +243,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, q answer.Questio
 		out.final(w, a)
 		return
 	}
-	started := false
-	a, err := b.Engine.AskStream(r.Context(), q, func(ev answer.Event) {
-		if !started {
-			out.start(w)
-			started = true
-		}
-		out.event(w, ev)
-	})
+	a, started, err := s.stream(w, r, b.Engine, q, out)
 	if s.hungUp(w, r) {
 		return
 	}
@@ -241,6 +287,10 @@ func startSSE(w http.ResponseWriter) {
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	// Headers now, so the client knows the answer is coming before its first words.
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 func writeSSE(w http.ResponseWriter, event string, v any) {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
@@ -192,5 +193,30 @@ func TestOpenAIFit(t *testing.T) {
 		if !include && usageChunks != 0 {
 			t.Errorf("usage sent without include_usage")
 		}
+	}
+}
+
+// While the LLM is slow, a started stream sends headers at once and SSE comments every
+// KeepAlive, which the openai SDKs skip.
+func TestStreamKeepAlive(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电诈发案数同比下降24.7%[1]。", Delay: 400 * time.Millisecond})
+	defer fake.Close()
+	_, ts := newTestServer(t, Config{KeepAlive: 50 * time.Millisecond}, memLoader(t, fake))
+	start := time.Now()
+	resp, err := http.Post(ts.URL+"/v1/chat/completions", "application/json",
+		strings.NewReader(`{"model":"jingyan","stream":true,"messages":[{"role":"user","content":"吉林电诈降了多少"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if waited := time.Since(start); waited > 300*time.Millisecond {
+		t.Errorf("headers after %v, not before the LLM answered", waited)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	if n := strings.Count(string(data), ": keep-alive\n\n"); n < 3 {
+		t.Errorf("%d keep-alive comments in %s", n, data)
+	}
+	if !strings.Contains(string(data), "24.7%") || !strings.HasSuffix(string(data), "data: [DONE]\n\n") {
+		t.Errorf("stream = %s", data)
 	}
 }

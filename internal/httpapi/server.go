@@ -47,6 +47,7 @@ type Config struct {
 	MaxLLM       int           // concurrent LLM answers, default 4
 	QueueLen     int           // answers waiting for an LLM slot, default 16
 	QueueWait    time.Duration // how long one may wait, default 10 s
+	KeepAlive    time.Duration // SSE comment interval while an answer is silent, default 10 s
 	// ShutdownGrace bounds how long shutdown waits for in-flight requests (default 30 s).
 	ShutdownGrace time.Duration
 	// ReadTimeout bounds reading a whole request, body included, so slow senders cannot hold
@@ -72,6 +73,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.QueueLen <= 0 {
 		c.QueueLen = 16
+	}
+	if c.KeepAlive <= 0 {
+		c.KeepAlive = 10 * time.Second
 	}
 	if c.QueueWait <= 0 {
 		c.QueueWait = 10 * time.Second
