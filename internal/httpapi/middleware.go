@@ -207,8 +207,16 @@ func (s *Server) cors(next http.HandlerFunc) http.HandlerFunc {
 		if origin != "" && (slices.Contains(s.cfg.CORSOrigins, origin) || slices.Contains(s.cfg.CORSOrigins, "*")) {
 			w.Header().Set("Access-Control-Allow-Origin", origin)
 			w.Header().Set("Vary", "Origin")
-			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept")
+			// The origin is trusted, so the headers its preflight asks for are allowed: the
+			// openai browser SDK sends x-stainless-* ones, and the list changes by version.
+			allow := "Authorization, Content-Type, Accept"
+			if asked := r.Header.Get("Access-Control-Request-Headers"); asked != "" {
+				allow = asked
+			}
+			w.Header().Set("Access-Control-Allow-Headers", allow)
 			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+			w.Header().Set("Access-Control-Max-Age", "600")
+			w.Header().Add("Vary", "Access-Control-Request-Headers")
 		}
 		next(w, r)
 	}

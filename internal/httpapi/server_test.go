@@ -326,6 +326,13 @@ func TestCORS(t *testing.T) {
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "http://app.local" {
 		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
 	}
+	// The openai browser SDK's preflight asks for its x-stainless-* headers; browsers cache it.
+	asked := "authorization,content-type,x-stainless-os,x-stainless-lang,x-stainless-retry-count"
+	resp, _ = do(t, "OPTIONS", ts2.URL+"/v1/chat/completions", "", "Origin", "http://app.local",
+		"Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", asked)
+	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Headers") != asked || resp.Header.Get("Access-Control-Max-Age") == "" {
+		t.Errorf("SDK preflight: %d %v", resp.StatusCode, resp.Header)
+	}
 	resp, _ = do(t, "GET", ts2.URL+"/v1/reports", "", "Origin", "http://other.local")
 	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Error("unlisted origin allowed")
