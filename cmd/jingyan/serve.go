@@ -34,6 +34,11 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		CORSOrigins: httpapi.SplitList(e.getenv("JINGYAN_CORS_ORIGINS")),
 		MaxLLM:      *maxLLM, QueueLen: *queue, RatePerSec: *rps,
 	}
+	proxies, err := httpapi.ParsePrefixes(e.getenv("JINGYAN_TRUSTED_PROXIES"))
+	if err != nil {
+		return fmt.Errorf("JINGYAN_TRUSTED_PROXIES: %w", err)
+	}
+	cfg.TrustedProxies = proxies
 	if err := httpapi.CheckExposure(cfg.Addr, cfg.Tokens); err != nil {
 		return err
 	}

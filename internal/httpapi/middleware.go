@@ -6,6 +6,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"path"
 	"runtime/debug"
 	"slices"
@@ -240,11 +241,42 @@ func (s *Server) clientKey(r *http.Request) string {
 	if t, ok := bearer(r); ok && len(s.cfg.Tokens) > 0 && tokenOK(t, s.cfg.Tokens) {
 		return "t:" + t
 	}
+	return "a:" + s.clientAddr(r)
+}
+
+// clientAddr is the address of the person asking: the peer's, or, when the peer is a trusted
+// reverse proxy, the right-most X-Forwarded-For address that is not one too (left of it the
+// header is whatever the client wrote, so it cannot be believed).
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		host = r.RemoteAddr
 	}
-	return "a:" + host
+	addr, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(addr) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if !s.trusted(hop) {
+			return hop.String()
+		}
+	}
+	return host
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // instrument counts requests and their latency by route.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"strings"
 	"sync"
@@ -39,7 +40,10 @@ type Config struct {
 	Tokens      []string // bearer tokens for the API (JINGYAN_API_TOKENS)
 	AdminTokens []string // tokens for POST /v1/admin/reload (JINGYAN_ADMIN_TOKENS)
 	CORSOrigins []string // origins allowed cross-origin; none by default
-	ModelName   string   // the model name /v1/models reports (default "jingyan")
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client, so users
+	// behind one are limited each on their own; none by default.
+	TrustedProxies []netip.Prefix
+	ModelName      string // the model name /v1/models reports (default "jingyan")
 
 	MaxBodyBytes int64         // default 64 KiB
 	RatePerSec   float64       // per client, default 20
@@ -280,3 +284,20 @@ func splitList(s string) []string {
 
 // SplitList reads a comma-separated environment value (tokens, origins).
 func SplitList(s string) []string { return splitList(s) }
+
+// ParsePrefixes reads a comma-separated list of addresses and CIDR prefixes.
+func ParsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range SplitList(list) {
+		if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("httpapi: %q is not an address or prefix", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}

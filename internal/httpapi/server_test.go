@@ -575,3 +575,40 @@ func TestDeclaredBodyTooLarge(t *testing.T) {
 		t.Errorf("%d %s", resp.StatusCode, data)
 	}
 }
+
+// Behind a trusted proxy each user has their own bucket, by X-Forwarded-For; from anywhere
+// else the header is ignored, so it cannot be used to escape the limit.
+func TestTrustedProxies(t *testing.T) {
+	proxies, err := ParsePrefixes("127.0.0.1, 10.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ParsePrefixes("10.0.0.0/8, 代理"); err == nil {
+		t.Error("a bad entry was accepted")
+	}
+	s, _ := newTestServer(t, Config{TrustedProxies: proxies}, memLoader(t, nil))
+	untrusted, _ := newTestServer(t, Config{}, memLoader(t, nil))
+	for _, tc := range []struct {
+		srv    *Server
+		remote string
+		xff    []string
+		want   string
+	}{
+		{s, "127.0.0.1:5000", []string{"203.0.113.7"}, "203.0.113.7"},
+		{s, "127.0.0.1:5000", []string{"198.51.100.1, 203.0.113.7, 10.1.2.3"}, "203.0.113.7"},
+		{s, "127.0.0.1:5000", []string{"198.51.100.1", "203.0.113.7"}, "203.0.113.7"},
+		{s, "127.0.0.1:5000", []string{"not-an-ip"}, "127.0.0.1"},
+		{s, "127.0.0.1:5000", nil, "127.0.0.1"},
+		{s, "203.0.113.9:5000", []string{"198.51.100.1"}, "203.0.113.9"},
+		{untrusted, "127.0.0.1:5000", []string{"203.0.113.7"}, "127.0.0.1"},
+	} {
+		r := httptest.NewRequest("GET", "/v1/reports", nil)
+		r.RemoteAddr = tc.remote
+		for _, v := range tc.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if got := tc.srv.clientAddr(r); got != tc.want {
+			t.Errorf("%s via %q: %s, want %s", tc.remote, tc.xff, got, tc.want)
+		}
+	}
+}
