@@ -102,3 +102,57 @@ func TestBrowserAskAndOpenCitation(t *testing.T) {
 		os.WriteFile(filepath.Join(dir, "web.png"), shot, 0o644)
 	}
 }
+
+// Enter pressed again while an answer streams asks nothing more; a stream cut by a server
+// restart leaves the page saying so, with 提问 usable again.
+func TestBrowserStreamDropAndRepeatedEnter(t *testing.T) {
+	bin := chromium(t)
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电诈发案数同比下降24.7%[1]。", Delay: 20 * time.Second})
+	defer fake.Close()
+	_, ts := newTestServer(t, Config{}, memLoader(t, fake))
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-background-networking", true))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	step := func(a chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	step(chromedp.WaitVisible(`#reports li`))
+	step(chromedp.SendKeys(`#question`, "吉林电诈降了多少\r"))
+	step(chromedp.WaitVisible(`#result`))
+	step(chromedp.SendKeys(`#question`, "\r"))
+	step(chromedp.SendKeys(`#question`, "\r"))
+	for range 100 { // until the LLM has the question
+		if len(fake.Requests()) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := len(fake.Requests()); n != 1 {
+		t.Errorf("%d LLM requests for one question asked with three Enters", n)
+	}
+	ts.CloseClientConnections() // the server restarts mid-answer
+	step(chromedp.WaitVisible(`#notice`))
+	notice, err := chromedp.Run(tctx, chromedp.Text(`#notice`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	disabled, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`document.getElementById("ask-button").disabled`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(notice, "连接中断") || disabled {
+		t.Errorf("after the drop: notice %q, button disabled %v", notice, disabled)
+	}
+}

@@ -99,11 +99,22 @@
       if (d.notice) { $("notice").hidden = false; $("notice").textContent = d.notice; }
       $("status").textContent = d.mode === "llm" ? "" : (d.refused ? "" : "（原文摘录）");
     } else if (name === "error") {
+      state.failed = true;
       fail((d.error && d.error.message) || "出错了，请稍后再试");
     }
   }
 
+  var inFlight = false;
+
+  // ask runs one question at a time: Enter while an answer streams is ignored, and the page
+  // is usable again however the stream ends.
   async function ask(question) {
+    if (inFlight) { return; }
+    inFlight = true;
+    try { await askOnce(question); } finally { inFlight = false; }
+  }
+
+  async function askOnce(question) {
     setBusy(true, "正在检索…");
     $("result").hidden = false;
     $("notice").hidden = true;
@@ -133,7 +144,8 @@
     var buf = "";
     var state = { text: "", answer: null };
     for (;;) {
-      var r = await reader.read();
+      var r;
+      try { r = await reader.read(); } catch (e) { r = { done: true }; }
       if (r.done) { break; }
       buf += decoder.decode(r.value, { stream: true });
       var idx;
@@ -147,6 +159,11 @@
         });
         if (data) { handleEvent(name, data, state); }
       }
+    }
+    if (!state.answer && !state.failed) {
+      // The stream ended without its done event: the server restarted or the network dropped.
+      fail("连接中断，回答没有完成，请重新提问");
+      return;
     }
     setBusy(false, $("status").textContent);
     if (state.answer) {
