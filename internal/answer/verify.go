@@ -119,17 +119,7 @@ var sourceWordsRE = regexp.MustCompile(`以上|上述|数据|内容|信息|均|�
 // sourcesOnly: once markers and source words are gone, hardly anything is left.
 func sourcesOnly(s string) bool {
 	rest := sourceWordsRE.ReplaceAllString(markerRE.ReplaceAllString(s, ""), "")
-	return hanCount(rest) <= 2
-}
-
-func hanCount(s string) int {
-	n := 0
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			n++
-		}
-	}
-	return n
+	return normalize.HanCount(rest) <= 2
 }
 
 // sentence verifies one sentence on its own markers (tests and single-sentence callers).

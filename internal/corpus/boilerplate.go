@@ -3,7 +3,8 @@ package corpus
 import (
 	"regexp"
 	"strings"
-	"unicode"
+
+	"github.com/jingyan/jingyan/internal/normalize"
 )
 
 // Page furniture is recognised by what it is for, the same on any site: reading controls,
@@ -30,7 +31,7 @@ var inlineFurniture = regexp.MustCompile(`第\s*\d+\s*页\s*[,，/／]?\s*共\s*
 // isBoilerplate reports a line that is page furniture, never report text.
 func isBoilerplate(s string) bool {
 	n := runeLen(s)
-	han := hanCount(s)
+	han := normalize.HanCount(s)
 	switch {
 	case han == 0 && n < 200:
 		return true // separators, bare URLs, dates, counters
@@ -48,16 +49,6 @@ func isBoilerplate(s string) bool {
 		return true
 	}
 	return false
-}
-
-func hanCount(s string) int {
-	n := 0
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			n++
-		}
-	}
-	return n
 }
 
 // Bylines and metadata rows carry labelled fields: "发布者:兴庆分局 时间:2025-07-23 来源:兴庆分局",

@@ -48,15 +48,7 @@ func TestRetrievalColloquial(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	f, err := os.Open("testdata/colloquial.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, err := ReadQA(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	items := readQA(t, "testdata/colloquial.jsonl")
 	rep, err := Retrieval(context.Background(), ix, items)
 	if err != nil {
 		t.Fatal(err)
@@ -84,4 +76,19 @@ func TestKindsTally(t *testing.T) {
 	if n := got[2]; n.n != 2 || n.rates[0] != 0.5 || n.rates[1] != 1 {
 		t.Errorf("number = %+v", n)
 	}
+}
+
+// readQA reads a QA set the tests need; a missing or malformed one fails the test.
+func readQA(t testing.TB, path string) []Item {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	items, err := ReadQA(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
 }

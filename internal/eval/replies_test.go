@@ -2,7 +2,6 @@ package eval
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/jingyan/jingyan/internal/answer"
@@ -13,15 +12,7 @@ import (
 // streaming verification: faithful sentences kept, unfaithful ones caught, no fallback when a
 // reply verifies, and LLM answers holding the facts at least as often as extractive ones.
 func TestScriptedReplies(t *testing.T) {
-	f, err := os.Open("testdata/replies.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, err := ReadQA(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	items := readQA(t, "testdata/replies.jsonl")
 	srv := ScriptedLLM(items)
 	defer srv.Close()
 	ix := mock.Index(t)

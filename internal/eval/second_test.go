@@ -31,15 +31,7 @@ func TestSecondCorpusRegression(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix := mock.IndexOf(t, c)
-	f, err := os.Open(filepath.Join(secondCorpus, "qa.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	items, err := ReadQA(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	items := readQA(t, filepath.Join(secondCorpus, "qa.jsonl"))
 	rep, err := Retrieval(context.Background(), ix, items)
 	if err != nil {
 		t.Fatal(err)

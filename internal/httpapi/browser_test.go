@@ -35,31 +35,11 @@ func chromium(t *testing.T) string {
 // The web page in a real headless browser: load, ask, watch the streamed answer, open a
 // citation in place.
 func TestBrowserAskAndOpenCitation(t *testing.T) {
-	bin := chromium(t)
 	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林全省电信网络诈骗发案数同比下降24.7%[1]。", ChunkRunes: 2})
 	defer fake.Close()
 	_, ts := newTestServer(t, Config{}, memLoader(t, fake))
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(bin),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// The first call starts the browser and must not carry a timeout (it would end the browser).
-	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
+	tctx, step := browse(t, ts.URL+"/")
 	text := func(sel string) string {
 		t.Helper()
 		v, err := chromedp.Run(tctx, chromedp.Text(sel))
@@ -67,12 +47,6 @@ func TestBrowserAskAndOpenCitation(t *testing.T) {
 			t.Fatalf("text of %s: %v", sel, err)
 		}
 		return v
-	}
-	step := func(a chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(tctx, a); err != nil {
-			t.Fatal(err)
-		}
 	}
 	step(chromedp.WaitVisible(`#reports li`))
 	reports := text(`#reports`)
@@ -106,27 +80,10 @@ func TestBrowserAskAndOpenCitation(t *testing.T) {
 // Enter pressed again while an answer streams asks nothing more; a stream cut by a server
 // restart leaves the page saying so, with 提问 usable again.
 func TestBrowserStreamDropAndRepeatedEnter(t *testing.T) {
-	bin := chromium(t)
 	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电诈发案数同比下降24.7%[1]。", Delay: 20 * time.Second})
 	defer fake.Close()
 	_, ts := newTestServer(t, Config{}, memLoader(t, fake))
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.Flag("disable-background-networking", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/")); err != nil {
-		t.Fatal(err)
-	}
-	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	step := func(a chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(tctx, a); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tctx, step := browse(t, ts.URL+"/")
 	step(chromedp.WaitVisible(`#reports li`))
 	step(chromedp.SendKeys(`#question`, "吉林电诈降了多少\r"))
 	step(chromedp.WaitVisible(`#result`))
@@ -154,5 +111,37 @@ func TestBrowserStreamDropAndRepeatedEnter(t *testing.T) {
 	}
 	if !strings.Contains(notice, "连接中断") || disabled {
 		t.Errorf("after the drop: notice %q, button disabled %v", notice, disabled)
+	}
+}
+
+// browse opens url in headless chromium and returns a context bounded for the test's steps
+// and a step runner that fails the test on error.
+func browse(t *testing.T, url string) (context.Context, func(chromedp.Action[chromedp.Void])) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	// The first call starts the browser and must not carry a timeout (it would end the browser).
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(cancel)
+	return tctx, func(a chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(tctx, a); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -31,3 +31,15 @@ func Text(s string) string {
 	}
 	return b.String()
 }
+
+// HanCount is the number of Han characters in s: how much Chinese a line or reply holds,
+// whatever punctuation, digits and markup surround it.
+func HanCount(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			n++
+		}
+	}
+	return n
+}
