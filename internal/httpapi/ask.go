@@ -98,7 +98,19 @@ func (s *Server) hungUp(w http.ResponseWriter, r *http.Request) bool {
 // has been silent for KeepAlive, so proxies and clients do not give up on a slow LLM.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, eng *answer.Engine, q answer.Question, out eventWriter) (answer.Answer, bool, error) {
 	var mu sync.Mutex // the keep-alive goroutine and the events share w
-	started := false
+	started, finished := false, false
+	// ping writes a comment unless the stream has ended: nothing may follow [DONE].
+	ping := func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if finished {
+			return
+		}
+		fmt.Fprint(w, ": keep-alive\n\n")
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	}
 	wrote := make(chan struct{}, 1)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -113,10 +125,11 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, eng *answer.Engi
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				keepAlive(w, &mu, s.cfg.KeepAlive, wrote, stop)
+				keepAlive(s.cfg.KeepAlive, wrote, stop, ping)
 			}()
 		}
 		out.event(w, ev)
+		finished = finished || ev.Kind == answer.EventDone
 		select {
 		case wrote <- struct{}{}:
 		default:
@@ -125,7 +138,8 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, eng *answer.Engi
 	return a, started, err // the deferred wait ends the keep-alives before the caller writes
 }
 
-func keepAlive(w http.ResponseWriter, mu *sync.Mutex, every time.Duration, wrote, stop <-chan struct{}) {
+// keepAlive pings after every silence of the given length, until stop.
+func keepAlive(every time.Duration, wrote, stop <-chan struct{}, ping func()) {
 	t := time.NewTimer(every)
 	defer t.Stop()
 	for {
@@ -134,12 +148,7 @@ func keepAlive(w http.ResponseWriter, mu *sync.Mutex, every time.Duration, wrote
 			return
 		case <-wrote:
 		case <-t.C:
-			mu.Lock()
-			fmt.Fprint(w, ": keep-alive\n\n")
-			if f, ok := w.(http.Flusher); ok {
-				f.Flush()
-			}
-			mu.Unlock()
+			ping()
 		}
 		t.Reset(every)
 	}
