@@ -33,6 +33,7 @@ type Index struct {
 	reports  map[string]*corpus.Report
 	places   places
 	analyzer analysis.Analyzer // the text field's, for building queries
+	priors   map[string]float64 // by sentence ID, those brevityPriors discounts
 }
 
 // levelReport indexes whole reports, beside corpus.LevelSentence and corpus.LevelParagraph.
@@ -42,7 +43,7 @@ var levelNames = [3]string{"sentence", "paragraph", "report"}
 
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
 	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report), places: newPlaces(c, g),
-		analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName)}
+		analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName), priors: brevityPriors(c)}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
 	}

@@ -149,7 +149,7 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 			s += weightParagraph*paras.norm(p.Paragraph.ID) + weightNeighbour*neighbours(own, p)
 		}
 		if s > 0 {
-			hits = append(hits, Hit{Passage: p, Score: s * brevityPrior(p)})
+			hits = append(hits, Hit{Passage: p, Score: s * ix.prior(p)})
 		}
 	}
 	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
@@ -333,17 +333,24 @@ func terms(an analysis.Analyzer, text string, boost float64) query.Query {
 	return d
 }
 
-// brevityPrior discounts very short sentences. BM25's length normalisation favours them, but
+// brevityPriors discounts very short sentences. BM25's length normalisation favours them, but
 // in reports a short sentence is mostly a paragraph's topic line ("…坚持领导干部带头下访，扛
-// 起公安信访工作主体责任。"), which restates the question rather than answering it.
-func brevityPrior(p corpus.Passage) float64 {
+// 起公安信访工作主体责任。"), which restates the question rather than answering it. Computed
+// once at start for the sentences it discounts; the rest count in full.
+func brevityPriors(c *corpus.Corpus) map[string]float64 {
 	const full = 60 // runes from which a sentence counts in full
-	if p.Level != corpus.LevelSentence {
-		return 1
+	out := make(map[string]float64)
+	for _, p := range c.Passages(corpus.LevelSentence) {
+		if n := utf8.RuneCountInString(p.Text); n < full {
+			out[p.ID] = math.Pow(float64(n)/full, 0.3)
+		}
 	}
-	n := utf8.RuneCountInString(p.Text)
-	if n >= full {
-		return 1
+	return out
+}
+
+func (ix *Index) prior(p corpus.Passage) float64 {
+	if w, ok := ix.priors[p.ID]; ok {
+		return w
 	}
-	return math.Pow(float64(n)/full, 0.3)
+	return 1
 }
