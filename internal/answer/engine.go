@@ -75,6 +75,15 @@ type Engine struct {
 	idf        *idf
 	headGrams  map[string]bool // character pairs of titles, units and section headings
 	corpusText string          // normalized text of every paragraph, to ask "does the corpus mention X"
+	folded     map[string]string // passage ID → its text folded, done once rather than per question
+}
+
+// foldedText is p's text folded as questions are.
+func (e *Engine) foldedText(p corpus.Passage) string {
+	if f, ok := e.folded[p.ID]; ok {
+		return f
+	}
+	return e.glossary.Fold(p.Text)
 }
 
 // New makes an engine. llm may be nil.
@@ -86,6 +95,7 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 	c := s.Corpus()
 	e.idf = &idf{df: make(map[string]int), chars: make(map[rune]int)}
 	e.headGrams = make(map[string]bool)
+	e.folded = make(map[string]string)
 	var b strings.Builder
 	for _, r := range c.Reports {
 		head := g.Fold(r.Title + " " + r.Org + " " + r.Collection + " " + r.Context)
@@ -100,6 +110,10 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 			}
 			// One fold a paragraph serves the corpus text and, cut into sentences, the idf.
 			text := g.Fold(p.Text)
+			e.folded[p.ID] = text
+			for _, s := range p.Sentences {
+				e.folded[s.ID] = g.Fold(s.Text)
+			}
 			b.WriteString(text)
 			b.WriteByte('\n')
 			for _, sent := range corpus.SplitSentences(text) {
@@ -182,7 +196,7 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if err != nil {
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
-	ev := selectEvidence(hits, e.cfg.MaxPassages, e.cfg.Budget)
+	ev := selectEvidence(hits, e.foldedText, e.cfg.MaxPassages, e.cfg.Budget)
 	if v := e.afterSearch(a, ev); v.refuse {
 		return e.refuse(ans, v.reason, emit), nil
 	}

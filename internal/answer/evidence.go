@@ -9,13 +9,13 @@ import (
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
-	"github.com/jingyan/jingyan/internal/normalize"
 	"github.com/jingyan/jingyan/internal/search"
 )
 
 // evidence is one passage chosen to answer from.
 type evidence struct {
 	passage  corpus.Passage
+	folded   string // passage.Text folded as questions are
 	score    float64
 	follower bool // the sentence after a topic line, which says what the line names
 }
@@ -26,13 +26,14 @@ func citationOf(n int, e evidence) Citation {
 }
 
 // selectEvidence keeps the best distinct passages within the passage and character budgets.
-// Ranking (and spreading across reports for comparative questions) is search's work.
-func selectEvidence(hits []search.Hit, maxPassages, budget int) []evidence {
+// Ranking (and spreading across reports for comparative questions) is search's work. Passages
+// that fold to the same text are one.
+func selectEvidence(hits []search.Hit, fold func(corpus.Passage) string, maxPassages, budget int) []evidence {
 	var out []evidence
 	used := 0
 	seen := make(map[string]bool)
 	for _, h := range hits {
-		key := normalize.Text(h.Passage.Text)
+		key := fold(h.Passage)
 		if seen[h.Passage.ID] || seen[key] {
 			continue
 		}
@@ -41,7 +42,7 @@ func selectEvidence(hits []search.Hit, maxPassages, budget int) []evidence {
 			continue // a shorter passage further down may still fit
 		}
 		seen[h.Passage.ID], seen[key] = true, true
-		out = append(out, evidence{passage: h.Passage, score: h.Score})
+		out = append(out, evidence{passage: h.Passage, folded: key, score: h.Score})
 		used += n
 		if len(out) == maxPassages {
 			break
@@ -140,7 +141,7 @@ func tokens(s string) []string {
 func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) float64 {
 	var text strings.Builder
 	for _, e := range ev {
-		text.WriteString(g.Fold(e.passage.Text))
+		text.WriteString(e.folded)
 		text.WriteByte('\n')
 	}
 	evText := text.String()

@@ -162,7 +162,7 @@ func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) verdict {
 	if g, _ := e.gaps(a); len(g) > 0 && cov < gapCoverage {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
 	}
-	if m, ok := askedMeasure(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(e.glossary.Fold(x.passage.Text), m) }) {
+	if m, ok := askedMeasure(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(x.folded, m) }) {
 		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}
 	}
 	return verdict{}
