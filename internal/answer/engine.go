@@ -73,8 +73,8 @@ type Engine struct {
 	logger   *slog.Logger
 
 	idf        *idf
-	headGrams  map[string]bool // character pairs of titles, units and section headings
-	corpusText string          // normalized text of every paragraph, to ask "does the corpus mention X"
+	headGrams  map[string]bool   // character pairs of titles, units and section headings
+	corpusText string            // normalized text of every paragraph, to ask "does the corpus mention X"
 	folded     map[string]string // passage ID → its text folded, done once rather than per question
 }
 

@@ -32,7 +32,7 @@ type Index struct {
 	levels   [3]bleve.Index // by corpus.Level, then levelReport
 	reports  map[string]*corpus.Report
 	places   places
-	analyzer analysis.Analyzer // the text field's, for building queries
+	analyzer analysis.Analyzer  // the text field's, for building queries
 	priors   map[string]float64 // by sentence ID, those brevityPriors discounts
 }
 
