@@ -30,10 +30,13 @@ func (s *Server) model() map[string]any {
 }
 
 type chatRequest struct {
-	Model         string        `json:"model"`
-	Messages      []chatMessage `json:"messages"`
-	Stream        bool          `json:"stream"`
-	N             *int          `json:"n"`
+	Model         string          `json:"model"`
+	Messages      []chatMessage   `json:"messages"`
+	Stream        bool            `json:"stream"`
+	N             *int            `json:"n"`
+	MaxTokens     *int            `json:"max_tokens"`
+	MaxCompletion *int            `json:"max_completion_tokens"` // the newer name of max_tokens
+	Stop          json.RawMessage `json:"stop"`
 	StreamOptions *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
@@ -50,7 +53,32 @@ func (s *Server) checkChat(w http.ResponseWriter, req chatRequest) bool {
 		writeParamError(w, http.StatusBadRequest, "invalid_value", "n", "n 只能是 1：每个问题只有一个有出处的回答")
 		return false
 	}
+	for _, m := range []struct {
+		name string
+		v    *int
+	}{{"max_tokens", req.MaxTokens}, {"max_completion_tokens", req.MaxCompletion}} {
+		if m.v != nil && *m.v < 1 {
+			writeParamError(w, http.StatusBadRequest, "invalid_value", m.name, m.name+" 应是正整数")
+			return false
+		}
+	}
+	if _, err := parseStop(req.Stop); err != nil {
+		writeParamError(w, http.StatusBadRequest, "invalid_value", "stop", err.Error())
+		return false
+	}
 	return true
+}
+
+// limit is the request's max_tokens (or max_completion_tokens) and stop.
+func (req chatRequest) limit() *limit {
+	l := &limit{}
+	l.stops, _ = parseStop(req.Stop) // checked by checkChat
+	for _, v := range []*int{req.MaxTokens, req.MaxCompletion} {
+		if v != nil && (l.max == 0 || *v < l.max) {
+			l.max = *v
+		}
+	}
+	return l
 }
 
 type chatMessage struct {
@@ -131,7 +159,7 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		q.History = append(q.History, answer.Turn{Role: t.Role, Text: clip(text, search.MaxQuestionRunes)})
 	}
 	id := "chatcmpl-jingyan-" + strconv.FormatUint(s.chatSeq.Add(1), 36) + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
-	out := &chatEvents{id: id, model: s.cfg.ModelName, created: time.Now().Unix()}
+	out := &chatEvents{id: id, model: s.cfg.ModelName, created: time.Now().Unix(), limit: req.limit()}
 	out.includeUsage = req.StreamOptions != nil && req.StreamOptions.IncludeUsage
 	s.answer(w, r, q, wantsStream(r, req.Stream), out)
 }
@@ -146,6 +174,7 @@ type chatEvents struct {
 	created      int64
 	sentRole     bool
 	includeUsage bool // stream_options.include_usage: a last chunk with choices [] and usage
+	limit        *limit
 }
 
 func (c *chatEvents) chunk(delta map[string]any, finish any, extra map[string]any) map[string]any {
@@ -165,15 +194,19 @@ func (c *chatEvents) event(w http.ResponseWriter, ev answer.Event) {
 	content := ""
 	switch ev.Kind {
 	case answer.EventDelta:
-		content = ev.Text
+		content = c.limit.pass(ev.Text)
 	case answer.EventReset:
-		content = "\n（" + ev.Notice + "）\n"
+		content = c.limit.pass("\n（" + ev.Notice + "）\n")
 	case answer.EventDone:
 		a := ev.Answer
-		if fn := footnotes(a.Citations); fn != "" {
+		if rest := c.limit.flush(); rest != "" {
+			c.delta(w, rest)
+		}
+		cites := c.limit.cited(a.Citations)
+		if fn := footnotes(cites); fn != "" {
 			writeSSE(w, "", c.chunk(map[string]any{"content": fn}, nil, nil))
 		}
-		writeSSE(w, "", c.chunk(map[string]any{}, "stop", map[string]any{"citations": a.Citations}))
+		writeSSE(w, "", c.chunk(map[string]any{}, c.limit.reason(), map[string]any{"citations": cites}))
 		if c.includeUsage {
 			writeSSE(w, "", map[string]any{
 				"id": c.id, "object": "chat.completion.chunk", "created": c.created, "model": c.model,
@@ -188,6 +221,12 @@ func (c *chatEvents) event(w http.ResponseWriter, ev answer.Event) {
 	default:
 		return
 	}
+	if content != "" {
+		c.delta(w, content)
+	}
+}
+
+func (c *chatEvents) delta(w http.ResponseWriter, content string) {
 	delta := map[string]any{"content": content}
 	if !c.sentRole {
 		delta["role"] = "assistant"
@@ -201,14 +240,16 @@ func (c *chatEvents) final(w http.ResponseWriter, a answer.Answer) {
 	if a.Notice != "" && a.Mode == answer.ModeExtractive {
 		content = "（" + a.Notice + "）\n" + content
 	}
+	content = c.limit.passAll(content)
+	cites := c.limit.cited(a.Citations)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"id": c.id, "object": "chat.completion", "created": c.created, "model": c.model,
 		"choices": []any{map[string]any{
-			"index": 0, "finish_reason": "stop",
-			"message": map[string]any{"role": "assistant", "content": content + footnotes(a.Citations)},
+			"index": 0, "finish_reason": c.limit.reason(),
+			"message": map[string]any{"role": "assistant", "content": content + footnotes(cites)},
 		}},
 		"usage":     usage(a),
-		"citations": a.Citations,
+		"citations": cites,
 	})
 }
 

@@ -1,0 +1,168 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/jingyan/jingyan/internal/fakeopenai"
+)
+
+func TestSentences(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{"甲[1]。乙。", []string{"甲[1]。", "乙。"}},
+		{"下降24.7%。[1][2]其次", []string{"下降24.7%。[1][2]", "其次"}},
+		{"他说：“好。”然后\n第二行", []string{"他说：“好。”", "然后\n", "第二行"}},
+		{"一是…；二是…。[材料1]", []string{"一是…；", "二是…。", "[材料1]"}},
+		{"", nil},
+	} {
+		got := sentences(tc.in)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("sentences(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		l      limit
+		pieces []string
+		want   string
+		reason string
+	}{
+		{"none", limit{}, []string{"甲。", "乙。"}, "甲。乙。", "stop"},
+		{"whole sentences", limit{max: 5}, []string{"甲乙。", "丙丁。", "戊。"}, "甲乙。", "length"},
+		{"first sentence longer than the budget", limit{max: 3}, []string{"甲乙丙丁。"}, "甲乙丙", "length"},
+		{"stop inside a piece", limit{stops: []string{"丙"}}, []string{"甲乙。", "丙丁。"}, "甲乙。", "stop"},
+		{"stop across pieces", limit{stops: []string{"乙。丙"}}, []string{"甲乙。", "丙丁。"}, "甲乙。", "stop"},
+		{"nothing after the cut", limit{max: 2}, []string{"甲乙", "丙"}, "甲乙", "length"},
+	} {
+		l := tc.l
+		var got strings.Builder
+		for _, p := range tc.pieces {
+			got.WriteString(l.pass(p))
+		}
+		got.WriteString(l.flush())
+		if got.String() != tc.want || l.reason() != tc.reason {
+			t.Errorf("%s: %q %s, want %q %s", tc.name, got.String(), l.reason(), tc.want, tc.reason)
+		}
+	}
+}
+
+// max_tokens and stop are honoured as OpenAI honours them, through the real client, with and
+// without an LLM, whole and streamed.
+func TestChatMaxTokensAndStop(t *testing.T) {
+	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电诈发案数同比下降24.7%[1]。损失下降[1]。", ChunkRunes: 2})
+	defer fake.Close()
+	for _, withLLM := range []bool{false, true} {
+		load := memLoader(t, nil)
+		if withLLM {
+			load = memLoader(t, fake)
+		}
+		_, ts := newTestServer(t, Config{}, load)
+		cfg := openai.DefaultConfig("")
+		cfg.BaseURL = ts.URL + "/v1"
+		client := openai.NewClientWithConfig(cfg)
+		ctx := context.Background()
+		msgs := []openai.ChatCompletionMessage{{Role: "user", Content: "吉林电诈降了多少"}}
+
+		full, err := client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := strings.Split(full.Choices[0].Message.Content, "\n\n来源：")[0]
+		first := sentences(body)[0]
+		budget := utf8.RuneCountInString(first) + 1
+
+		for _, stream := range []bool{false, true} {
+			req := openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, MaxTokens: budget}
+			content, reason := chat(t, client, req, stream)
+			text, sources, _ := strings.Cut(content, "\n\n来源：")
+			if text != first || reason != "length" {
+				t.Errorf("llm %v stream %v: max_tokens %d gave %q (%s), want %q (length)", withLLM, stream, budget, text, reason, first)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(sources), "\n") {
+				if line != "" && !strings.Contains(text, line[:strings.Index(line, "]")+1]) {
+					t.Errorf("source %q listed for a sentence that was cut", line)
+				}
+			}
+
+			req = openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, Stop: []string{"24.7%"}}
+			content, reason = chat(t, client, req, stream)
+			if strings.Contains(content, "24.7%") || reason != "stop" {
+				t.Errorf("llm %v stream %v: stop gave %q (%s)", withLLM, stream, content, reason)
+			}
+		}
+		_, err = client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, MaxTokens: -1})
+		var apiErr *openai.APIError
+		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 400 || apiErr.Param == nil || *apiErr.Param != "max_tokens" {
+			t.Errorf("max_tokens -1: %v", err)
+		}
+		_, err = client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, Stop: []string{"a", "b", "c", "d", "e"}})
+		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 400 || apiErr.Param == nil || *apiErr.Param != "stop" {
+			t.Errorf("five stops: %v", err)
+		}
+	}
+}
+
+// chat returns a completion's content and finish_reason, whole or streamed.
+func chat(t *testing.T, client *openai.Client, req openai.ChatCompletionRequest, stream bool) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	if !stream {
+		resp, err := client.CreateChatCompletion(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.Choices[0].Message.Content, string(resp.Choices[0].FinishReason)
+	}
+	req.Stream = true
+	s, err := client.CreateChatCompletionStream(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var b strings.Builder
+	reason := ""
+	for {
+		chunk, err := s.Recv()
+		if errors.Is(err, io.EOF) {
+			return b.String(), reason
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range chunk.Choices {
+			b.WriteString(c.Delta.Content)
+			if c.FinishReason != "" {
+				reason = string(c.FinishReason)
+			}
+		}
+	}
+}
+
+// Cutting an answer into sentences keeps every byte, in order, whatever the text.
+func FuzzSentences(f *testing.F) {
+	for _, s := range []string{"甲[1]。乙。", "。[", "[1-", "“。”[12]\n", "\xff。[1]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := strings.Join(sentences(s), ""); got != s {
+			t.Errorf("sentences(%q) joined = %q", s, got)
+		}
+		l := limit{max: 7, stops: []string{"。["}}
+		out := l.passAll(s)
+		if !strings.HasPrefix(s, out) {
+			t.Errorf("passAll(%q) = %q, not a prefix", s, out)
+		}
+	})
+}
