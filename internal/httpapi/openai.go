@@ -120,36 +120,25 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 	if !s.checkChat(w, req) {
 		return
 	}
-	if len(req.Messages) == 0 {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "messages 不能为空")
+	turns, system, msg := req.conversation()
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, "invalid_request_error", msg)
 		return
 	}
-	var turns []answer.Turn
-	for _, m := range req.Messages {
-		text, err := m.text()
-		if err != nil {
-			writeError(w, http.StatusBadRequest, "invalid_request_error", "messages 的 content 应是字符串或文本片段数组")
-			return
-		}
-		switch m.Role {
-		case "user", "assistant":
-			turns = append(turns, answer.Turn{Role: m.Role, Text: text})
-		}
-	}
-	last := len(turns) - 1
-	for last >= 0 && turns[last].Role != "user" {
-		last--
-	}
-	if last < 0 {
-		writeError(w, http.StatusBadRequest, "invalid_request_error", "没有用户消息")
+	last := turns[len(turns)-1].Text
+	id := "chatcmpl-jingyan-" + strconv.FormatUint(s.chatSeq.Add(1), 36) + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
+	out := &chatEvents{id: id, model: s.cfg.ModelName, created: time.Now().Unix(), limit: req.limit()}
+	out.includeUsage = req.StreamOptions != nil && req.StreamOptions.IncludeUsage
+	if t, ok := detectTask(system, last); ok {
+		s.answerTask(w, wantsStream(r, req.Stream), out, t)
 		return
 	}
-	q := answer.Question{Text: turns[last].Text}
+	q := answer.Question{Text: last}
 	if err := search.Validate(q.Text); err != nil {
 		questionError(w, err)
 		return
 	}
-	hist := turns[:last]
+	hist := turns[:len(turns)-1]
 	if len(hist) > answer.MaxTurns {
 		hist = hist[len(hist)-answer.MaxTurns:]
 	}
@@ -158,10 +147,35 @@ func (s *Server) handleChat(w http.ResponseWriter, r *http.Request) {
 		text := answer.StripFootnotes(t.Text)
 		q.History = append(q.History, answer.Turn{Role: t.Role, Text: clip(text, search.MaxQuestionRunes)})
 	}
-	id := "chatcmpl-jingyan-" + strconv.FormatUint(s.chatSeq.Add(1), 36) + strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
-	out := &chatEvents{id: id, model: s.cfg.ModelName, created: time.Now().Unix(), limit: req.limit()}
-	out.includeUsage = req.StreamOptions != nil && req.StreamOptions.IncludeUsage
 	s.answer(w, r, q, wantsStream(r, req.Stream), out)
+}
+
+// conversation reads the messages up to the last user message, and the system messages; msg
+// says what is wrong with them, "" when nothing is.
+func (req chatRequest) conversation() (turns []answer.Turn, system, msg string) {
+	if len(req.Messages) == 0 {
+		return nil, "", "messages 不能为空"
+	}
+	var sys strings.Builder
+	for _, m := range req.Messages {
+		text, err := m.text()
+		if err != nil {
+			return nil, "", "messages 的 content 应是字符串或文本片段数组"
+		}
+		switch m.Role {
+		case "user", "assistant":
+			turns = append(turns, answer.Turn{Role: m.Role, Text: text})
+		case "system", "developer":
+			sys.WriteString(text + "\n")
+		}
+	}
+	for len(turns) > 0 && turns[len(turns)-1].Role != "user" {
+		turns = turns[:len(turns)-1]
+	}
+	if len(turns) == 0 {
+		return nil, "", "没有用户消息"
+	}
+	return turns, sys.String(), ""
 }
 
 // footnotes renders citations under the answer, as chat front ends show plain text.
