@@ -64,7 +64,13 @@ func cleanPaths(next http.Handler) http.Handler {
 		if strings.HasSuffix(p, "/") && clean != "/" {
 			clean += "/"
 		}
-		if r.Method != http.MethodConnect && clean != p {
+		if r.Method == http.MethodConnect {
+			// A proxy tunnel request: the mux would answer it with plain text.
+			w.Header().Set("Allow", "GET, HEAD, POST, OPTIONS")
+			writeError(w, http.StatusMethodNotAllowed, "invalid_request_error", "不支持 CONNECT：这里不是代理")
+			return
+		}
+		if clean != p {
 			writeError(w, http.StatusNotFound, "not_found", "没有这个地址；是否想访问 "+clean+"？")
 			return
 		}
