@@ -54,7 +54,10 @@ func rewriteGoError(p []byte) ([]byte, bool) {
 	if err != nil || status < 400 {
 		return nil, false
 	}
-	msg := "请求格式不对：" + string(rest[len(goErrorHeaders)-2:])
+	msg := "请求格式不对"
+	if _, why, ok := bytes.Cut(rest[len(goErrorHeaders)-2:], []byte(": ")); ok {
+		msg += "（" + string(why) + "）"
+	}
 	switch status {
 	case http.StatusRequestHeaderFieldsTooLarge:
 		msg = "请求头太大"
@@ -62,6 +65,8 @@ func rewriteGoError(p []byte) ([]byte, bool) {
 		// An unknown Transfer-Encoding: the client's request is at fault, and this API takes
 		// none but chunked.
 		status, msg = http.StatusBadRequest, "不支持这种 Transfer-Encoding"
+	case http.StatusHTTPVersionNotSupported:
+		status, msg = http.StatusBadRequest, "不支持这个 HTTP 版本，请用 HTTP/1.1"
 	}
 	body, _ := json.Marshal(newAPIError(status, "invalid_request_error", msg))
 	return fmt.Appendf(nil, "HTTP/1.1 %d %s\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
