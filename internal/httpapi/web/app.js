@@ -3,7 +3,9 @@
   "use strict";
   var $ = function (id) { return document.getElementById(id); };
   var history = [];
-  var citations = [];
+  var sources = [];      // what the [n] markers and the list under the answer point at
+  var markersLive = false; // markers become buttons once the answer's own numbering is known
+  var lastQuestion = "";
 
   function headers(extra) {
     var h = extra || {};
@@ -18,52 +20,90 @@
     });
   }
 
-  // Answer text with [n] markers turned into buttons that open the cited passage.
+  function label(c) {
+    return "《" + c.title + "》" + (c.org ? "（" + c.org + "）" : "") + "第 " + c.paragraph + " 段";
+  }
+
+  // Answer text with [n] markers as buttons that open the cited passage. While the answer
+  // streams its numbering is not yet known, so markers are plain text until it is.
   function renderAnswer(text) {
-    $("answer").innerHTML = escapeHTML(text).replace(/\*\*([^*<>\n]+?)\*\*/g, "<b>$1</b>").replace(/\[(\d+)\]/g, function (m, n) {
-      return '<button type="button" class="cite" data-n="' + n + '">[' + n + "]</button>";
+    var html = escapeHTML(text).replace(/\*\*([^*<>\n]+?)\*\*/g, "<b>$1</b>");
+    $("answer").innerHTML = html.replace(/\[(\d+)\]/g, function (m, n) {
+      if (!markersLive) { return '<span class="cite pending">[' + n + "]</span>"; }
+      return '<button type="button" class="cite" data-n="' + n + '" aria-label="查看来源 ' + n + '">[' + n + "]</button>";
     });
   }
 
-  function renderCitations() {
+  // renderSources lists passages under the answer, each a button that opens it: the passages
+  // found while the answer is written, then the ones it cites.
+  function renderSources(list, heading) {
+    sources = list;
+    $("passage").hidden = true; // it showed a passage of the list being replaced
     var ol = $("citations");
     ol.innerHTML = "";
-    citations.forEach(function (c) {
+    $("sources-heading").hidden = list.length === 0;
+    $("sources-heading").textContent = heading;
+    list.forEach(function (c, i) {
       var li = document.createElement("li");
-      li.value = c.n;
-      li.textContent = "《" + c.title + "》" + (c.org ? "（" + c.org + "）" : "") + "第 " + c.paragraph + " 段";
+      li.value = c.n || i + 1;
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "source";
+      b.dataset.n = String(c.n || i + 1);
+      b.textContent = label(c);
+      li.appendChild(b);
       ol.appendChild(li);
     });
   }
 
-  function showPassage(n, button) {
-    var c = citations[n - 1];
-    var box = $("passage");
-    document.querySelectorAll("button.cite.active").forEach(function (b) { b.classList.remove("active"); });
-    if (!c) { return; }
-    if (!box.hidden && box.dataset.n === String(n)) { box.hidden = true; return; }
-    button.classList.add("active");
-    box.dataset.n = String(n);
-    box.innerHTML = '<div class="where"></div><div class="text"></div>';
-    box.querySelector(".where").textContent = "[" + n + "] 《" + c.title + "》" + (c.org ? "（" + c.org + "）" : "") + "第 " + c.paragraph + " 段";
-    box.querySelector(".text").textContent = c.text;
-    box.hidden = false;
-    fetch("/v1/passages/" + encodeURIComponent(c.id), { headers: headers() })
+  function passageContext(box, n, id) {
+    fetch("/v1/passages/" + encodeURIComponent(id), { headers: headers() })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (p) {
         if (!p || box.dataset.n !== String(n)) { return; }
         var text = box.querySelector(".text");
         text.innerHTML = "";
-        p.before.forEach(function (q) { var s = document.createElement("span"); s.className = "ctx"; s.textContent = q.text; text.appendChild(s); });
-        var m = document.createElement("mark"); m.textContent = p.text; text.appendChild(m);
-        p.after.forEach(function (q) { var s = document.createElement("span"); s.className = "ctx"; s.textContent = q.text; text.appendChild(s); });
+        var add = function (tag, q) { var s = document.createElement(tag); if (tag === "span") { s.className = "ctx"; } s.textContent = q.text; text.appendChild(s); };
+        p.before.forEach(function (q) { add("span", q); });
+        add("mark", p);
+        p.after.forEach(function (q) { add("span", q); });
       })
       .catch(function () {});
   }
 
-  $("answer").addEventListener("click", function (e) {
-    var b = e.target.closest("button.cite");
-    if (b) { showPassage(parseInt(b.dataset.n, 10), b); }
+  // showPassage opens source n below the answer and moves the keyboard there; Escape (or the
+  // same marker again) closes it and returns to the marker.
+  function showPassage(n, trigger) {
+    var c = sources.find(function (s, i) { return (s.n || i + 1) === n; });
+    var box = $("passage");
+    document.querySelectorAll("button.active").forEach(function (b) { b.classList.remove("active"); });
+    if (!c) { return; }
+    if (!box.hidden && box.dataset.n === String(n)) { closePassage(); return; }
+    trigger.classList.add("active");
+    box.returnTo = trigger;
+    box.dataset.n = String(n);
+    box.innerHTML = '<div class="where"></div><div class="text"></div><button type="button" class="close secondary">收起原文</button>';
+    box.querySelector(".where").textContent = "[" + n + "] " + label(c);
+    box.querySelector(".text").textContent = c.text;
+    box.hidden = false;
+    box.focus();
+    passageContext(box, n, c.id);
+  }
+
+  function closePassage() {
+    var box = $("passage");
+    box.hidden = true;
+    document.querySelectorAll("button.active").forEach(function (b) { b.classList.remove("active"); });
+    if (box.returnTo && document.body.contains(box.returnTo)) { box.returnTo.focus(); }
+  }
+
+  $("result").addEventListener("click", function (e) {
+    var b = e.target.closest("button.cite, button.source");
+    if (b) { showPassage(parseInt(b.dataset.n, 10), b); return; }
+    if (e.target.closest("#passage button.close")) { closePassage(); }
+  });
+  $("passage").addEventListener("keydown", function (e) {
+    if (e.key === "Escape") { e.preventDefault(); closePassage(); }
   });
 
   function setBusy(busy, msg) {
@@ -71,33 +111,42 @@
     $("status").textContent = msg || "";
   }
 
+  // Four looks: the answer; a refusal (nothing in the collection answers it); a notice (the
+  // answer is extractive, or the LLM failed and it was replaced); an error, with 重试.
+  function showNotice(msg) { $("notice").hidden = !msg; $("notice").textContent = msg || ""; }
+
   function fail(msg) {
     setBusy(false, "");
     $("result").hidden = false;
-    $("notice").hidden = false;
-    $("notice").textContent = msg;
+    $("error").hidden = false;
+    $("error").querySelector(".text").textContent = msg;
+    $("retry-button").hidden = !lastQuestion;
+  }
+
+  function finish(d) {
+    markersLive = true;
+    renderSources(d.citations || [], "来源");
+    renderAnswer(d.answer);
+    $("answer").classList.toggle("refused", !!d.refused);
+    $("refusal-label").hidden = !d.refused;
+    if (d.notice) { showNotice(d.notice); } else if (d.mode !== "llm" && !d.refused && !d.faq) { showNotice("以下为原文摘录（未经模型改写）"); }
   }
 
   function handleEvent(name, data, state) {
     var d = JSON.parse(data);
     if (name === "passages") {
       setBusy(true, "正在组织回答…");
+      renderSources(d.passages || [], "检索到的材料（正在据此组织回答）");
     } else if (name === "delta") {
       state.text += d.text;
       renderAnswer(state.text);
     } else if (name === "reset") {
       state.text = "";
-      $("notice").hidden = false;
-      $("notice").textContent = d.notice;
+      showNotice(d.notice);
       renderAnswer("");
-    } else if (name === "citations") {
-      citations = d.citations || [];
-      renderCitations();
     } else if (name === "done") {
       state.answer = d;
-      renderAnswer(d.answer);
-      if (d.notice) { $("notice").hidden = false; $("notice").textContent = d.notice; }
-      $("status").textContent = d.mode === "llm" ? "" : (d.refused ? "" : "（原文摘录）");
+      finish(d);
     } else if (name === "error") {
       state.failed = true;
       fail((d.error && d.error.message) || "出错了，请稍后再试");
@@ -111,17 +160,24 @@
   async function ask(question) {
     if (inFlight) { return; }
     inFlight = true;
+    lastQuestion = question;
     try { await askOnce(question); } finally { inFlight = false; }
   }
 
-  async function askOnce(question) {
+  function reset() {
     setBusy(true, "正在检索…");
     $("result").hidden = false;
-    $("notice").hidden = true;
+    $("error").hidden = true;
+    $("refusal-label").hidden = true;
+    $("answer").classList.remove("refused");
+    showNotice("");
     $("passage").hidden = true;
-    citations = [];
-    renderCitations();
+    markersLive = false;
+    renderSources([], "");
     renderAnswer("");
+  }
+
+  async function request(question) {
     var tok = $("token").value.trim();
     if (tok) { localStorage.setItem("jingyan-token", tok); }
     var resp;
@@ -131,22 +187,26 @@
         headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream" }),
         body: JSON.stringify({ question: question, history: history, stream: true })
       });
-    } catch (e) { fail("无法连接服务"); return; }
-    if (resp.status === 401) { $("token-row").hidden = false; fail("需要访问令牌：请在上方填写后再提问"); return; }
+    } catch (e) { fail("无法连接服务，请检查网络后重试"); return null; }
+    if (resp.status === 401) { $("token-row").hidden = false; fail("需要访问令牌：请在上方填写后再提问"); return null; }
     if (!resp.ok) {
       var msg = "出错了（" + resp.status + "）";
       try { var j = await resp.json(); if (j.error) { msg = j.error.message; } } catch (e) {}
       fail(msg);
-      return;
+      return null;
     }
+    return resp;
+  }
+
+  // readEvents feeds each server-sent event of resp to handleEvent.
+  async function readEvents(resp, state) {
     var reader = resp.body.getReader();
     var decoder = new TextDecoder();
     var buf = "";
-    var state = { text: "", answer: null };
     for (;;) {
       var r;
-      try { r = await reader.read(); } catch (e) { r = { done: true }; }
-      if (r.done) { break; }
+      try { r = await reader.read(); } catch (e) { return; }
+      if (r.done) { return; }
       buf += decoder.decode(r.value, { stream: true });
       var idx;
       while ((idx = buf.indexOf("\n\n")) >= 0) {
@@ -160,12 +220,20 @@
         if (data) { handleEvent(name, data, state); }
       }
     }
+  }
+
+  async function askOnce(question) {
+    reset();
+    var resp = await request(question);
+    if (!resp) { return; }
+    var state = { text: "", answer: null };
+    await readEvents(resp, state);
     if (!state.answer && !state.failed) {
       // The stream ended without its done event: the server restarted or the network dropped.
-      fail("连接中断，回答没有完成，请重新提问");
+      fail("连接中断，回答没有完成");
       return;
     }
-    setBusy(false, $("status").textContent);
+    setBusy(false, "");
     if (state.answer) {
       history.push({ role: "user", text: state.answer.standalone || question });
       history.push({ role: "assistant", text: state.answer.answer });
@@ -177,6 +245,9 @@
     e.preventDefault();
     var q = $("question").value.trim();
     if (q) { ask(q); }
+  });
+  $("retry-button").addEventListener("click", function () {
+    if (lastQuestion) { ask(lastQuestion); }
   });
   $("question").addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey && !e.isComposing) { e.preventDefault(); $("ask-form").requestSubmit(); }
