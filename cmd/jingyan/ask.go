@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -29,14 +30,21 @@ func (e *env) ask(ctx context.Context, args []string) error {
 	if *k < 0 || *k > search.MaxK {
 		return fmt.Errorf("%w: --k must be 0..%d", errUsage, search.MaxK)
 	}
+	// Warnings logged while an answer is written (an LLM retry) follow the answer.
+	held := &heldLogs{}
+	withHeld := *e
+	withHeld.logger = slog.New(held.handler(e.logger.Handler()))
+	e = &withHeld
 	eng, ix, err := e.engine(ctx, &ef)
 	if err != nil {
 		return err
 	}
 	defer ix.Close()
 	if len(rest) == 0 {
-		return e.interactive(ctx, eng, *asJSON, *k)
+		return e.interactive(ctx, eng, held, *asJSON, *k)
 	}
+	held.hold()
+	defer held.release()
 	_, err = e.askOne(ctx, eng, answer.Question{Text: strings.Join(rest, " "), K: *k}, *asJSON)
 	return err
 }
@@ -109,7 +117,9 @@ func writeFootnotes(w io.Writer, cites []answer.Citation) {
 }
 
 // interactive reads questions line by line; earlier turns make follow-ups work.
-func (e *env) interactive(ctx context.Context, eng *answer.Engine, asJSON bool, k int) error {
+// Answers are set apart by a blank line, and what was logged while one was written comes
+// after it.
+func (e *env) interactive(ctx context.Context, eng *answer.Engine, held *heldLogs, asJSON bool, k int) error {
 	tty := false
 	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		tty = true
@@ -136,16 +146,22 @@ func (e *env) interactive(ctx context.Context, eng *answer.Engine, asJSON bool, 
 			fmt.Fprintln(e.stdout, "（已开始新对话）")
 			continue
 		}
+		held.hold()
 		ans, err := e.askOne(ctx, eng, answer.Question{Text: line, History: conv.History(), K: k}, asJSON)
+		if err != nil && ctx.Err() == nil {
+			fmt.Fprintln(e.stdout, userMessage(err))
+			e.logger.Warn("ask", "err", err)
+		}
+		if !asJSON {
+			fmt.Fprintln(e.stdout)
+		}
+		held.release()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil {
-			fmt.Fprintln(e.stdout, userMessage(err))
-			e.logger.Warn("ask", "err", err)
-			continue
+		if err == nil {
+			conv.Add(line, ans)
 		}
-		conv.Add(line, ans)
 	}
 }
 
