@@ -28,7 +28,7 @@ func (e *env) ask(ctx context.Context, args []string) error {
 		return err
 	}
 	if *k < 0 || *k > search.MaxK {
-		return fmt.Errorf("%w: --k must be 0..%d", errUsage, search.MaxK)
+		return fmt.Errorf("%w: --k 应在 0..%d 之间", errUsage, search.MaxK)
 	}
 	// Warnings logged while an answer is written (an LLM retry) follow the answer.
 	held := &heldLogs{}

@@ -25,7 +25,7 @@ func (e *env) bot(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("%w: bot takes no arguments", errUsage)
+		return fmt.Errorf("%w: bot 不接受参数", errUsage)
 	}
 	allow, err := telegram.ParseAllow(e.getenv("JINGYAN_TELEGRAM_ALLOW"))
 	if err != nil {

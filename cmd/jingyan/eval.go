@@ -13,7 +13,7 @@ import (
 
 func (e *env) eval(ctx context.Context, args []string) error {
 	if len(args) == 0 || (args[0] != "retrieval" && args[0] != "answers") {
-		return fmt.Errorf("%w: eval needs a kind: retrieval or answers", errUsage)
+		return fmt.Errorf("%w: eval 需要指明 retrieval 或 answers", errUsage)
 	}
 	kind := args[0]
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
@@ -26,7 +26,7 @@ func (e *env) eval(ctx context.Context, args []string) error {
 		return err
 	}
 	if *qa == "" || len(rest) > 0 {
-		return fmt.Errorf("%w: eval %s needs --qa FILE", errUsage, kind)
+		return fmt.Errorf("%w: eval %s 需要 --qa FILE", errUsage, kind)
 	}
 	f, err := os.Open(*qa)
 	if err != nil {

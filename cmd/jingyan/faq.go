@@ -30,7 +30,7 @@ func (e *env) faq(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) > 0 || *out == "" || (*questions == "") == !*auto || *jobs < 1 || *jobs > 64 {
-		return fmt.Errorf("%w: faq needs --out DIR and either --questions FILE or --auto; -j 1..64", errUsage)
+		return fmt.Errorf("%w: faq 需要 --out DIR，以及 --questions FILE 或 --auto 之一；-j 应在 1..64 之间", errUsage)
 	}
 	eng, ix, hasLLM, err := e.engineLLM(ctx, &ef)
 	if err != nil {

@@ -64,7 +64,7 @@ func (e *env) index(ctx context.Context, args []string) error {
 		return err
 	}
 	if *sources == "" || *out == "" || len(rest) > 0 {
-		return fmt.Errorf("%w: index build needs --sources DIR and --out PATH", errUsage)
+		return fmt.Errorf("%w: index build 需要 --sources DIR 和 --out PATH", errUsage)
 	}
 	g, err := loadGlossary(*gloss)
 	if err != nil {

@@ -21,7 +21,7 @@ usage:
   jingyan ask [--json] [--k N] [--offline] [--timeout D] [--prompts DIR] [--model M] [--base-url URL] [QUESTION]
   jingyan serve [--addr 127.0.0.1:8080] [--index PATH] [--max-llm N] [--queue N] [--rate R]
   jingyan bot [--webhook-url URL --webhook-addr ADDR] [--audit FILE]
-  jingyan faq (--questions FILE | --auto) --out DIR [-j N] [--fresh]
+  jingyan faq (--questions FILE | --auto [--per-report N]) --out DIR [-j N] [--fresh]
   jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
   jingyan index build --sources DIR --out PATH
   jingyan eval retrieval --qa FILE [--json] [--index PATH]

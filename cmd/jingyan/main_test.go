@@ -138,8 +138,8 @@ func TestUsageMessages(t *testing.T) {
 		wantStderr string
 	}{
 		{[]string{"ask", "--bogus", "x"}, 2, "jingyan: flag provided but not defined: -bogus\n"},
-		{[]string{"ask", "--k", "500", "x"}, 2, "jingyan: --k must be 0..100\n"},
-		{[]string{"ask", "--timeout", "0s", "x"}, 2, "jingyan: --timeout must be positive\n"},
+		{[]string{"ask", "--k", "500", "x"}, 2, "jingyan: --k 应在 0..100 之间\n"},
+		{[]string{"ask", "--timeout", "0s", "x"}, 2, "jingyan: --timeout 应大于 0\n"},
 		{[]string{"search", "--level", "word", "x"}, 2, "unknown level \"word\""},
 		{[]string{"nonsense"}, 2, "jingyan: unknown command \"nonsense\"\n" + usage},
 		{[]string{"ask", "-h"}, 0, ""},

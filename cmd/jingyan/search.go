@@ -26,14 +26,14 @@ func (e *env) search(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) == 0 {
-		return fmt.Errorf("%w: search needs a question (or - to read questions from stdin)", errUsage)
+		return fmt.Errorf("%w: search 需要一个问题（或用 - 从标准输入逐行读问题）", errUsage)
 	}
 	level, err := corpus.ParseLevel(*levelName)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	if *k < 1 || *k > search.MaxK {
-		return fmt.Errorf("%w: --k must be 1..%d", errUsage, search.MaxK)
+		return fmt.Errorf("%w: --k 应在 1..%d 之间", errUsage, search.MaxK)
 	}
 	ix, err := ixf.open(ctx)
 	if err != nil {

@@ -25,7 +25,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(rest) > 0 {
-		return fmt.Errorf("%w: serve takes no arguments", errUsage)
+		return fmt.Errorf("%w: serve 不接受参数", errUsage)
 	}
 	cfg := httpapi.Config{
 		Addr:        *addr,

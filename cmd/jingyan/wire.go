@@ -65,7 +65,7 @@ func (e *env) engine(ctx context.Context, f *engineFlags) (*answer.Engine, *sear
 // engineLLM is engine that also says whether an LLM is configured.
 func (e *env) engineLLM(ctx context.Context, f *engineFlags) (*answer.Engine, *search.Index, bool, error) {
 	if f.timeout <= 0 {
-		return nil, nil, false, fmt.Errorf("%w: --timeout must be positive", errUsage)
+		return nil, nil, false, fmt.Errorf("%w: --timeout 应大于 0", errUsage)
 	}
 	ix, err := f.open(ctx)
 	if err != nil {
