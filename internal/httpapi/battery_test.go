@@ -179,8 +179,7 @@ func judge(t *testing.T, what string, resp *http.Response, body []byte) bool {
 }
 
 func rawBadRequests() []string {
-	var out []string
-	for _, r := range []string{
+	return []string{
 		"GET /healthz HTTP/1.1\r\n\r\n",
 		"GET /healthz HTTP/1.1\r\nHost: x\r\nbad header\r\n\r\n",
 		"GARBAGE\r\n\r\n",
@@ -197,10 +196,7 @@ func rawBadRequests() []string {
 		"POST /v1/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
 		"POST /v1/admin/reload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer adm\x00\r\n\r\n",
 		"GET /v1/search?q=a HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \x01\x02\r\n\r\n",
-	} {
-		out = append(out, r)
 	}
-	return out
 }
 
 type lockedWriter struct {

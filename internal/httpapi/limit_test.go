@@ -84,7 +84,12 @@ func TestChatMaxTokensAndStop(t *testing.T) {
 		budget := utf8.RuneCountInString(first) + 1
 
 		for _, stream := range []bool{false, true} {
-			req := openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, MaxTokens: budget}
+			// Most front ends still send max_tokens; newer SDKs send max_completion_tokens.
+			req := openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, MaxCompletionTokens: budget}
+			if stream {
+				//lint:ignore SA1019 the deprecated field is what LobeChat and Open WebUI send
+				req = openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, MaxTokens: budget}
+			}
 			content, reason := chat(t, client, req, stream)
 			text, sources, _ := strings.Cut(content, "\n\n来源：")
 			if text != first || reason != "length" {
@@ -102,10 +107,10 @@ func TestChatMaxTokensAndStop(t *testing.T) {
 				t.Errorf("llm %v stream %v: stop gave %q (%s)", withLLM, stream, content, reason)
 			}
 		}
-		_, err = client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, MaxTokens: -1})
+		_, err = client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, MaxCompletionTokens: -1})
 		var apiErr *openai.APIError
-		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 400 || apiErr.Param == nil || *apiErr.Param != "max_tokens" {
-			t.Errorf("max_tokens -1: %v", err)
+		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 400 || apiErr.Param == nil || *apiErr.Param != "max_completion_tokens" {
+			t.Errorf("max_completion_tokens -1: %v", err)
 		}
 		_, err = client.CreateChatCompletion(ctx, openai.ChatCompletionRequest{Model: "jingyan", Messages: msgs, Stop: []string{"a", "b", "c", "d", "e"}})
 		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 400 || apiErr.Param == nil || *apiErr.Param != "stop" {
