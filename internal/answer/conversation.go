@@ -20,6 +20,9 @@ func (c *Conversation) Add(question string, a Answer) {
 	c.turns = Recent(append(c.turns, Turn{Role: "user", Text: asked}, Turn{Role: "assistant", Text: a.Text}))
 }
 
+// Resume continues a conversation from turns a store kept (its History).
+func Resume(turns []Turn) *Conversation { return &Conversation{turns: Recent(turns)} }
+
 // History returns the turns to send with the next question.
 func (c *Conversation) History() []Turn { return append([]Turn(nil), c.turns...) }
 
