@@ -53,6 +53,14 @@ func (e *env) bot(ctx context.Context, args []string) error {
 		JournalPath:   journalPath(*journal, e.getenv),
 		DrainTimeout:  *drain,
 	}
+	shared, err := e.openShared()
+	if err != nil {
+		return err
+	}
+	if shared != nil {
+		defer shared.Close()
+	}
+	shareTelegram(&cfg, shared)
 	b, err := telegram.New(ctx, cfg, eng, ix, e.logger)
 	if err != nil {
 		return err

@@ -42,6 +42,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if err := httpapi.CheckExposure(cfg.Addr, cfg.Tokens); err != nil {
 		return err
 	}
+	shared, err := e.openShared()
+	if err != nil {
+		return err
+	}
+	if shared != nil {
+		defer shared.Close()
+	}
+	shareHTTP(&cfg, shared)
 	load := func(ctx context.Context) (*httpapi.Backend, error) {
 		eng, ix, hasLLM, err := e.engineLLM(ctx, &ef)
 		if err != nil {

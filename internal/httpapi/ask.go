@@ -336,5 +336,12 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	b, release := s.acquire()
 	defer release()
 	rep, _, _ := b.Index.Corpus().Counts()
+	if s.cfg.Ready != nil {
+		if err := s.cfg.Ready(r.Context()); err != nil {
+			s.logger.Warn("httpapi: not ready", "err", err)
+			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": "共享状态不可用，本副本暂以自身状态应答", "reports": rep, "llm": b.HasLLM})
+			return
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ready", "reports": rep, "llm": b.HasLLM})
 }

@@ -57,6 +57,18 @@ type Config struct {
 	// ReadTimeout bounds reading a whole request, body included, so slow senders cannot hold
 	// connections (default 15 s).
 	ReadTimeout time.Duration
+
+	// ShareLimit, when set, is handed the replica's own per-client rate limit and its rate,
+	// and returns one every replica shares (JINGYAN_REDIS_URL), falling back on it while the
+	// store is down.
+	ShareLimit func(own Limiter, perSec float64, burst int) Limiter
+	// Ready, when set, is asked by /readyz whether what the replica depends on (Redis) is up.
+	Ready func(ctx context.Context) error
+}
+
+// Limiter is a keyed rate: whether key may go now, and if not how long to wait.
+type Limiter interface {
+	Allow(key string) (time.Duration, bool)
 }
 
 func (c Config) withDefaults() Config {
@@ -117,7 +129,7 @@ type Server struct {
 	load    Loader
 	logger  *slog.Logger
 	metrics *metrics
-	limiter *ratelimit.Keyed
+	limiter Limiter
 
 	mu  sync.RWMutex
 	cur *backendRef
@@ -154,6 +166,9 @@ func New(ctx context.Context, cfg Config, load Loader, logger *slog.Logger) (*Se
 		cpuSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)),
 		llmSlots: make(chan struct{}, cfg.MaxLLM),
 		llmQueue: make(chan struct{}, cfg.QueueLen),
+	}
+	if cfg.ShareLimit != nil {
+		s.limiter = cfg.ShareLimit(s.limiter, cfg.RatePerSec, cfg.RateBurst)
 	}
 	return s, nil
 }

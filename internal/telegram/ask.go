@@ -21,7 +21,7 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 	stopTyping := b.typing(ctx, msg)
 	defer stopTyping()
 	private := msg.Chat.Type == models.ChatTypePrivate
-	hist := b.chats.history(msg.Chat.ID, msg.From.ID)
+	hist := b.memory.History(msg.Chat.ID, msg.From.ID)
 
 	var placeholder *models.Message
 	if !private {
@@ -78,7 +78,7 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
 	chunks, kb := renderAnswer(a)
 	b.finish(ctx, msg, placeholder, chunks, kb)
 
-	b.chats.remember(msg.Chat.ID, msg.From.ID, question, a)
+	b.memory.Remember(msg.Chat.ID, msg.From.ID, question, a)
 	b.stats.questions.Add(1)
 	b.stats.latencyMS.Add(latency.Milliseconds())
 	switch {

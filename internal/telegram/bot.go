@@ -57,6 +57,36 @@ type Config struct {
 	PaceGroup      float64       // messages a second to one group (18 a minute: 20)
 	DrainTimeout   time.Duration // how long a stop waits for answers under way (8 s)
 	PollTimeout    time.Duration // long-polling timeout (30 s)
+
+	// Share, when set, is handed the settings (defaults filled in) and the replica's own
+	// update dedupe, conversation memory and per-user rate, and returns ones every replica
+	// shares (JINGYAN_REDIS_URL), which fall back on these while the shared store is down.
+	Share func(cfg Config, own Shared) Shared
+	// Ready, when set, is asked by the webhook server's /readyz whether what the replica
+	// depends on (Redis) is up, so a load balancer can prefer replicas that are.
+	Ready func(ctx context.Context) error
+}
+
+// Shared is the state a bot keeps that several replicas must agree on.
+type Shared struct {
+	Seen   Firster
+	Memory Memory
+	Users  Limiter
+}
+
+// Firster says whether an update ID is new, remembering it.
+type Firster interface{ First(id int64) bool }
+
+// Memory keeps each user's conversation in each chat for follow-ups.
+type Memory interface {
+	History(chat, user int64) []answer.Turn
+	Remember(chat, user int64, question string, a answer.Answer)
+	Forget(chat, user int64)
+}
+
+// Limiter is a keyed rate: whether key may go now, and if not how long to wait.
+type Limiter interface {
+	Allow(key string) (time.Duration, bool)
 }
 
 func (c Config) withDefaults() Config {
@@ -110,9 +140,10 @@ type Bot struct {
 	allowed  map[int64]bool
 	admins   map[int64]bool
 
-	chats     *chats
-	users     *ratelimit.Keyed
-	seen      *seenUpdates    // update IDs already handled
+	chats     *chats          // per-chat order of answers; also the replica's own memory
+	memory    Memory          // conversations, for follow-ups
+	users     Limiter         // questions per user
+	seen      Firster         // update IDs already handled
 	journal   *journal        // questions accepted and not yet answered
 	pace      *pacer          // sends kept under Telegram's limits
 	life      context.Context // the jobs' parent, ended after the drain deadline
@@ -184,6 +215,11 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 		seen:    newSeenUpdates(10000),
 		pace:    newPacer(cfg),
 		started: time.Now(),
+	}
+	b.memory = b.chats
+	if cfg.Share != nil {
+		sh := cfg.Share(cfg, Shared{Seen: b.seen, Memory: b.chats, Users: b.users})
+		b.seen, b.memory, b.users = sh.Seen, sh.Memory, sh.Users
 	}
 	for _, a := range cfg.Allow {
 		if a == "*" {

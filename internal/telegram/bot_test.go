@@ -247,7 +247,7 @@ func TestFollowUpAndNew(t *testing.T) {
 	tb.tg.waitFor("follow-up", sentTo(c, "43.9%"))
 	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "/new")))
 	tb.tg.waitFor("new", sentTo(c, "已开始新对话"))
-	if h := tb.chats.history(c, 3); len(h) != 0 {
+	if h := tb.chats.History(c, 3); len(h) != 0 {
 		t.Errorf("history after /new: %v", h)
 	}
 }
@@ -601,14 +601,14 @@ func TestWebhookDuplicateOnce(t *testing.T) {
 func TestSeenUpdatesBounded(t *testing.T) {
 	s := newSeenUpdates(3)
 	for _, id := range []int64{1, 2, 3, 4} {
-		if !s.first(id) {
+		if !s.First(id) {
 			t.Fatalf("%d seen before", id)
 		}
 	}
-	if s.first(4) || s.first(3) {
+	if s.First(4) || s.First(3) {
 		t.Error("a recent update handled twice")
 	}
-	if !s.first(1) {
+	if !s.First(1) {
 		t.Error("the oldest update was not forgotten")
 	}
 	if len(s.ids) > 3 {

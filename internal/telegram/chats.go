@@ -86,8 +86,8 @@ func (cs *chats) work(id int64) {
 	}
 }
 
-// history returns a user's recent turns in the chat, or nil once they expired.
-func (cs *chats) history(id, user int64) []answer.Turn {
+// History returns a user's recent turns in the chat, or nil once they expired.
+func (cs *chats) History(id, user int64) []answer.Turn {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.m[id]
@@ -97,8 +97,8 @@ func (cs *chats) history(id, user int64) []answer.Turn {
 	return c.convs[user].History()
 }
 
-// remember adds an answered question to the user's conversation in the chat.
-func (cs *chats) remember(id, user int64, question string, a answer.Answer) {
+// Remember adds an answered question to the user's conversation in the chat.
+func (cs *chats) Remember(id, user int64, question string, a answer.Answer) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	c := cs.get(id, time.Now())
@@ -111,8 +111,8 @@ func (cs *chats) remember(id, user int64, question string, a answer.Answer) {
 	c.convs[user].Add(question, a)
 }
 
-// forget drops a user's conversation in the chat (/new).
-func (cs *chats) forget(id, user int64) {
+// Forget drops a user's conversation in the chat (/new).
+func (cs *chats) Forget(id, user int64) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if c := cs.m[id]; c != nil {

@@ -56,7 +56,7 @@ func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command) 
 			b.reply(ctx, msg, m)
 		}
 	case "new":
-		b.chats.forget(msg.Chat.ID, msg.From.ID)
+		b.memory.Forget(msg.Chat.ID, msg.From.ID)
 		b.reply(ctx, msg, "好的，已开始新对话。")
 	case "stats":
 		if !b.admins[msg.From.ID] {

@@ -15,8 +15,8 @@ func newSeenUpdates(n int) *seenUpdates {
 	return &seenUpdates{ids: make(map[int64]bool, n), ring: make([]int64, 0, n)}
 }
 
-// first reports whether id is new, and remembers it.
-func (s *seenUpdates) first(id int64) bool {
+// First reports whether id is new, and remembers it.
+func (s *seenUpdates) First(id int64) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ids[id] {

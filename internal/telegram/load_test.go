@@ -85,7 +85,7 @@ func TestMemoryBounded(t *testing.T) {
 		t.Errorf("%d chats remembered, max 200", n)
 	}
 	time.Sleep(300 * time.Millisecond)
-	if h := tb.chats.history(5001, 5001); len(h) != 0 {
+	if h := tb.chats.History(5001, 5001); len(h) != 0 {
 		t.Errorf("memory did not expire: %v", h)
 	}
 	runtime.GC()

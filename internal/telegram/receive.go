@@ -16,7 +16,7 @@ import (
 // Receiving: which updates are for the bot, who may ask, and what each becomes.
 
 func (b *Bot) onUpdate(ctx context.Context, _ *bot.Bot, upd *models.Update) {
-	if upd.ID != 0 && !b.seen.first(upd.ID) {
+	if upd.ID != 0 && !b.seen.First(upd.ID) {
 		b.logger.Info("telegram: update delivered again, ignored", "update_id", upd.ID)
 		return
 	}

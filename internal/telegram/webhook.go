@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
@@ -39,6 +40,31 @@ func (b *Bot) WebhookHandler() http.Handler {
 	})
 }
 
+// webhookMux serves updates on every path but the health checks a load balancer in front of
+// several replicas asks: GET /healthz (the process runs) and GET /readyz (and its shared
+// state answers).
+func (b *Bot) webhookMux() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if b.cfg.Ready != nil {
+			if err := b.cfg.Ready(r.Context()); err != nil {
+				b.logger.Warn("telegram: not ready", "err", err)
+				w.WriteHeader(http.StatusServiceUnavailable)
+				io.WriteString(w, `{"status":"unavailable"}`)
+				return
+			}
+		}
+		io.WriteString(w, `{"status":"ready"}`)
+	})
+	mux.Handle("/", b.WebhookHandler())
+	return mux
+}
+
 func (b *Bot) runWebhook(ctx context.Context) error {
 	if b.cfg.WebhookSecret == "" {
 		return errors.New("telegram: webhook mode needs a secret token (JINGYAN_TELEGRAM_WEBHOOK_SECRET)")
@@ -52,7 +78,7 @@ func (b *Bot) runWebhook(ctx context.Context) error {
 		ln.Close()
 		return fmt.Errorf("telegram: setWebhook: %s", b.redact(err))
 	}
-	srv := &http.Server{Handler: b.WebhookHandler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second}
+	srv := &http.Server{Handler: b.webhookMux(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 15 * time.Second}
 	b.logger.Info("telegram: webhook", "bot", b.me.Username, "addr", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
