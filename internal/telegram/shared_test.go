@@ -17,7 +17,7 @@ import (
 )
 
 // sharedConfig is a webhook bot whose dedupe, memory and user rate live in the Redis at url.
-func sharedConfig(t *testing.T, url string) Config {
+func sharedConfig(t testing.TB, url string) Config {
 	st, err := redisstate.Open(url, nil)
 	if err != nil {
 		t.Fatal(err)
