@@ -49,7 +49,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	if shared != nil {
 		defer shared.Close()
 	}
-	shareHTTP(&cfg, shared)
+	shareHTTP(&cfg, shared, e.logger)
 	load := func(ctx context.Context) (*httpapi.Backend, error) {
 		eng, ix, hasLLM, err := e.engineLLM(ctx, &ef)
 		if err != nil {
@@ -65,6 +65,14 @@ func (e *env) serve(ctx context.Context, args []string) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if shared != nil {
+		// An admin reload reaches one replica through the load balancer; the others follow.
+		go shared.Listen(ctx, "reload", func() {
+			if err := srv.Reload(ctx); err != nil {
+				e.logger.Error("serve: reload on another replica's notice failed; still serving the old index", "err", err)
+			}
+		})
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)

@@ -39,7 +39,7 @@ func (e *env) openShared() (*redisstate.Store, error) {
 }
 
 // shareHTTP makes the per-client rate one every replica shares, and /readyz ask Redis.
-func shareHTTP(cfg *httpapi.Config, st *redisstate.Store) {
+func shareHTTP(cfg *httpapi.Config, st *redisstate.Store, logger *slog.Logger) {
 	if st == nil {
 		return
 	}
@@ -47,6 +47,11 @@ func shareHTTP(cfg *httpapi.Config, st *redisstate.Store) {
 		return st.Limiter("http", rate.Limit(perSec), burst, own)
 	}
 	cfg.Ready = st.Ready
+	cfg.Reloaded = func(ctx context.Context) {
+		if err := st.Notify(ctx, "reload"); err != nil {
+			logger.Warn("serve: could not tell the other replicas to reload; reload them one by one", "err", err)
+		}
+	}
 }
 
 // shareTelegram makes update dedupe, conversation memory and the per-user rate shared.

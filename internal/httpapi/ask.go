@@ -326,6 +326,9 @@ func (s *Server) handleReload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "server_error", "重载索引失败，仍在使用原索引；详见服务日志")
 		return
 	}
+	if s.cfg.Reloaded != nil {
+		s.cfg.Reloaded(r.Context())
+	}
 	b, release := s.acquire()
 	defer release()
 	rep, p, n := b.Index.Corpus().Counts()

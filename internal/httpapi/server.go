@@ -64,6 +64,9 @@ type Config struct {
 	ShareLimit func(own Limiter, perSec float64, burst int) Limiter
 	// Ready, when set, is asked by /readyz whether what the replica depends on (Redis) is up.
 	Ready func(ctx context.Context) error
+	// Reloaded, when set, is called after an admin reload succeeded, to bring the other
+	// replicas in step (they reload on the notice).
+	Reloaded func(ctx context.Context)
 }
 
 // Limiter is a keyed rate: whether key may go now, and if not how long to wait.

@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"context"
 	"net/http"
+	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -61,5 +64,54 @@ func TestReplicasShareRateLimit(t *testing.T) {
 	// the client is answered, not failed.
 	if resp, body := do(t, "GET", a.URL+"/v1/search?q=%E8%AD%A6%E5%9C%B0", ""); resp.StatusCode != http.StatusOK {
 		t.Errorf("search with Redis down: %d %s", resp.StatusCode, body)
+	}
+}
+
+// An admin reload on one replica reloads the others through a Redis notice.
+func TestReloadInStep(t *testing.T) {
+	srv := redistest.Start(t)
+	var mu sync.Mutex
+	loads := map[string]int{}
+	counting := func(name string) Loader {
+		inner := memLoader(t, nil)
+		return func(ctx context.Context) (*Backend, error) {
+			mu.Lock()
+			loads[name]++
+			mu.Unlock()
+			return inner(ctx)
+		}
+	}
+	replica := func(name string) (*Server, string) {
+		st, err := redisstate.Open(srv.URL(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		cfg := Config{AdminTokens: []string{"adm"}, Reloaded: func(ctx context.Context) { st.Notify(ctx, "reload") }}
+		s, ts := newTestServer(t, cfg, counting(name))
+		ctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		go st.Listen(ctx, "reload", func() { s.Reload(ctx) })
+		return s, ts.URL
+	}
+	_, a := replica("a")
+	replica("b")
+	replica("c")
+	time.Sleep(500 * time.Millisecond) // the subscriptions are in place
+	if resp, body := do(t, "POST", a+"/v1/admin/reload", "", "Authorization", "Bearer adm"); resp.StatusCode != 200 {
+		t.Fatalf("reload: %d %s", resp.StatusCode, body)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		mu.Lock()
+		got := map[string]int{"a": loads["a"], "b": loads["b"], "c": loads["c"]}
+		mu.Unlock()
+		if got["a"] == 2 && got["b"] == 2 && got["c"] == 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("loads (start + reload) = %v, want 2 each", got)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -36,6 +36,9 @@ type Store struct {
 	// skipUntil is when to try Redis again after it failed: until then the fallback answers
 	// at once, so a question never waits on a dead Redis more than once every few seconds.
 	skipUntil atomic.Int64 // unix nanoseconds
+
+	idOnce   sync.Once
+	instance string
 }
 
 // retryAfter is how long Redis is left alone after it failed.
