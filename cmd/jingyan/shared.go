@@ -65,6 +65,7 @@ func shareTelegram(cfg *telegram.Config, st *redisstate.Store) {
 			Seen:   st.Seen("telegram:update", updateKept, own.Seen),
 			Memory: st.Memory(c.MemoryTTL, own.Memory),
 			Users:  st.Limiter("telegram:user", rate.Limit(c.UserRate), c.UserBurst, own.Users),
+			Queue:  telegram.NewQueue[*redisstate.Lease](st.ChatQueue("telegram:chat", telegram.SharedLease, updateKept)),
 		}
 	}
 }

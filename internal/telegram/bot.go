@@ -72,6 +72,7 @@ type Shared struct {
 	Seen   Firster
 	Memory Memory
 	Users  Limiter
+	Queue  Queue // nil: the replica's own journal and queue
 }
 
 // Firster says whether an update ID is new, remembering it.
@@ -144,6 +145,7 @@ type Bot struct {
 	memory    Memory          // conversations, for follow-ups
 	users     Limiter         // questions per user
 	seen      Firster         // update IDs already handled
+	queue     Queue           // shared per-chat question lists; nil: journal and chats
 	journal   *journal        // questions accepted and not yet answered
 	pace      *pacer          // sends kept under Telegram's limits
 	life      context.Context // the jobs' parent, ended after the drain deadline
@@ -219,7 +221,7 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 	b.memory = b.chats
 	if cfg.Share != nil {
 		sh := cfg.Share(cfg, Shared{Seen: b.seen, Memory: b.chats, Users: b.users})
-		b.seen, b.memory, b.users = sh.Seen, sh.Memory, sh.Users
+		b.seen, b.memory, b.users, b.queue = sh.Seen, sh.Memory, sh.Users, sh.Queue
 	}
 	for _, a := range cfg.Allow {
 		if a == "*" {
@@ -297,6 +299,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	for _, msg := range b.journal.pending() {
 		b.logger.Info("telegram: answering a question accepted before the restart", "chat", msg.Chat.ID)
 		b.handleMessage(msg, true)
+	}
+	if b.queue != nil {
+		go b.sweep(ctx)
 	}
 	if b.cfg.WebhookURL != "" {
 		return b.runWebhook(ctx)

@@ -80,6 +80,12 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 	if !isCmd {
 		cmd = command{name: "ask", args: text}
 	}
+	if b.queue != nil && b.putShared(msg, cmd, replay) {
+		if replay { // journaled here while the shared queue was down; it is there now
+			b.journal.done(journalKey(msg))
+		}
+		return
+	}
 	key, fresh := b.journal.put(msg)
 	if !fresh && !replay {
 		b.logger.Info("telegram: question delivered again, already journaled or answered", "chat", msg.Chat.ID)

@@ -28,6 +28,7 @@ func sharedConfig(t testing.TB, url string) Config {
 			Seen:   st.Seen("telegram:update", time.Hour, own.Seen),
 			Memory: st.Memory(c.MemoryTTL, own.Memory),
 			Users:  st.Limiter("telegram:user", rate.Limit(c.UserRate), c.UserBurst, own.Users),
+			Queue:  NewQueue[*redisstate.Lease](st.ChatQueue("telegram:chat", SharedLease, time.Hour)),
 		}
 	}}
 }

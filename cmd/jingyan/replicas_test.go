@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jingyan/jingyan/internal/redistest"
+)
+
+// replicaAPI is a Bot API fake for webhook replicas: it records, per chat, the final answers
+// (the messages with sources) in the order they arrive.
+type replicaAPI struct {
+	mu      sync.Mutex
+	answers map[int64][]string
+	all     map[int64][]string // every message, for a failure's report
+}
+
+func (a *replicaAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	r.ParseMultipartForm(1 << 20)
+	form := func(k string) string {
+		if r.MultipartForm != nil && len(r.MultipartForm.Value[k]) > 0 {
+			return r.MultipartForm.Value[k][0]
+		}
+		return r.FormValue(k)
+	}
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/getMe"):
+		io.WriteString(w, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"经验","username":"jingyan_bot"}}`)
+	case strings.HasSuffix(r.URL.Path, "/sendMessage"):
+		chat, _ := strconv.ParseInt(form("chat_id"), 10, 64)
+		text := form("text")
+		a.mu.Lock()
+		if strings.Contains(text, "来源") {
+			a.answers[chat] = append(a.answers[chat], text)
+		}
+		a.all[chat] = append(a.all[chat], text)
+		a.mu.Unlock()
+		fmt.Fprintf(w, `{"ok":true,"result":{"message_id":%d,"date":%d,"chat":{"id":%d,"type":"private"},"text":"x"}}`, time.Now().UnixNano()%1e9, time.Now().Unix(), chat)
+	default:
+		io.WriteString(w, `{"ok":true,"result":true}`)
+	}
+}
+
+func (a *replicaAPI) count(chat int64) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.answers[chat])
+}
+
+func (a *replicaAPI) answered(chats int64, from int64) (done int) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for c := range chats {
+		done += len(a.answers[from+c])
+	}
+	return done
+}
+
+// TestReplicasKilledMidFlood is issue 13's goal: three bot replicas in webhook mode behind a
+// round-robin "load balancer", sharing Redis; 1,000 questions over 200 chats; one replica is
+// killed with SIGKILL mid-flood. Every question is answered once, each chat's in order.
+func TestReplicasKilledMidFlood(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three processes and a flood")
+	}
+	rds := redistest.Start(t)
+	bin := filepath.Join(t.TempDir(), "jingyan")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	api := &replicaAPI{answers: map[int64][]string{}, all: map[int64][]string{}}
+	tg := httptest.NewServer(api)
+	defer tg.Close()
+
+	var replicas []string
+	var cmds []*exec.Cmd
+	var logs []*bytes.Buffer
+	for range 3 {
+		addr := freeAddr(t)
+		cmd := exec.Command(bin, "bot", "--webhook-url", "https://bot.example/hook", "--webhook-addr", addr, "--journal", "off")
+		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "TELEGRAM_BOT_TOKEN=1:replicatest",
+			"JINGYAN_TELEGRAM_API_URL=" + tg.URL, "JINGYAN_TELEGRAM_ALLOW=*", "JINGYAN_TELEGRAM_WEBHOOK_SECRET=s3cret",
+			"JINGYAN_REDIS_URL=" + rds.URL()}
+		var buf bytes.Buffer
+		cmd.Stderr = &buf
+		logs = append(logs, &buf)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}()
+		waitHealthy(t, "http://"+addr)
+		replicas = append(replicas, "http://"+addr)
+		cmds = append(cmds, cmd)
+	}
+
+	questions := []string{"吉林电诈降了多少", "延安群众对社会治安的满意度是多少", "河南新增了多少派出所警力", "浦江涉警投诉下降了多少", "江苏帮企业挽回了多少损失"}
+	facts := []string{"24.7%", "98.35%", "1350", "17.7%", "70余亿元"}
+	const chats, first = 200, 30000
+	var dead sync.Map
+	start := time.Now()
+	update := 0
+	post := func(round int) {
+		var wg sync.WaitGroup
+		jobs := make(chan int)
+		for range 16 {
+			wg.Go(func() {
+				for c := range jobs {
+					// A chat asks its next question once at most one of its earlier ones is
+					// still waiting (a chat keeps three; a dead replica's lease holds one).
+					for api.count(first+int64(c)) < round-1 && time.Since(start) < 3*time.Minute {
+						time.Sleep(20 * time.Millisecond)
+					}
+					body, _ := json.Marshal(map[string]any{"update_id": round*chats + c + 1, "message": map[string]any{
+						"message_id": round + 1, "date": time.Now().Unix(), "text": questions[round],
+						"chat": map[string]any{"id": first + c, "type": "private"}, "from": map[string]any{"id": first + c, "is_bot": false, "first_name": "民警"}}})
+					// Round robin over the live replicas, as the load balancer does.
+					for i := range 3 {
+						r := (round*chats + c + i) % 3
+						if _, gone := dead.Load(r); gone {
+							continue
+						}
+						req, _ := http.NewRequest("POST", replicas[r]+"/hook", bytes.NewReader(body))
+						req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+						if resp, err := http.DefaultClient.Do(req); err == nil {
+							resp.Body.Close()
+							if resp.StatusCode == 200 {
+								break
+							}
+						}
+					}
+				}
+			})
+		}
+		for c := range chats {
+			jobs <- c
+		}
+		close(jobs)
+		wg.Wait()
+		update += chats
+	}
+	for round := range questions {
+		post(round)
+		if round == 2 {
+			dead.Store(1, true)
+			cmds[1].Process.Signal(syscall.SIGKILL)
+			cmds[1].Wait()
+		}
+	}
+	for api.answered(chats, first) < chats*len(questions) && time.Since(start) < 3*time.Minute {
+		time.Sleep(100 * time.Millisecond)
+	}
+	time.Sleep(time.Second) // anything answered twice arrives too
+	lost, twice, disorder := 0, 0, 0
+	api.mu.Lock()
+	for c := range int64(chats) {
+		got := api.answers[first+c]
+		switch {
+		case len(got) < len(questions):
+			lost += len(questions) - len(got)
+			for _, m := range api.all[first+c] {
+				t.Logf("chat %d got: %.80s", first+c, m)
+			}
+		case len(got) > len(questions):
+			twice += len(got) - len(questions)
+		}
+		for i, text := range got[:min(len(got), len(facts))] {
+			if !strings.Contains(text, facts[i]) {
+				disorder++
+				break
+			}
+		}
+	}
+	api.mu.Unlock()
+	t.Logf("%d questions over %d chats, one of three replicas killed mid-flood: %d lost, %d answered twice, %d chats out of order, %s",
+		update, chats, lost, twice, disorder, time.Since(start).Round(time.Second))
+	if lost+twice+disorder > 0 {
+		t.Errorf("lost %d, answered twice %d, chats out of order %d", lost, twice, disorder)
+		for i, l := range logs {
+			for _, line := range strings.Split(l.String(), "\n") {
+				if strings.Contains(line, "=30001") || strings.Contains(line, "WARN") || strings.Contains(line, "ERROR") {
+					t.Logf("replica %d: %s", i, line)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,196 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+// With several replicas (Share sets Queue), accepted questions wait in a per-chat list every
+// replica shares instead of the replica's own journal and queue: whichever replica holds a
+// chat's lease answers its questions in order, and when a replica dies its lease runs out and
+// another replica's sweep takes the chat over. While the shared queue is unreachable a replica
+// falls back on its own journal and queue.
+
+// Queue is the per-chat question list every replica shares.
+type Queue interface {
+	// Put adds a question; fresh is false for one accepted before (a redelivery), full when
+	// max are waiting already.
+	Put(chat int64, id string, payload []byte, max int) (fresh, full bool, err error)
+	// Claim takes the chat's lease if no replica holds it.
+	Claim(chat int64) (Lease, bool, error)
+	// Pending lists the chats with questions waiting.
+	Pending() ([]int64, error)
+}
+
+// Lease is one replica's turn at a chat.
+type Lease interface {
+	Head() ([]byte, bool, error) // the oldest waiting question
+	Done() error                 // it was answered: remove it
+	Renew() error                // still answering
+	Release() (bool, error)      // end the turn if nothing waits; false: more came in
+	Abandon()                    // stopping: let another replica take the chat at once
+}
+
+// NewQueue adapts a store whose Claim returns its own lease type (Go has no covariant
+// results) to Queue.
+func NewQueue[L Lease](q interface {
+	Put(chat int64, id string, payload []byte, max int) (fresh, full bool, err error)
+	Claim(chat int64) (L, bool, error)
+	Pending() ([]int64, error)
+}) Queue {
+	return queueOf[L]{q}
+}
+
+type queueOf[L Lease] struct {
+	q interface {
+		Put(chat int64, id string, payload []byte, max int) (fresh, full bool, err error)
+		Claim(chat int64) (L, bool, error)
+		Pending() ([]int64, error)
+	}
+}
+
+func (a queueOf[L]) Put(chat int64, id string, payload []byte, max int) (bool, bool, error) {
+	return a.q.Put(chat, id, payload, max)
+}
+
+func (a queueOf[L]) Claim(chat int64) (Lease, bool, error) {
+	l, ok, err := a.q.Claim(chat)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	return l, true, nil
+}
+
+func (a queueOf[L]) Pending() ([]int64, error) { return a.q.Pending() }
+
+// queued is a question as it waits in the shared list.
+type queued struct {
+	Msg  *models.Message `json:"msg"`
+	Name string          `json:"cmd"`
+	Args string          `json:"args"`
+}
+
+// sweepEvery is how often a replica looks for chats whose questions nobody is answering: a
+// dead replica's, once its lease has run out.
+const sweepEvery = 2 * time.Second
+
+// putShared queues a question in the shared list; ok is false when the shared queue could
+// not be reached and the caller should use the replica's own.
+func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool) {
+	payload, err := json.Marshal(queued{Msg: msg, Name: cmd.name, Args: cmd.args})
+	if err != nil {
+		return false
+	}
+	fresh, full, err := b.queue.Put(msg.Chat.ID, strconv.Itoa(msg.ID), payload, b.cfg.QueuePerChat)
+	switch {
+	case err != nil:
+		b.logger.Warn("telegram: shared queue unreachable; answering from this replica's own", "err", err)
+		return false
+	case full:
+		go b.reply(context.Background(), msg, "稍等，前面的问题还在处理中，请答完后再问。")
+	case !fresh && !replay:
+		b.logger.Info("telegram: question delivered again, already queued or answered", "chat", msg.Chat.ID)
+	default:
+		b.kick(msg.Chat.ID)
+	}
+	return true
+}
+
+// kick starts answering chat's shared list here, unless a replica already is.
+func (b *Bot) kick(chat int64) {
+	lease, ok, err := b.queue.Claim(chat)
+	if err != nil || !ok {
+		return
+	}
+	b.jobs.Add(1)
+	go func() {
+		defer b.jobs.Done()
+		b.work(lease)
+	}()
+}
+
+// work answers a chat's questions oldest first while it holds the lease.
+func (b *Bot) work(l Lease) {
+	for b.life.Err() == nil {
+		payload, ok, err := l.Head()
+		if err != nil {
+			b.logger.Warn("telegram: shared queue", "err", err)
+			return // the lease runs out; a sweep takes the chat up again
+		}
+		if !ok {
+			if released, err := l.Release(); released || err != nil {
+				return
+			}
+			continue
+		}
+		var q queued
+		if json.Unmarshal(payload, &q) == nil && q.Msg != nil {
+			b.answerLeased(l, q)
+		}
+		if b.life.Err() != nil {
+			l.Abandon() // stopping mid-answer: the question stays for another replica
+			return
+		}
+		if err := l.Done(); err != nil {
+			b.logger.Warn("telegram: shared queue: could not mark answered", "err", err)
+			return
+		}
+	}
+}
+
+// answerLeased answers one question, renewing the lease while it is written.
+func (b *Bot) answerLeased(l Lease, q queued) {
+	stop := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() {
+		defer close(renewed)
+		t := time.NewTicker(leaseRenew)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				l.Renew()
+			}
+		}
+	}()
+	defer func() { close(stop); <-renewed }()
+	b.slots <- struct{}{}
+	defer func() { <-b.slots }()
+	ctx, cancel := context.WithTimeout(b.life, 2*time.Minute)
+	defer cancel()
+	b.runCommand(ctx, q.Msg, command{name: q.Name, args: q.Args})
+}
+
+// leaseRenew is how often a lease is renewed while a question is answered; leases last
+// three times as long (SharedLease).
+const leaseRenew = 5 * time.Second
+
+// SharedLease is how long a chat's lease lasts unrenewed: how soon a dead replica's chats are
+// taken over.
+const SharedLease = 3 * leaseRenew
+
+// sweep takes up chats whose questions nobody is answering, until ctx ends.
+func (b *Bot) sweep(ctx context.Context) {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		chats, err := b.queue.Pending()
+		if err != nil {
+			continue
+		}
+		for _, c := range chats {
+			b.kick(c)
+		}
+	}
+}
