@@ -85,7 +85,12 @@ func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool)
 	if err != nil {
 		return false
 	}
-	fresh, full, err := b.queue.Put(msg.Chat.ID, strconv.Itoa(msg.ID), payload, b.cfg.QueuePerChat)
+	var fresh, full bool
+	err = retryShared(func() error {
+		var err error
+		fresh, full, err = b.queue.Put(msg.Chat.ID, strconv.Itoa(msg.ID), payload, b.cfg.QueuePerChat)
+		return err
+	})
 	switch {
 	case err != nil:
 		b.logger.Warn("telegram: shared queue unreachable; answering from this replica's own", "err", err)
@@ -116,7 +121,13 @@ func (b *Bot) kick(chat int64) {
 // work answers a chat's questions oldest first while it holds the lease.
 func (b *Bot) work(l Lease) {
 	for b.life.Err() == nil {
-		payload, ok, err := l.Head()
+		var payload []byte
+		var ok bool
+		err := retryShared(func() error {
+			var err error
+			payload, ok, err = l.Head()
+			return err
+		})
 		if err != nil {
 			b.logger.Warn("telegram: shared queue", "err", err)
 			return // the lease runs out; a sweep takes the chat up again
@@ -135,10 +146,30 @@ func (b *Bot) work(l Lease) {
 			l.Abandon() // stopping mid-answer: the question stays for another replica
 			return
 		}
-		if err := l.Done(); err != nil {
+		if err := b.markDone(l); err != nil {
 			b.logger.Warn("telegram: shared queue: could not mark answered", "err", err)
 			return
 		}
+	}
+}
+
+// markDone removes the answered question, retrying while Redis is briefly away (a restart):
+// left in the list, it would be answered again once the lease ran out.
+func (b *Bot) markDone(l Lease) error { return retryShared(l.Done) }
+
+// sharedWait is how long an operation on the shared queue is retried before the replica
+// gives up on it: long enough to ride out a Redis restart, which would otherwise send new
+// questions to the replica's own queue ahead of older ones waiting in Redis.
+const sharedWait = 5 * time.Second
+
+func retryShared(op func() error) error {
+	deadline := time.Now().Add(sharedWait)
+	for {
+		err := op()
+		if err == nil || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
