@@ -141,22 +141,24 @@ type Bot struct {
 	allowed  map[int64]bool
 	admins   map[int64]bool
 
-	chats     *chats          // per-chat order of answers; also the replica's own memory
-	memory    Memory          // conversations, for follow-ups
-	users     Limiter         // questions per user
-	seen      Firster         // update IDs already handled
-	queue     Queue           // shared per-chat question lists; nil: journal and chats
-	journal   *journal        // questions accepted and not yet answered
-	pace      *pacer          // sends kept under Telegram's limits
-	life      context.Context // the jobs' parent, ended after the drain deadline
-	end       context.CancelFunc
-	slots     chan struct{}
-	refusedMu sync.Mutex
-	refused   map[string]time.Time // "user:chat" → when they were told; bounded
-	draftID   atomic.Int64
-	started   time.Time
-	stats     stats
-	jobs      sync.WaitGroup
+	chats  *chats  // per-chat order of answers; also the replica's own memory
+	memory Memory  // conversations, for follow-ups
+	users  Limiter // questions per user
+	seen   Firster // update IDs already handled
+	queue  Queue   // shared per-chat question lists; nil: journal and chats
+	// sharedDown is when the shared queue started failing (unix ns; 0: it answers).
+	sharedDown atomic.Int64
+	journal    *journal        // questions accepted and not yet answered
+	pace       *pacer          // sends kept under Telegram's limits
+	life       context.Context // the jobs' parent, ended after the drain deadline
+	end        context.CancelFunc
+	slots      chan struct{}
+	refusedMu  sync.Mutex
+	refused    map[string]time.Time // "user:chat" → when they were told; bounded
+	draftID    atomic.Int64
+	started    time.Time
+	stats      stats
+	jobs       sync.WaitGroup
 }
 
 type stats struct {

@@ -86,7 +86,7 @@ func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool)
 		return false
 	}
 	var fresh, full bool
-	err = retryShared(func() error {
+	err = b.retryShared(func() error {
 		var err error
 		fresh, full, err = b.queue.Put(msg.Chat.ID, strconv.Itoa(msg.ID), payload, b.cfg.QueuePerChat)
 		return err
@@ -123,7 +123,7 @@ func (b *Bot) work(l Lease) {
 	for b.life.Err() == nil {
 		var payload []byte
 		var ok bool
-		err := retryShared(func() error {
+		err := b.retryShared(func() error {
 			var err error
 			payload, ok, err = l.Head()
 			return err
@@ -155,18 +155,25 @@ func (b *Bot) work(l Lease) {
 
 // markDone removes the answered question, retrying while Redis is briefly away (a restart):
 // left in the list, it would be answered again once the lease ran out.
-func (b *Bot) markDone(l Lease) error { return retryShared(l.Done) }
+func (b *Bot) markDone(l Lease) error { return b.retryShared(l.Done) }
 
 // sharedWait is how long an operation on the shared queue is retried before the replica
 // gives up on it: long enough to ride out a Redis restart, which would otherwise send new
 // questions to the replica's own queue ahead of older ones waiting in Redis.
 const sharedWait = 5 * time.Second
 
-func retryShared(op func() error) error {
-	deadline := time.Now().Add(sharedWait)
+// retryShared runs op, retrying within sharedWait of when the shared queue first failed: in a
+// long outage only the first questions wait, the rest go to the replica's own queue at once.
+func (b *Bot) retryShared(op func() error) error {
 	for {
 		err := op()
-		if err == nil || time.Now().After(deadline) {
+		if err == nil {
+			b.sharedDown.Store(0)
+			return nil
+		}
+		now := time.Now().UnixNano()
+		b.sharedDown.CompareAndSwap(0, now)
+		if now-b.sharedDown.Load() > int64(sharedWait) {
 			return err
 		}
 		time.Sleep(200 * time.Millisecond)
