@@ -175,6 +175,40 @@ func replicaFlood(t *testing.T, fault string) {
 	for api.answered(chats, first) < chats*len(questions) && time.Since(start) < 3*time.Minute {
 		time.Sleep(100 * time.Millisecond)
 	}
+	// After the fault: a follow-up answered on another replica than its question keeps its
+	// context, and one update delivered to two replicas is answered once.
+	send := func(replica int, id int, chat int64, msgID int, text string) {
+		body, _ := json.Marshal(map[string]any{"update_id": id, "message": map[string]any{"message_id": msgID, "date": time.Now().Unix(),
+			"text": text, "chat": map[string]any{"id": chat, "type": "private"}, "from": map[string]any{"id": chat, "first_name": "民警"}}})
+		req, _ := http.NewRequest("POST", replicas[replica]+"/hook", bytes.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("webhook: %v %v", err, resp)
+		}
+		resp.Body.Close()
+	}
+	waitAnswers := func(chat int64, n int) []string {
+		for deadline := time.Now().Add(30 * time.Second); api.count(chat) < n && time.Now().Before(deadline); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		api.mu.Lock()
+		defer api.mu.Unlock()
+		return append([]string(nil), api.answers[chat]...)
+	}
+	send(0, 900001, 40000, 1, "吉林社区民警占派出所警力多少?")
+	waitAnswers(40000, 1)
+	send(2, 900002, 40000, 2, "那河南呢?")
+	if got := waitAnswers(40000, 2); len(got) != 2 || !strings.Contains(got[1], "43.9%") {
+		t.Errorf("follow-up on another replica: %q", got)
+	}
+	send(0, 900003, 40001, 1, "吉林电诈降了多少")
+	send(2, 900003, 40001, 1, "吉林电诈降了多少")
+	waitAnswers(40001, 1)
+	time.Sleep(time.Second)
+	if n := api.count(40001); n != 1 {
+		t.Errorf("an update delivered to two replicas was answered %d times", n)
+	}
 	time.Sleep(time.Second) // anything answered twice arrives too
 	lost, twice, disorder := 0, 0, 0
 	api.mu.Lock()
