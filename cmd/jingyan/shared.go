@@ -66,6 +66,7 @@ func shareTelegram(cfg *telegram.Config, st *redisstate.Store) {
 			Memory: st.Memory(c.MemoryTTL, own.Memory),
 			Users:  st.Limiter("telegram:user", rate.Limit(c.UserRate), c.UserBurst, own.Users),
 			Queue:  telegram.NewQueue[*redisstate.Lease](st.ChatQueue("telegram:chat", telegram.SharedLease, updateKept)),
+			Pace:   st.Limiter("telegram:pace", rate.Limit(c.PaceOverall), telegram.PaceBurst(c), own.Pace),
 		}
 	}
 }

@@ -72,7 +72,8 @@ type Shared struct {
 	Seen   Firster
 	Memory Memory
 	Users  Limiter
-	Queue  Queue // nil: the replica's own journal and queue
+	Queue  Queue   // nil: the replica's own journal and queue
+	Pace   Limiter // sends to Telegram overall (key "all"), the bot's limit across replicas
 }
 
 // Firster says whether an update ID is new, remembering it.
@@ -222,8 +223,11 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 	}
 	b.memory = b.chats
 	if cfg.Share != nil {
-		sh := cfg.Share(cfg, Shared{Seen: b.seen, Memory: b.chats, Users: b.users})
+		sh := cfg.Share(cfg, Shared{Seen: b.seen, Memory: b.chats, Users: b.users, Pace: b.pace.all})
 		b.seen, b.memory, b.users, b.queue = sh.Seen, sh.Memory, sh.Users, sh.Queue
+		if sh.Pace != nil {
+			b.pace.all = sh.Pace
+		}
 	}
 	for _, a := range cfg.Allow {
 		if a == "*" {

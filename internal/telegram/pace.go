@@ -3,6 +3,7 @@ package telegram
 import (
 	"context"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -15,17 +16,28 @@ import (
 // in a chat, 20 a minute in a group — so a flood is answered late rather than refused with 429s.
 // Final answers wait their turn; streaming edits, drafts and "typing" only go when there is room,
 // since the next one (or the final answer) carries the newer text anyway.
+//
+// The overall limit is the bot's, however many replicas send: with Share it is one bucket in
+// Redis. A chat's own limits stay per replica, since one replica at a time answers a chat.
 type pacer struct {
-	all     *rate.Limiter
+	all     Limiter // one key, allKey
 	private *ratelimit.Keyed
 	group   *ratelimit.Keyed
+	// busyUntil is when the overall bucket, last time it said no, has room again (unix ns):
+	// until then a skippable send does not ask, nor spend its chat's turn on nothing.
+	busyUntil atomic.Int64
 }
 
+const allKey = "all"
+
+// PaceBurst is the overall bucket's size. Small bursts: Telegram counts messages over any
+// second (or minute), so a full bucket spent at once on top of the steady rate would break
+// the limit the rate keeps.
+func PaceBurst(c Config) int { return max(1, int(c.PaceOverall/10)) }
+
 func newPacer(c Config) *pacer {
-	// Small bursts: Telegram counts messages over any second (or minute), so a full bucket
-	// spent at once on top of the steady rate would break the limit the rate keeps.
 	return &pacer{
-		all:     rate.NewLimiter(rate.Limit(c.PaceOverall), max(1, int(c.PaceOverall/10))),
+		all:     ratelimit.New(rate.Limit(c.PaceOverall), PaceBurst(c), time.Hour),
 		private: ratelimit.New(rate.Limit(c.PacePrivate), 1, 10*time.Minute),
 		group:   ratelimit.New(rate.Limit(c.PaceGroup), 1, 10*time.Minute),
 	}
@@ -52,16 +64,31 @@ func (p *pacer) wait(ctx context.Context, chat models.Chat) error {
 			return ctx.Err()
 		}
 	}
-	return p.all.Wait(ctx)
+	for {
+		wait, ok := p.all.Allow(allKey)
+		if ok {
+			return nil
+		}
+		p.busyUntil.Store(time.Now().Add(wait).UnixNano())
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // try takes room for a send that may be skipped; false when there is none now.
 func (p *pacer) try(chat models.Chat) bool {
-	if p.all.Tokens() < 1 {
+	if time.Now().UnixNano() < p.busyUntil.Load() {
 		return false
 	}
 	if _, ok := p.chatBucket(chat).Allow(strconv.FormatInt(chat.ID, 10)); !ok {
 		return false
 	}
-	return p.all.Allow()
+	wait, ok := p.all.Allow(allKey)
+	if !ok {
+		p.busyUntil.Store(time.Now().Add(wait).UnixNano())
+	}
+	return ok
 }

@@ -29,6 +29,7 @@ func sharedConfig(t testing.TB, url string) Config {
 			Memory: st.Memory(c.MemoryTTL, own.Memory),
 			Users:  st.Limiter("telegram:user", rate.Limit(c.UserRate), c.UserBurst, own.Users),
 			Queue:  NewQueue[*redisstate.Lease](st.ChatQueue("telegram:chat", SharedLease, time.Hour)),
+			Pace:   st.Limiter("telegram:pace", rate.Limit(c.PaceOverall), PaceBurst(c), own.Pace),
 		}
 	}}
 }
@@ -103,4 +104,51 @@ func TestWebhookHealth(t *testing.T) {
 	// Updates are still taken on any path.
 	deliver(t, h, models.Update{ID: 2001, Message: textMsg(503, models.ChatTypePrivate, 11, "吉林电诈降了多少")})
 	tb.tg.waitFor("answer with Redis down", sentTo(503, "24.7%"))
+}
+
+// Two replicas keep the bot's overall pace between them: 20 answers at 5 a second take about
+// four seconds whichever replicas send them.
+func TestReplicasSharePace(t *testing.T) {
+	srv := redistest.Start(t)
+	tg := newFakeTG(t)
+	cfg := func() Config {
+		c := sharedConfig(t, srv.URL())
+		c.PaceOverall, c.PacePrivate, c.PaceGroup = 5, 1e6, 1e6
+		return c
+	}
+	a, stopA := startBotOn(t, tg, cfg(), nil)
+	defer stopA()
+	b, stopB := startBotOn(t, tg, cfg(), nil)
+	defer stopB()
+	start := time.Now()
+	for i := range 20 {
+		h := a.WebhookHandler()
+		if i%2 == 1 {
+			h = b.WebhookHandler()
+		}
+		deliver(t, h, models.Update{ID: int64(3000 + i), Message: textMsg(int64(600+i), models.ChatTypePrivate, int64(600+i), "吉林电诈降了多少")})
+	}
+	calls := tg.waitFor("20 answers", func(calls []tgCall) bool {
+		n := 0
+		for _, c := range calls {
+			if c.method == "sendMessage" && strings.Contains(c.f["text"], "24.7%") {
+				n++
+			}
+		}
+		return n == 20
+	})
+	var first, last time.Time
+	for _, c := range calls {
+		if c.method == "sendMessage" {
+			if first.IsZero() {
+				first = c.at
+			}
+			last = c.at
+		}
+	}
+	// 20 sends at 5/s after a burst of 1: at least 19 intervals of 200 ms.
+	if span := last.Sub(first); span < 3500*time.Millisecond {
+		t.Errorf("20 sends from two replicas took %v: the overall pace (5/s) is not shared", span)
+	}
+	t.Logf("20 answers from two replicas at a shared 5/s: %v", time.Since(start).Round(100*time.Millisecond))
 }
