@@ -79,8 +79,8 @@ func TestDeployNginx(t *testing.T) {
 	writeCert(t, dir)
 	listen := freeAddr(t)
 	c := string(conf)
-	c = upstream(t, c, "serve:8080", serves)
-	c = upstream(t, c, "bot:8443", bots)
+	c = upstream(t, c, `serve:8080`, serves)
+	c = upstream(t, c, `bot\d:8443`, bots)
 	c = strings.Replace(c, "listen 443 ssl http2;", "listen "+listen+" ssl http2;", 1)
 	c = strings.ReplaceAll(c, "/etc/nginx/certs", dir)
 	main := "worker_processes 1;\nerror_log " + dir + "/error.log;\npid " + dir + "/nginx.pid;\nevents {}\nhttp {\n" +
@@ -166,18 +166,26 @@ func TestDeployNginx(t *testing.T) {
 	}
 }
 
-// upstream replaces the config's one server line for name with one line per address.
+// upstream replaces the config's server lines matching name (a pattern) with one line per
+// address, keeping the first line's parameters.
 func upstream(t *testing.T, conf, name string, addrs []string) string {
-	re := regexp.MustCompile(`(?m)^(\s*)server ` + regexp.QuoteMeta(name) + `( [^;]*);`)
+	re := regexp.MustCompile(`(?m)^(\s*)server ` + name + `( [^;]*);\n`)
 	m := re.FindStringSubmatch(conf)
 	if m == nil {
 		t.Fatalf("deploy/nginx/jingyan.conf has no upstream server %s", name)
 	}
-	var lines []string
+	var lines strings.Builder
 	for _, a := range addrs {
-		lines = append(lines, m[1]+"server "+a+m[2]+";")
+		lines.WriteString(m[1] + "server " + a + m[2] + ";\n")
 	}
-	return re.ReplaceAllLiteralString(conf, strings.Join(lines, "\n"))
+	first := true
+	return re.ReplaceAllStringFunc(conf, func(string) string {
+		if first {
+			first = false
+			return lines.String()
+		}
+		return ""
+	})
 }
 
 // writeCert writes a throwaway self-signed certificate as fullchain.pem and privkey.pem.
