@@ -37,7 +37,7 @@ func PaceBurst(c Config) int { return max(1, int(c.PaceOverall/10)) }
 
 func newPacer(c Config) *pacer {
 	return &pacer{
-		all:     ratelimit.New(rate.Limit(c.PaceOverall), PaceBurst(c), time.Hour),
+		all:     localPace{rate.NewLimiter(rate.Limit(c.PaceOverall), PaceBurst(c))},
 		private: ratelimit.New(rate.Limit(c.PacePrivate), 1, 10*time.Minute),
 		group:   ratelimit.New(rate.Limit(c.PaceGroup), 1, 10*time.Minute),
 	}
@@ -48,6 +48,22 @@ func (p *pacer) chatBucket(chat models.Chat) *ratelimit.Keyed {
 		return p.private
 	}
 	return p.group
+}
+
+// localPace is the overall bucket of a replica that paces alone. rate.Limiter's
+// reservations queue the waiting sends first come, first served, so no send waits long for
+// the overall bucket after taking its chat's turn — a long wait there let the chat's next
+// send follow too closely (Telegram's 429). A shared bucket is polled instead.
+type localPace struct{ *rate.Limiter }
+
+func (l localPace) Allow(string) (time.Duration, bool) {
+	now := time.Now()
+	r := l.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return d, false
+	}
+	return 0, true
 }
 
 // wait blocks until chat may be sent to, or ctx ends.
@@ -63,6 +79,9 @@ func (p *pacer) wait(ctx context.Context, chat models.Chat) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+	}
+	if l, ok := p.all.(localPace); ok {
+		return l.Wait(ctx)
 	}
 	for {
 		wait, ok := p.all.Allow(allKey)
@@ -81,6 +100,9 @@ func (p *pacer) wait(ctx context.Context, chat models.Chat) error {
 // try takes room for a send that may be skipped; false when there is none now.
 func (p *pacer) try(chat models.Chat) bool {
 	if time.Now().UnixNano() < p.busyUntil.Load() {
+		return false
+	}
+	if l, ok := p.all.(localPace); ok && l.Tokens() < 1 {
 		return false
 	}
 	if _, ok := p.chatBucket(chat).Allow(strconv.FormatInt(chat.ID, 10)); !ok {
