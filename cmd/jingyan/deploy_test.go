@@ -40,25 +40,16 @@ func TestDeployNginx(t *testing.T) {
 		t.Skip("nginx not installed: apt-get install nginx")
 	}
 	rds := redistest.Start(t)
-	bin := filepath.Join(t.TempDir(), "jingyan")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	api := &replicaAPI{answers: map[int64][]string{}, all: map[int64][]string{}}
+	bin := buildBinary(t)
+	api := newBotAPI()
 	tg := httptest.NewServer(api)
 	defer tg.Close()
-	env := []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "JINGYAN_REDIS_URL=" + rds.URL(),
+	env := []string{"JINGYAN_REDIS_URL=" + rds.URL(),
 		"JINGYAN_TRUSTED_PROXIES=127.0.0.1", "TELEGRAM_BOT_TOKEN=1:deploytest", "JINGYAN_TELEGRAM_API_URL=" + tg.URL,
 		"JINGYAN_TELEGRAM_ALLOW=*", "JINGYAN_TELEGRAM_WEBHOOK_SECRET=s3cret"}
 	start := func(args ...string) string {
 		addr := freeAddr(t)
-		cmd := exec.Command(bin, append(args, addr)...)
-		cmd.Env = env
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		waitHealthy(t, "http://"+addr)
+		startBinary(t, bin, env, addr, append(args, addr)...)
 		return addr
 	}
 	var serves, bots []string

@@ -5,7 +5,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jingyan/jingyan/internal/fakeopenai"
@@ -36,32 +35,20 @@ func TestHeldLogs(t *testing.T) {
 	}
 }
 
-// syncBuffer is one screen that stdout and stderr share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
 // In an interactive session an LLM retry warning comes after the answer it delayed, and a
 // blank line sets each answer apart from the next prompt.
 func TestAskInteractiveWarningsAfterAnswer(t *testing.T) {
 	srv := fakeopenai.New(fakeopenai.Step{Status: 500}, fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。"},
 		fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。"})
 	defer srv.Close()
-	var screen syncBuffer
+	var screen lockedBuffer // one screen that stdout and stderr share
 	vars := map[string]string{"OPENAI_BASE_URL": srv.URL()}
 	err := run(context.Background(), []string{"ask"}, &env{stdin: strings.NewReader("吉林电诈降了多少\n吉林电诈降了多少\n"),
 		stdout: &screen, stderr: &screen, logger: slog.New(slog.NewTextHandler(&screen, nil)), getenv: func(k string) string { return vars[k] }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := screen.buf.String()
+	out := screen.String()
 	first, rest, ok := strings.Cut(out, "\n\n来源：\n")
 	if !ok || !strings.Contains(first, "24.7%") || strings.Contains(first, "llm: retrying") {
 		t.Fatalf("the warning is inside the first answer:\n%s", out)

@@ -4,16 +4,12 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 // TestJunkTokensMemory sends 10,000 requests, each with its own 30 KB bearer token, to the
@@ -24,18 +20,10 @@ func TestJunkTokensMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and floods the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "jingyan")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	for _, tokens := range []string{"", "real-token"} {
 		addr := freeAddr(t)
-		cmd := exec.Command(bin, "serve", "--addr", addr)
-		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "JINGYAN_API_TOKENS=" + tokens}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		waitHealthy(t, "http://"+addr)
+		cmd, _ := startBinary(t, bin, []string{"JINGYAN_API_TOKENS=" + tokens}, addr, "serve", "--addr", addr)
 		codes := flood(t, "http://"+addr+"/v1/search?q=%E8%AD%A6%E5%9C%B0", 10000)
 		peak := peakRSS(t, cmd.Process.Pid)
 		cmd.Process.Kill()
@@ -48,25 +36,6 @@ func TestJunkTokensMemory(t *testing.T) {
 			t.Errorf("tokens %q: %v", tokens, codes)
 		}
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-func waitHealthy(t *testing.T, base string) {
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			resp.Body.Close()
-			return
-		}
-	}
-	t.Fatal("server did not come up")
 }
 
 // flood sends n requests from 16 workers, each with a fresh 30 KB token, and counts statuses

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,15 +18,21 @@ import (
 	"github.com/jingyan/jingyan/internal/redistest"
 )
 
-// replicaAPI is a Bot API fake for webhook replicas: it records, per chat, the final answers
-// (the messages with sources) in the order they arrive.
-type replicaAPI struct {
+// botAPI is a Bot API fake. It hands out updates as Telegram keeps them for getUpdates (an
+// update is handed out until a later call confirms it with a higher offset) and records, per
+// chat, the final answers (messages with sources) in the order they arrive, and every message.
+type botAPI struct {
 	mu      sync.Mutex
+	updates []map[string]any
 	answers map[int64][]string
 	all     map[int64][]string // every message, for a failure's report
 }
 
-func (a *replicaAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func newBotAPI() *botAPI {
+	return &botAPI{answers: map[int64][]string{}, all: map[int64][]string{}}
+}
+
+func (a *botAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	r.ParseMultipartForm(1 << 20)
 	form := func(k string) string {
@@ -39,6 +44,20 @@ func (a *replicaAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/getMe"):
 		io.WriteString(w, `{"ok":true,"result":{"id":1,"is_bot":true,"first_name":"经验","username":"jingyan_bot"}}`)
+	case strings.HasSuffix(r.URL.Path, "/getUpdates"):
+		offset, _ := strconv.Atoi(form("offset"))
+		a.mu.Lock()
+		var out []map[string]any
+		for _, u := range a.updates {
+			if u["update_id"].(int) >= offset && len(out) < 100 {
+				out = append(out, u)
+			}
+		}
+		a.mu.Unlock()
+		if len(out) == 0 {
+			time.Sleep(50 * time.Millisecond)
+		}
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": out})
 	case strings.HasSuffix(r.URL.Path, "/sendMessage"):
 		chat, _ := strconv.ParseInt(form("chat_id"), 10, 64)
 		text := form("text")
@@ -54,13 +73,13 @@ func (a *replicaAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (a *replicaAPI) count(chat int64) int {
+func (a *botAPI) count(chat int64) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return len(a.answers[chat])
 }
 
-func (a *replicaAPI) answered(chats int64, from int64) (done int) {
+func (a *botAPI) answered(chats int64, from int64) (done int) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	for c := range chats {
@@ -84,34 +103,20 @@ func TestReplicasKilledMidFlood(t *testing.T) {
 // replicaFlood runs the flood with one fault at its middle.
 func replicaFlood(t *testing.T, fault string) {
 	rds := redistest.Start(t)
-	bin := filepath.Join(t.TempDir(), "jingyan")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-	api := &replicaAPI{answers: map[int64][]string{}, all: map[int64][]string{}}
+	bin := buildBinary(t)
+	api := newBotAPI()
 	tg := httptest.NewServer(api)
 	defer tg.Close()
 
 	var replicas []string
 	var cmds []*exec.Cmd
-	var logs []*bytes.Buffer
+	var logs []*lockedBuffer
 	for range 3 {
 		addr := freeAddr(t)
-		cmd := exec.Command(bin, "bot", "--webhook-url", "https://bot.example/hook", "--webhook-addr", addr, "--journal", "off")
-		cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "TELEGRAM_BOT_TOKEN=1:replicatest",
-			"JINGYAN_TELEGRAM_API_URL=" + tg.URL, "JINGYAN_TELEGRAM_ALLOW=*", "JINGYAN_TELEGRAM_WEBHOOK_SECRET=s3cret",
-			"JINGYAN_REDIS_URL=" + rds.URL()}
-		var buf bytes.Buffer
-		cmd.Stderr = &buf
-		logs = append(logs, &buf)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer func() {
-			cmd.Process.Kill()
-			cmd.Wait()
-		}()
-		waitHealthy(t, "http://"+addr)
+		cmd, buf := startBinary(t, bin, []string{"TELEGRAM_BOT_TOKEN=1:replicatest", "JINGYAN_TELEGRAM_API_URL=" + tg.URL,
+			"JINGYAN_TELEGRAM_ALLOW=*", "JINGYAN_TELEGRAM_WEBHOOK_SECRET=s3cret", "JINGYAN_REDIS_URL=" + rds.URL()},
+			addr, "bot", "--webhook-url", "https://bot.example/hook", "--webhook-addr", addr, "--journal", "off")
+		logs = append(logs, buf)
 		replicas = append(replicas, "http://"+addr)
 		cmds = append(cmds, cmd)
 	}

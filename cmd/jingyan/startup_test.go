@@ -2,7 +2,6 @@ package main
 
 import (
 	"os/exec"
-	"path/filepath"
 	"sort"
 	"syscall"
 	"testing"
@@ -12,10 +11,7 @@ import (
 // BenchmarkStartup runs the built binary as a user would, whole process, on the embedded
 // corpus (goal: `jingyan search --json QUESTION` median ≤ 150 ms, peak RSS ≤ 80 MB).
 func BenchmarkStartup(b *testing.B) {
-	bin := filepath.Join(b.TempDir(), "jingyan")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildBinary(b)
 	for _, args := range [][]string{
 		{"search", "--json", "警地融合是怎么运作的?"},
 		{"ask", "警地融合是怎么运作的?"}, // offline: no LLM configured in the environment below

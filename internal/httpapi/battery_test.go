@@ -65,15 +65,9 @@ func TestBadInputBattery(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
+	base, cancel, done := serveReal(t, s)
 	defer func() { cancel(); <-done }()
-	base := "http://" + ln.Addr().String()
+	addr := strings.TrimPrefix(base, "http://")
 
 	type call struct{ method, path, body, ctype, auth string }
 	var calls []call
@@ -128,7 +122,7 @@ func TestBadInputBattery(t *testing.T) {
 		}
 	}
 	for _, raw := range rawBadRequests() {
-		conn, err := net.Dial("tcp", ln.Addr().String())
+		conn, err := net.Dial("tcp", addr)
 		if err != nil {
 			t.Fatal(err)
 		}

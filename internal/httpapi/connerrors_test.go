@@ -20,14 +20,9 @@ func TestGoErrorsAreJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
+	base, cancel, done := serveReal(t, s)
 	defer func() { cancel(); <-done }()
+	addr := strings.TrimPrefix(base, "http://")
 
 	for _, tc := range []struct {
 		name, raw string
@@ -41,7 +36,7 @@ func TestGoErrorsAreJSON(t *testing.T) {
 		{"CONNECT", "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n", 405},
 		{"fine", "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 200},
 	} {
-		c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err != nil {
 			t.Fatal(err)
 		}
