@@ -33,6 +33,7 @@ LLM: OPENAI_API_KEY, OPENAI_BASE_URL, JINGYAN_MODEL; with neither key nor URL, a
 bot: TELEGRAM_BOT_TOKEN, JINGYAN_TELEGRAM_API_URL, JINGYAN_TELEGRAM_ALLOW (IDs or *), JINGYAN_TELEGRAM_ADMINS,
      JINGYAN_TELEGRAM_WEBHOOK_SECRET.
 serve: JINGYAN_API_TOKENS, JINGYAN_ADMIN_TOKENS, JINGYAN_CORS_ORIGINS (comma-separated); SIGHUP reloads.
+serve and bot: JINGYAN_REDIS_URL (redis://host:6379/0): several replicas share limits, conversations and queued questions.
 `
 
 // errUsage marks a command-line mistake: exit status 2 after the usage text.

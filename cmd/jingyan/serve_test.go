@@ -68,3 +68,16 @@ func TestServeCommand(t *testing.T) {
 		t.Fatal("serve did not shut down")
 	}
 }
+
+// A JINGYAN_REDIS_URL that is not one stops serve and bot at once, saying which setting is
+// wrong and never repeating it (it may hold a password).
+func TestBadRedisURL(t *testing.T) {
+	for _, cmd := range [][]string{{"serve", "--addr", "127.0.0.1:0"}, {"bot"}} {
+		vars := map[string]string{"JINGYAN_REDIS_URL": "http://admin:s3cretpw@redis:6379", "TELEGRAM_BOT_TOKEN": "1:abcdefgh",
+			"JINGYAN_TELEGRAM_ALLOW": "*"}
+		_, err := runEnv(t, vars, "", cmd...)
+		if err == nil || !strings.Contains(err.Error(), "JINGYAN_REDIS_URL") || strings.Contains(err.Error(), "s3cretpw") {
+			t.Errorf("%s: %v", cmd[0], err)
+		}
+	}
+}
