@@ -374,9 +374,9 @@ func markerNumbers(s string) []int {
 	return out
 }
 
-// splitAnswer cuts model output into sentences, each keeping the citation markers and
-// closing quotes that follow its end ("…24.7%。[1]").
-func splitAnswer(text string) []string {
+// SplitAnswer cuts an answer into sentences, each keeping the citation markers and closing
+// quotes that follow its end ("…24.7%。[1]"); joined, they are the text again.
+func SplitAnswer(text string) []string {
 	var out []string
 	for len(text) > 0 {
 		end := sentenceEnd(text, true)

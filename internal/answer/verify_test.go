@@ -32,10 +32,12 @@ func TestSplitAnswer(t *testing.T) {
 		{"下降24.7%。[1]又一句[2]。", []string{"下降24.7%。[1]", "又一句[2]。"}},
 		{"他说“好。”[1][2] 然后？", []string{"他说“好。”[1][2] ", "然后？"}},
 		{"第一行\n第二行【3】。", []string{"第一行\n", "第二行【3】。"}},
+		{"一是…；二是…。[材料1]", []string{"一是…；", "二是…。[材料1]"}},
+		{"他说：“好。”然后\n第二行", []string{"他说：“好。”", "然后\n", "第二行"}},
 	}
 	for _, tt := range tests {
-		if got := splitAnswer(tt.in); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("splitAnswer(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := SplitAnswer(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("SplitAnswer(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -125,12 +127,12 @@ func FuzzVerify(f *testing.F) {
 		size := int(chunk%7) + 1
 		whole := newVerifier(ev, "", testFold)
 		var want strings.Builder
-		for _, s := range splitAnswer(text) {
+		for _, s := range SplitAnswer(text) {
 			want.WriteString(whole.feed(s))
 		}
 		want.WriteString(whole.finish())
-		if strings.Join(splitAnswer(text), "") != text {
-			t.Fatalf("splitAnswer lost text of %q", text)
+		if strings.Join(SplitAnswer(text), "") != text {
+			t.Fatalf("SplitAnswer lost text of %q", text)
 		}
 		stream := newVerifier(ev, "", testFold)
 		var pending, got strings.Builder
@@ -211,7 +213,7 @@ func TestCitationScope(t *testing.T) {
 	for _, tt := range tests {
 		v := newVerifier(ev, "", testFold)
 		var got strings.Builder
-		for _, s := range splitAnswer(tt.in) {
+		for _, s := range SplitAnswer(tt.in) {
 			got.WriteString(v.feed(s))
 		}
 		got.WriteString(v.finish())

@@ -313,9 +313,13 @@ func writeSSE(w http.ResponseWriter, event string, v any) {
 	}
 }
 
+// clip keeps the first n characters of s, byte for byte (invalid UTF-8 included).
 func clip(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
 	}
 	return s
 }

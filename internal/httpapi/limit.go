@@ -63,7 +63,7 @@ func (l *limit) pass(s string) string {
 	if l.max == 0 && len(l.stops) == 0 {
 		return s
 	}
-	parts := sentences(l.pending + s)
+	parts := answer.SplitAnswer(l.pending + s)
 	if len(parts) == 0 {
 		return ""
 	}
@@ -94,7 +94,7 @@ func (l *limit) admit(s string) string {
 		if l.used > 0 {
 			s = ""
 		} else {
-			s = s[:runeOffset(s, l.max)]
+			s = clip(s, l.max)
 		}
 		l.finish = "length"
 	}
@@ -151,56 +151,4 @@ func (l *limit) cited(cites []answer.Citation) []answer.Citation {
 		}
 	}
 	return out
-}
-
-// sentences splits text after each sentence end and line break, keeping every character.
-func sentences(text string) []string {
-	var out []string
-	start := 0
-	for i, r := range text {
-		switch r {
-		case '。', '！', '？', '；', '!', '?', '\n':
-			end := trailing(text, i+utf8.RuneLen(r))
-			if end > start {
-				out = append(out, text[start:end])
-				start = end
-			}
-		}
-	}
-	if start < len(text) {
-		out = append(out, text[start:])
-	}
-	return out
-}
-
-// trailing is where the sentence ending at i really ends: citation markers and closing
-// quotes after the full stop belong to it.
-func trailing(text string, i int) int {
-	for i < len(text) {
-		c, size := utf8.DecodeRuneInString(text[i:])
-		switch {
-		case strings.ContainsRune("】）)”’」", c):
-			i += size
-		case c == '[':
-			j := strings.IndexByte(text[i:], ']')
-			if j < 2 || strings.Trim(text[i+1:i+j], "0123456789,，、-") != "" {
-				return i
-			}
-			i += j + 1
-		default:
-			return i
-		}
-	}
-	return i
-}
-
-// runeOffset is the byte offset of s's nth rune (len(s) if it has fewer).
-func runeOffset(s string, n int) int {
-	for i := range s {
-		if n == 0 {
-			return i
-		}
-		n--
-	}
-	return len(s)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/answer"
 )
@@ -97,8 +96,8 @@ func (t frontTask) reply() string {
 func title(q string) string {
 	q = strings.Join(strings.Fields(q), " ")
 	q = strings.TrimRight(q, "?？!！。.，, ")
-	if utf8.RuneCountInString(q) > maxTitleRunes {
-		q = string([]rune(q)[:maxTitleRunes]) + "…"
+	if c := clip(q, maxTitleRunes); c != q {
+		q = c + "…"
 	}
 	if q == "" {
 		return "经验材料问答"
