@@ -52,9 +52,7 @@ func TestChatMaxTokensAndStop(t *testing.T) {
 			load = memLoader(t, fake)
 		}
 		_, ts := newTestServer(t, Config{}, load)
-		cfg := openai.DefaultConfig("")
-		cfg.BaseURL = ts.URL + "/v1"
-		client := openai.NewClientWithConfig(cfg)
+		client := openaiClient(ts.URL, "")
 		ctx := context.Background()
 		msgs := []openai.ChatCompletionMessage{{Role: "user", Content: "吉林电诈降了多少"}}
 

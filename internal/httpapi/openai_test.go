@@ -15,6 +15,13 @@ import (
 	"github.com/jingyan/jingyan/internal/fakeopenai"
 )
 
+// openaiClient is the real go-openai client pointed at a test server, with token.
+func openaiClient(base, token string) *openai.Client {
+	cfg := openai.DefaultConfig(token)
+	cfg.BaseURL = base + "/v1"
+	return openai.NewClientWithConfig(cfg)
+}
+
 // The real go-openai client talks to jingyan as it would to any OpenAI-compatible server.
 func TestOpenAICompatible(t *testing.T) {
 	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林电诈发案数同比下降24.7%[1]。", ChunkRunes: 2})
@@ -27,9 +34,7 @@ func TestOpenAICompatible(t *testing.T) {
 			load = memLoader(t, nil)
 		}
 		_, ts := newTestServer(t, Config{Tokens: []string{"tok"}}, load)
-		cfg := openai.DefaultConfig("tok")
-		cfg.BaseURL = ts.URL + "/v1"
-		client := openai.NewClientWithConfig(cfg)
+		client := openaiClient(ts.URL, "tok")
 		ctx := context.Background()
 
 		models, err := client.ListModels(ctx)
@@ -99,9 +104,7 @@ func TestOpenAICompatible(t *testing.T) {
 		}
 
 		// Errors come back as API errors.
-		cfgBad := openai.DefaultConfig("wrong")
-		cfgBad.BaseURL = ts.URL + "/v1"
-		_, err = openai.NewClientWithConfig(cfgBad).ListModels(ctx)
+		_, err = openaiClient(ts.URL, "wrong").ListModels(ctx)
 		var apiErr *openai.APIError
 		if !errors.As(err, &apiErr) || apiErr.HTTPStatusCode != 401 {
 			t.Errorf("wrong token: %v", err)
@@ -147,9 +150,7 @@ func TestChatStreamCutMidway(t *testing.T) {
 // 400 naming n, and usage comes as a last chunk with no choices only when include_usage asks.
 func TestOpenAIFit(t *testing.T) {
 	_, ts := newTestServer(t, Config{}, memLoader(t, nil))
-	cfg := openai.DefaultConfig("")
-	cfg.BaseURL = ts.URL + "/v1"
-	client := openai.NewClientWithConfig(cfg)
+	client := openaiClient(ts.URL, "")
 	ctx := context.Background()
 	msgs := []openai.ChatCompletionMessage{{Role: "user", Content: "吉林电诈降了多少"}}
 

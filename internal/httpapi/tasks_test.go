@@ -63,9 +63,7 @@ func TestFrontEndTaskSkipsLLM(t *testing.T) {
 	fake := fakeopenai.New(fakeopenai.Step{Reply: "吉林省公安厅：强化力量统筹[1]。"})
 	defer fake.Close()
 	_, ts := newTestServer(t, Config{}, memLoader(t, fake))
-	cfg := openai.DefaultConfig("")
-	cfg.BaseURL = ts.URL + "/v1"
-	client := openai.NewClientWithConfig(cfg)
+	client := openaiClient(ts.URL, "")
 	for _, stream := range []bool{false, true} {
 		req := openai.ChatCompletionRequest{Model: "jingyan", Messages: []openai.ChatCompletionMessage{
 			{Role: "system", Content: lobeSystem},

@@ -587,13 +587,7 @@ func TestWebhookDuplicateOnce(t *testing.T) {
 	}
 	tb.tg.waitFor("answer", sentTo(95, "<b>来源</b>"))
 	time.Sleep(200 * time.Millisecond)
-	n := 0
-	for _, c := range tb.tg.callsOf("sendMessage") {
-		if c.f["chat_id"] == "95" && strings.Contains(c.f["text"], "<b>来源</b>") {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := tb.tg.sentCount(95, "<b>来源</b>"); n != 1 {
 		t.Errorf("answered %d times", n)
 	}
 }
@@ -639,13 +633,7 @@ func TestJournalAnswersAfterRestart(t *testing.T) {
 	defer stop2()
 	second.tg.waitFor("the answer after the restart", sentTo(97, "<b>来源</b>"))
 	time.Sleep(200 * time.Millisecond)
-	answers := 0
-	for _, c := range tg.callsOf("sendMessage") {
-		if c.f["chat_id"] == "97" && strings.Contains(c.f["text"], "<b>来源</b>") {
-			answers++
-		}
-	}
-	if answers != 1 {
+	if answers := tg.sentCount(97, "<b>来源</b>"); answers != 1 {
 		t.Errorf("answered %d times", answers)
 	}
 	if n := len(second.journal.pending()); n != 0 {

@@ -254,6 +254,17 @@ func (f *fakeTG) waitFor(what string, cond func([]tgCall) bool) []tgCall {
 
 var nextMsgID = 1
 
+// sentCount is how many messages chat was sent that contain text.
+func (f *fakeTG) sentCount(chat int64, text string) int {
+	n := 0
+	for _, c := range f.callsOf("sendMessage") {
+		if c.f["chat_id"] == strconv.FormatInt(chat, 10) && strings.Contains(c.f["text"], text) {
+			n++
+		}
+	}
+	return n
+}
+
 func textMsg(chat int64, chatType models.ChatType, user int64, text string) *models.Message {
 	nextMsgID++
 	return &models.Message{ID: nextMsgID, Chat: models.Chat{ID: chat, Type: chatType}, From: &models.User{ID: user, FirstName: "民警"},

@@ -111,20 +111,27 @@ func (b *Bot) typing(ctx context.Context, msg *models.Message) (stop func()) {
 		b.api.SendChatAction(ctx, &bot.SendChatActionParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID, Action: models.ChatActionTyping})
 	}
 	action() // at once, so even a quick answer is announced
+	stopTicking := every(b.cfg.TypingInterval, action)
+	return func() { cancel(); stopTicking() }
+}
+
+// every calls f every d until stop is called; stop returns once f is no longer running.
+func every(d time.Duration, f func()) (stop func()) {
+	done := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(b.cfg.TypingInterval)
+		t := time.NewTicker(d)
 		defer t.Stop()
 		for {
 			select {
-			case <-ctx.Done():
+			case <-done:
 				return
 			case <-t.C:
-				action()
+				f()
 			}
 		}
 	}()
-	return func() { cancel(); wg.Wait() }
+	return func() { close(done); wg.Wait() }
 }

@@ -66,13 +66,7 @@ func TestReplicasShareState(t *testing.T) {
 	deliver(t, b.WebhookHandler(), dup)
 	tg.waitFor("the duplicate's answer", sentTo(502, "24.7%"))
 	time.Sleep(300 * time.Millisecond)
-	n := 0
-	for _, c := range tg.callsOf("sendMessage") {
-		if c.f["chat_id"] == "502" && strings.Contains(c.f["text"], "24.7%") {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := tg.sentCount(502, "24.7%"); n != 1 {
 		t.Errorf("an update delivered to both replicas was answered %d times", n)
 	}
 }

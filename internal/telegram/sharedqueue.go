@@ -182,22 +182,8 @@ func (b *Bot) retryShared(op func() error) error {
 
 // answerLeased answers one question, renewing the lease while it is written.
 func (b *Bot) answerLeased(l Lease, q queued) {
-	stop := make(chan struct{})
-	renewed := make(chan struct{})
-	go func() {
-		defer close(renewed)
-		t := time.NewTicker(leaseRenew)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				l.Renew()
-			}
-		}
-	}()
-	defer func() { close(stop); <-renewed }()
+	stopRenewing := every(leaseRenew, func() { l.Renew() })
+	defer stopRenewing()
 	b.slots <- struct{}{}
 	defer func() { <-b.slots }()
 	ctx, cancel := context.WithTimeout(b.life, 2*time.Minute)
