@@ -22,7 +22,7 @@ type evidence struct {
 
 func citationOf(n int, e evidence) Citation {
 	p := e.passage
-	return Citation{N: n, ID: p.ID, Title: p.Report.Title, Org: p.Report.Org, Paragraph: p.Paragraph.N, Text: p.Text}
+	return Citation{N: n, ID: p.ID, Title: p.Report.Title, Org: p.Report.Org, Paragraph: p.Paragraph.N, Page: p.Paragraph.Page, OnPage: p.Paragraph.OnPage, Text: p.Text}
 }
 
 // selectEvidence keeps the best distinct passages within the passage and character budgets.

@@ -54,7 +54,11 @@ type Citation struct {
 	Title     string `json:"title"`
 	Org       string `json:"org"`
 	Paragraph int    `json:"paragraph"`
-	Text      string `json:"text"`
+	// Page and OnPage place a paragraph of a paged source (PDF, OFD, a scan): its page and
+	// its number there.
+	Page   int    `json:"page,omitempty"`
+	OnPage int    `json:"on_page,omitempty"`
+	Text   string `json:"text"`
 }
 
 // Answer is the result of one question.

@@ -4,6 +4,9 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/jingyan/jingyan/internal/reader"
 )
 
 // Editorial trailers and bylines: metadata of the printed page, never passages.
@@ -19,24 +22,13 @@ var unitSuffixes = []string{
 
 func isTrailer(s string) bool { return trailerRE.MatchString(s) }
 
-func endsSentence(s string) bool {
-	r := []rune(s)
-	for i := len(r) - 1; i >= 0; i-- {
-		if isCloser(r[i]) {
-			continue
-		}
-		return isTerminal(r[i])
-	}
-	return false
-}
-
 // isTitleLike: a short line with no sentence end and no sentence-internal stop.
 func isTitleLike(s string) bool {
-	return runeLen(s) <= 60 && runeLen(s) >= 2 && !endsSentence(s) && !strings.ContainsAny(s, "。！？；")
+	return utf8.RuneCountInString(s) <= 60 && utf8.RuneCountInString(s) >= 2 && !reader.EndsSentence(s) && !strings.ContainsAny(s, "。！？；")
 }
 
 func isUnitLine(s string) bool {
-	if runeLen(s) > 32 || runeLen(s) < 3 || strings.ContainsAny(s, "，,。：:；;！？!?“”\"") {
+	if utf8.RuneCountInString(s) > 32 || utf8.RuneCountInString(s) < 3 || strings.ContainsAny(s, "，,。：:；;！？!?“”\"") {
 		return false
 	}
 	for _, suf := range unitSuffixes {
@@ -49,27 +41,33 @@ func isUnitLine(s string) bool {
 
 // clean drops what is not report text — page furniture, editorial trailers — and reads
 // bylines into m where m lacks a unit or date.
-func clean(d document) ([]block, meta) {
-	m := d.meta
-	var out []block
-	for _, b := range d.blocks {
-		b.text = strings.TrimSpace(inlineFurniture.ReplaceAllString(b.text, ""))
-		if b.text == "" || isTrailer(b.text) {
+func clean(d reader.Document) ([]reader.Block, reader.Meta) {
+	m := d.Meta
+	// Author fields name people and programs as often as units: only a unit is kept.
+	for _, a := range m.Authors {
+		if m.Org == "" && isUnitLine(a) {
+			m.Org = a
+		}
+	}
+	var out []reader.Block
+	for _, b := range d.Blocks {
+		b.Text = strings.TrimSpace(inlineFurniture.ReplaceAllString(b.Text, ""))
+		if b.Text == "" || isTrailer(b.Text) {
 			continue
 		}
-		if isBoilerplate(b.text) {
-			if breadcrumbRE.MatchString(b.text) {
-				m.context = append(m.context, b.text)
+		if isBoilerplate(b.Text) {
+			if breadcrumbRE.MatchString(b.Text) {
+				m.Context = append(m.Context, b.Text)
 			}
 			continue
 		}
-		if org, date, ok := byline(b.text); ok {
-			m.context = append(m.context, b.text)
-			if m.org == "" {
-				m.org = org
+		if org, date, ok := byline(b.Text); ok {
+			m.Context = append(m.Context, b.Text)
+			if m.Org == "" {
+				m.Org = org
 			}
-			if m.date == "" {
-				m.date = date
+			if m.Date == "" {
+				m.Date = date
 			}
 			continue
 		}
@@ -81,12 +79,12 @@ func clean(d document) ([]block, meta) {
 // assemble turns one source into reports. A source is one report unless it is laid out as a
 // collection: two or more title lines (or headings) each followed by an issuing-unit line,
 // as printed collections of experience reports are.
-func assemble(name string, d document) (reports []*Report, warnings []string) {
+func assemble(name string, d reader.Document) (reports []*Report, warnings []string) {
 	blocks, m := clean(d)
 	if len(blocks) == 0 {
 		return nil, nil
 	}
-	context := strings.Join(append(m.context, strings.TrimSuffix(path.Base(name), path.Ext(name))), " ")
+	context := strings.Join(append(m.Context, strings.TrimSuffix(path.Base(name), path.Ext(name))), " ")
 	if rs := collection(blocks, m); len(rs) >= 2 {
 		for _, r := range rs {
 			r.Context = context
@@ -104,10 +102,10 @@ func assemble(name string, d document) (reports []*Report, warnings []string) {
 // collection splits blocks at each title followed by a unit line; nil when there are fewer
 // than two such reports. A title-like first block before the first report names the
 // collection.
-func collection(blocks []block, m meta) []*Report {
+func collection(blocks []reader.Block, m reader.Meta) []*Report {
 	var starts []int
 	for i := 0; i+1 < len(blocks); i++ {
-		if (blocks[i].level > 0 || isTitleLike(blocks[i].text)) && blocks[i+1].level == 0 && isUnitLine(blocks[i+1].text) {
+		if (blocks[i].Level > 0 || isTitleLike(blocks[i].Text)) && blocks[i+1].Level == 0 && isUnitLine(blocks[i+1].Text) {
 			starts = append(starts, i)
 			i++
 		}
@@ -115,9 +113,9 @@ func collection(blocks []block, m meta) []*Report {
 	if len(starts) < 2 {
 		return nil
 	}
-	name := m.title
-	if starts[0] > 0 && (blocks[0].level > 0 || isTitleLike(blocks[0].text)) {
-		name = blocks[0].text
+	name := m.Title
+	if starts[0] > 0 && (blocks[0].Level > 0 || isTitleLike(blocks[0].Text)) {
+		name = blocks[0].Text
 	}
 	var reports []*Report
 	for k, s := range starts {
@@ -125,11 +123,11 @@ func collection(blocks []block, m meta) []*Report {
 		if k+1 < len(starts) {
 			end = starts[k+1]
 		}
-		r := &Report{Title: blocks[s].text, Collection: name}
+		r := &Report{Title: blocks[s].Text, Collection: name}
 		body := blocks[s+1 : end]
-		r.Org, body = body[0].text, body[1:]
-		if len(body) > 0 && dateRE.MatchString(body[0].text) {
-			r.Date, body = body[0].text, body[1:]
+		r.Org, body = body[0].Text, body[1:]
+		if len(body) > 0 && dateRE.MatchString(body[0].Text) {
+			r.Date, body = body[0].Text, body[1:]
 		}
 		fillParagraphs(r, body)
 		if len(r.Paragraphs) > 0 {
@@ -142,16 +140,16 @@ func collection(blocks []block, m meta) []*Report {
 // single makes one report of a whole source: its title from what the file declares or its
 // first heading or title line (the file name only as a last resort), its unit from metadata,
 // a byline, the line under the title, a signature or the opening text.
-func single(name string, blocks []block, m meta) (*Report, []string) {
+func single(name string, blocks []reader.Block, m reader.Meta) (*Report, []string) {
 	var warnings []string
-	r := &Report{Title: m.title, Org: m.org, Date: m.date}
+	r := &Report{Title: m.Title, Org: m.Org, Date: m.Date}
 	blocks = officialHead(r, blocks)
 	if len(blocks) == 0 {
 		return r, warnings
 	}
-	if first := blocks[0]; first.level > 0 || (isTitleLike(first.text) && runeLen(first.text) >= 4 && !isUnitLine(first.text) && !dateRE.MatchString(first.text)) {
-		if r.Title == "" || m.weakTitle || sameTitle(r.Title, first.text) {
-			r.Title = first.text
+	if first := blocks[0]; first.Level > 0 || (isTitleLike(first.Text) && utf8.RuneCountInString(first.Text) >= 4 && !isUnitLine(first.Text) && !dateRE.MatchString(first.Text)) {
+		if r.Title == "" || m.WeakTitle || sameTitle(r.Title, first.Text) {
+			r.Title = first.Text
 			blocks = blocks[1:]
 		}
 	}
@@ -161,15 +159,15 @@ func single(name string, blocks []block, m meta) (*Report, []string) {
 	}
 	blocks = headLines(r, blocks)
 	// A signature: the unit, then the date, under the last paragraph.
-	for n := len(blocks); n > 1 && blocks[n-1].level == 0 && dateRE.MatchString(blocks[n-1].text); n-- {
+	for n := len(blocks); n > 1 && blocks[n-1].Level == 0 && dateRE.MatchString(blocks[n-1].Text); n-- {
 		if r.Date == "" {
-			r.Date = blocks[n-1].text
+			r.Date = blocks[n-1].Text
 		}
 		blocks = blocks[:n-1]
 	}
-	if n := len(blocks); n > 1 && blocks[n-1].level == 0 && isUnitLine(blocks[n-1].text) {
+	if n := len(blocks); n > 1 && blocks[n-1].Level == 0 && isUnitLine(blocks[n-1].Text) {
 		if r.Org == "" {
-			r.Org = blocks[n-1].text
+			r.Org = blocks[n-1].Text
 		}
 		blocks = blocks[:n-1]
 	}
@@ -190,9 +188,9 @@ var (
 
 // officialHead reads a 公文's masthead and document number into r and drops them, and takes
 // a "关于…的通知" line among the first few as the title.
-func officialHead(r *Report, blocks []block) []block {
-	for len(blocks) > 0 && blocks[0].level == 0 {
-		t := blocks[0].text
+func officialHead(r *Report, blocks []reader.Block) []reader.Block {
+	for len(blocks) > 0 && blocks[0].Level == 0 {
+		t := blocks[0].Text
 		if m := mastheadRE.FindStringSubmatch(t); m != nil && isUnitLine(m[1]) {
 			if r.Org == "" {
 				r.Org = m[1]
@@ -203,7 +201,7 @@ func officialHead(r *Report, blocks []block) []block {
 		blocks = blocks[1:]
 	}
 	for i := 0; i < len(blocks) && i < 4; i++ {
-		if t := blocks[i].text; ofTitleRE.MatchString(t) && (r.Title == "" || sameTitle(r.Title, t)) {
+		if t := blocks[i].Text; ofTitleRE.MatchString(t) && (r.Title == "" || sameTitle(r.Title, t)) {
 			r.Title = t
 			return append(blocks[:i:i], blocks[i+1:]...)
 		}
@@ -212,9 +210,9 @@ func officialHead(r *Report, blocks []block) []block {
 }
 
 // headLines takes the unit and date lines under the title into r and returns the rest.
-func headLines(r *Report, blocks []block) []block {
-	for len(blocks) > 0 && blocks[0].level == 0 {
-		t := blocks[0].text
+func headLines(r *Report, blocks []reader.Block) []reader.Block {
+	for len(blocks) > 0 && blocks[0].Level == 0 {
+		t := blocks[0].Text
 		switch {
 		case isUnitLine(t) && r.Org == "":
 			r.Org = t
@@ -240,10 +238,10 @@ func sameTitle(a, b string) bool {
 // or preposition in front ("在城南派出所…") is never mistaken for part of the name.
 var unitNameRE = regexp.MustCompile(`(?:^|[，,。；;：:、\s（(])((?:\p{Han}{2,3}(?:省|自治区|市|州|盟|县|区|旗)){1,3}(?:公安厅|公安局)(?:\p{Han}{2,4}分局)?|\p{Han}{2,4}(?:派出所|公安分局))`)
 
-func unitIn(title string, blocks []block) string {
+func unitIn(title string, blocks []reader.Block) string {
 	texts := []string{title}
 	for i := 0; i < len(blocks) && i < 2; i++ {
-		texts = append(texts, blocks[i].text)
+		texts = append(texts, blocks[i].Text)
 	}
 	for _, t := range texts {
 		for _, m := range unitNameRE.FindAllStringSubmatch(t, -1) {
@@ -261,13 +259,13 @@ const notInNames = "从在的和与向对把被到由经为是了等及将该本
 
 // fillParagraphs makes paragraphs of body blocks; a heading becomes the section of the
 // paragraphs under it (search context, not a passage of its own).
-func fillParagraphs(r *Report, body []block) {
+func fillParagraphs(r *Report, body []reader.Block) {
 	section := ""
 	for _, b := range body {
-		if b.level > 0 {
-			section = b.text
+		if b.Level > 0 {
+			section = b.Text
 			continue
 		}
-		r.Paragraphs = append(r.Paragraphs, &Paragraph{Text: b.text, Section: section})
+		r.Paragraphs = append(r.Paragraphs, &Paragraph{Text: b.Text, Section: section, Page: b.Page})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/jingyan/jingyan/internal/normalize"
+	"unicode/utf8"
 )
 
 // Page furniture is recognised by what it is for, the same on any site: reading controls,
@@ -30,7 +31,7 @@ var inlineFurniture = regexp.MustCompile(`第\s*\d+\s*页\s*[,，/／]?\s*共\s*
 
 // isBoilerplate reports a line that is page furniture, never report text.
 func isBoilerplate(s string) bool {
-	n := runeLen(s)
+	n := utf8.RuneCountInString(s)
 	han := normalize.HanCount(s)
 	switch {
 	case han == 0 && n < 200:
@@ -70,7 +71,7 @@ var dateInRE = regexp.MustCompile(`\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,
 // byline reads a metadata row. ok is false for ordinary text. org is the publishing unit
 // named in it, when there is one; date the first date.
 func byline(s string) (org, date string, ok bool) {
-	if runeLen(s) > 120 || strings.ContainsAny(s, "。！？") {
+	if utf8.RuneCountInString(s) > 120 || strings.ContainsAny(s, "。！？") {
 		return "", "", false
 	}
 	keys := bylineKeyRE.FindAllStringSubmatchIndex(s, -1)
@@ -99,7 +100,7 @@ func byline(s string) (org, date string, ok bool) {
 // stamp reads a credit or a source-and-time line without labels. Its source is a publisher
 // more often than the unit that did the work, so it gives no unit.
 func stamp(s string) (org, date string, ok bool) {
-	n := runeLen(s)
+	n := utf8.RuneCountInString(s)
 	if !(n <= 80 && creditRE.MatchString(s)) && !(n <= 40 && stampRE.MatchString(s) && !strings.ContainsAny(s, "，,；;、")) {
 		return "", "", false
 	}

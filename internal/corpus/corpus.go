@@ -1,5 +1,7 @@
-// Package corpus reads experience-report sources (plain text, Markdown, HTML, .docx, .pdf)
-// into reports, paragraphs and sentences with stable IDs and printable provenance.
+// Package corpus assembles what package reader makes of source files — text blocks with
+// page and style — into reports, paragraphs and sentences with stable IDs and printable
+// provenance: which report a file holds (or a collection of them), its title, unit and
+// date, and what is page furniture rather than text.
 package corpus
 
 import (
@@ -32,10 +34,14 @@ type Report struct {
 
 // Paragraph is one body paragraph; N counts from 1 within its report, as a reader would.
 type Paragraph struct {
-	ID        string     `json:"id"`
-	N         int        `json:"n"`
-	Text      string     `json:"text"`
-	Section   string     `json:"section,omitempty"` // the heading the paragraph stands under
+	ID      string `json:"id"`
+	N       int    `json:"n"`
+	Text    string `json:"text"`
+	Section string `json:"section,omitempty"` // the heading the paragraph stands under
+	// Page is the page a paragraph of a paged source (PDF, OFD, a scan, a slide) starts on,
+	// and OnPage its number among the report's paragraphs that start there; 0 elsewhere.
+	Page      int        `json:"page,omitempty"`
+	OnPage    int        `json:"on_page,omitempty"`
 	Sentences []Sentence `json:"sentences"`
 }
 
@@ -83,12 +89,37 @@ type Passage struct {
 }
 
 // Citation renders the provenance a reader can check in the printed document:
-// 《title》（org）第 3 段.
-func (p Passage) Citation() string { return Label(p.Report.Title, p.Report.Org, p.Paragraph.N) }
+// 《title》（org）第 3 段, or 《title》（org）第 2 页 第 1 段 for a paged source.
+func (p Passage) Citation() string {
+	return Label(p.Report.Title, p.Report.Org, p.Paragraph.Where())
+}
 
-// Label is the one rendering of a citation every front end shows: 《title》（org）第 n 段.
-func Label(title, org string, paragraph int) string {
-	return ReportLabel(title, org) + "第 " + strconv.Itoa(paragraph) + " 段"
+// Where is the paragraph's place as a reader finds it: its page and its number there for a
+// paged source, else its number in the report.
+func (p *Paragraph) Where() Where {
+	if p.Page > 0 && p.OnPage > 0 {
+		return Where{Page: p.Page, N: p.OnPage}
+	}
+	return Where{N: p.N}
+}
+
+// Where is a paragraph's place in the printed document: N on Page, or N in the report when
+// Page is 0.
+type Where struct {
+	Page, N int
+}
+
+func (w Where) String() string {
+	if w.Page > 0 {
+		return "第 " + strconv.Itoa(w.Page) + " 页 第 " + strconv.Itoa(w.N) + " 段"
+	}
+	return "第 " + strconv.Itoa(w.N) + " 段"
+}
+
+// Label is the one rendering of a citation every front end shows: 《title》（org）第 n 段,
+// or 《title》（org）第 p 页 第 n 段.
+func Label(title, org string, at Where) string {
+	return ReportLabel(title, org) + at.String()
 }
 
 // ReportLabel names a report as citations and report lists do: 《title》（org）, or 《title》

@@ -284,16 +284,3 @@ func TestNeighbours(t *testing.T) {
 	}
 }
 
-// FuzzPDFBlocks feeds pdftotext-shaped text (pages split by form feeds) to the paragraph
-// rejoining: any input gives clean, non-empty blocks.
-func FuzzPDFBlocks(f *testing.F) {
-	f.Add("标题\n某某公安局\n第一行很长很长很长很长很长很长\n接着。\n\f页眉\n正文\n1\n")
-	f.Add("\f\f\n \n")
-	f.Fuzz(func(t *testing.T, text string) {
-		for _, b := range pdfBlocks(text) {
-			if b.text == "" || !utf8.ValidString(b.text) {
-				t.Fatalf("bad block %q", b.text)
-			}
-		}
-	})
-}

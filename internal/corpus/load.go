@@ -2,30 +2,26 @@ package corpus
 
 import (
 	"bytes"
-	"errors"
+	"context"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/unicode"
-
 	"github.com/jingyan/jingyan/index"
+	"github.com/jingyan/jingyan/internal/reader"
 )
 
-// MaxSourceBytes bounds one source file; experience reports are a few hundred KB at most.
-const MaxSourceBytes = 64 << 20
-
-// ParseFile reads one source, choosing the reader by extension, and returns its reports with
-// IDs derived from name and position.
+// ParseFile reads one source and returns its reports with IDs derived from name and position.
 func ParseFile(name string, data []byte) ([]*Report, error) {
-	d, _, err := readFile(name, data)
+	d, err := reader.New(reader.Options{}).Read(context.Background(), name, data)
 	if err != nil {
 		return nil, err
 	}
@@ -34,56 +30,20 @@ func ParseFile(name string, data []byte) ([]*Report, error) {
 	return reports, nil
 }
 
-// readFile runs the file's reader; warnings say what was guessed or repaired.
-func readFile(name string, data []byte) (document, []string, error) {
-	if len(data) > MaxSourceBytes {
-		return document{}, nil, fmt.Errorf("%d bytes is larger than %d", len(data), MaxSourceBytes)
-	}
-	read, ok := readers[strings.ToLower(path.Ext(name))]
-	if !ok {
-		return document{}, nil, fmt.Errorf("unsupported format %q", path.Ext(name))
-	}
-	var warnings []string
-	if f := Format(name); f != "docx" && f != "pdf" {
-		var w string
-		data, w = toUTF8(data)
-		if w != "" {
-			warnings = append(warnings, w)
-		}
-	}
-	d, err := read(data)
-	if err != nil {
-		return document{}, warnings, err
-	}
-	return d, warnings, nil
-}
-
-// toUTF8 decodes text saved as UTF-16 (with its byte-order mark, as Windows Notepad saves
-// "Unicode") or GB18030 (GBK, GB2312: Chinese Windows' default) into UTF-8, saying so.
-func toUTF8(data []byte) ([]byte, string) {
-	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
-		dec := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder()
-		if u, err := dec.Bytes(data); err == nil {
-			return u, "UTF-16: read as such"
-		}
-	}
-	if utf8.Valid(data) {
-		return data, ""
-	}
-	if u, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil && utf8.Valid(u) {
-		return u, "not UTF-8: read as GB18030"
-	}
-	return data, ""
-}
-
 // number gives reports, paragraphs and sentences their IDs and numbers.
 func number(name string, reports []*Report) {
 	key := sourceKey(name)
 	for i, r := range reports {
 		r.Source = name
 		r.ID = key + "-r" + strconv.Itoa(i+1)
+		onPage := make(map[int]int)
 		for j, p := range r.Paragraphs {
 			p.N = j + 1
+			p.OnPage = 0
+			if p.Page > 0 {
+				onPage[p.Page]++
+				p.OnPage = onPage[p.Page]
+			}
 			p.ID = r.ID + "p" + strconv.Itoa(p.N)
 			p.Sentences = nil
 			for k, s := range SplitSentences(p.Text) {
@@ -101,13 +61,16 @@ func sourceKey(name string) string {
 	return fmt.Sprintf("%06x", h.Sum32()&0xffffff)
 }
 
-// FileResult is what reading one source gave: its reports and paragraphs, or why it was
-// skipped, and anything read with a warning.
+// FileResult is what reading one source gave: its reports and paragraphs, pages and OCR
+// pages, or why it was skipped, and anything read with a warning.
 type FileResult struct {
 	Name       string   `json:"name"`
 	Format     string   `json:"format"`
 	Reports    int      `json:"reports"`
 	Paragraphs int      `json:"paragraphs"`
+	Pages      int      `json:"pages,omitempty"`
+	OCRPages   int      `json:"ocr_pages,omitempty"`
+	Cached     bool     `json:"cached,omitempty"`
 	Skipped    string   `json:"skipped,omitempty"`
 	Warnings   []string `json:"warnings,omitempty"`
 }
@@ -117,10 +80,11 @@ type LoadReport struct {
 	Files []FileResult `json:"files"`
 }
 
-// Print writes per format the files read and paragraphs, then every file skipped or read
-// with a warning, and why.
+// Print writes per format the files read, their pages, OCR pages, files taken from the
+// cache and paragraphs, then every file skipped (with why and what to do) or read with a
+// warning.
 func (lr LoadReport) Print(w io.Writer) {
-	type tally struct{ files, skipped, paragraphs int }
+	type tally struct{ files, skipped, paragraphs, pages, ocr, cached int }
 	by := make(map[string]*tally)
 	var formats []string
 	for _, f := range lr.Files {
@@ -132,76 +96,68 @@ func (lr LoadReport) Print(w io.Writer) {
 		}
 		if f.Skipped != "" {
 			t.skipped++
-		} else {
-			t.files++
-			t.paragraphs += f.Paragraphs
+			continue
+		}
+		t.files++
+		t.paragraphs += f.Paragraphs
+		t.pages += f.Pages
+		t.ocr += f.OCRPages
+		if f.Cached {
+			t.cached++
 		}
 	}
 	sort.Strings(formats)
 	for _, f := range formats {
 		t := by[f]
-		fmt.Fprintf(w, "%-5s %4d files read, %5d paragraphs", f, t.files, t.paragraphs)
+		fmt.Fprintf(w, "%-6s %4d 个文件已读，%5d 段", f, t.files, t.paragraphs)
+		if t.pages > 0 {
+			fmt.Fprintf(w, "，%d 页", t.pages)
+		}
+		if t.ocr > 0 {
+			fmt.Fprintf(w, "（OCR %d 页）", t.ocr)
+		}
+		if t.cached > 0 {
+			fmt.Fprintf(w, "，%d 个取自缓存", t.cached)
+		}
 		if t.skipped > 0 {
-			fmt.Fprintf(w, ", %d skipped", t.skipped)
+			fmt.Fprintf(w, "，%d 个跳过", t.skipped)
 		}
 		fmt.Fprintln(w)
 	}
 	for _, f := range lr.Files {
 		if f.Skipped != "" {
-			fmt.Fprintf(w, "skipped %s: %s\n", f.Name, f.Skipped)
+			fmt.Fprintf(w, "跳过 %s：%s\n", f.Name, f.Skipped)
 		}
 		for _, warn := range f.Warnings {
-			fmt.Fprintf(w, "warning %s: %s\n", f.Name, warn)
+			fmt.Fprintf(w, "注意 %s：%s\n", f.Name, warn)
 		}
 	}
 }
 
-// Load reads every file under fsys, in lexical path order. Files of no supported format, and
-// files that cannot be read, are listed in the report as skipped; only when nothing at all
-// can be read is that an error.
+// FileReader reads one file into text blocks; *reader.Reader is the one jingyan uses.
+type FileReader interface {
+	Read(ctx context.Context, name string, data []byte) (reader.Document, error)
+}
+
+// Load reads every file under fsys with a Reader of default options (no cache).
 func Load(fsys fs.FS) (*Corpus, LoadReport, error) {
+	return LoadWith(context.Background(), fsys, reader.New(reader.Options{}))
+}
+
+// LoadWith reads every file under fsys, in lexical path order, deciding each one's format
+// from its bytes. Files nothing can read are listed in the report as skipped, with why;
+// only when nothing at all can be read is that an error. Files are read several at once:
+// OCR and converters take seconds a file.
+func LoadWith(ctx context.Context, fsys fs.FS, rd FileReader) (*Corpus, LoadReport, error) {
 	var rep LoadReport
-	var names []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if strings.HasPrefix(d.Name(), ".") {
-			return nil
-		}
-		if !Supported(p) {
-			rep.Files = append(rep.Files, FileResult{Name: p, Format: Format(p), Skipped: unsupported(p)})
-			return nil
-		}
-		names = append(names, p)
-		return nil
-	})
+	names, err := sourceNames(fsys)
 	if err != nil {
 		return nil, rep, fmt.Errorf("corpus: read sources: %w", err)
 	}
-	sort.Strings(names)
-	docs := make([]document, len(names))
+	docs := make([]reader.Document, len(names))
 	results := make([]FileResult, len(names))
-	for i, name := range names {
-		results[i] = FileResult{Name: name, Format: Format(name)}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			results[i].Skipped = fmt.Sprintf("cannot read: %v", err)
-			continue
-		}
-		d, warnings, err := readFile(name, data)
-		results[i].Warnings = warnings
-		if err != nil {
-			results[i].Skipped = skipReason(err)
-			continue
-		}
-		docs[i] = d
+	if err := readAll(ctx, fsys, rd, names, docs, results); err != nil {
+		return nil, rep, err
 	}
 	dropRepeated(docs)
 	var reports []*Report
@@ -213,7 +169,7 @@ func Load(fsys fs.FS) (*Corpus, LoadReport, error) {
 		number(name, rs)
 		results[i].Warnings = append(results[i].Warnings, warnings...)
 		if len(rs) == 0 {
-			results[i].Skipped = "no body text found"
+			results[i].Skipped = "没有找到正文"
 			continue
 		}
 		results[i].Reports = len(rs)
@@ -222,8 +178,7 @@ func Load(fsys fs.FS) (*Corpus, LoadReport, error) {
 		}
 		reports = append(reports, rs...)
 	}
-	rep.Files = append(rep.Files, results...)
-	sort.Slice(rep.Files, func(i, j int) bool { return rep.Files[i].Name < rep.Files[j].Name })
+	rep.Files = results
 	if len(reports) == 0 {
 		return nil, rep, fmt.Errorf("corpus: no reports found in %d source files", len(names))
 	}
@@ -231,57 +186,113 @@ func Load(fsys fs.FS) (*Corpus, LoadReport, error) {
 	return c, rep, err
 }
 
-// unsupported says why a file is not read, and what to do where something can be done.
-func unsupported(name string) string {
-	switch Format(name) {
-	case "doc", "wps", "rtf", "odt":
-		return "unsupported format: save it as .docx"
-	case "xls", "xlsx", "et", "csv":
-		return "unsupported format: spreadsheets are not reports"
-	case "jpg", "jpeg", "png", "tif", "tiff", "bmp", "gif":
-		return "unsupported format: an image (run OCR and save the text)"
-	}
-	return "unsupported format"
+// sourceNames lists the files under fsys in lexical order, hidden files and folders aside.
+func sourceNames(fsys fs.FS) ([]string, error) {
+	var names []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") && p != "." {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !d.IsDir() {
+			names = append(names, p)
+		}
+		return nil
+	})
+	sort.Strings(names)
+	return names, err
 }
 
-func skipReason(err error) string {
-	switch {
-	case errors.Is(err, ErrNoText):
-		return "PDF has no text layer (scanned); run OCR on it first"
-	case errors.Is(err, ErrNoPDFTool), errors.Is(err, ErrUnreadable):
-		return err.Error()
+// readAll reads the named files into docs, several at once, recording each one's result.
+func readAll(ctx context.Context, fsys fs.FS, rd FileReader, names []string, docs []reader.Document, results []FileResult) error {
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(2, runtime.NumCPU()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				docs[i], results[i] = readOne(ctx, fsys, rd, names[i])
+			}
+		}()
 	}
-	return fmt.Sprintf("cannot parse: %v", err)
+	for i := range names {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("corpus: read sources: %w", err)
+	}
+	return nil
+}
+
+func readOne(ctx context.Context, fsys fs.FS, rd FileReader, name string) (reader.Document, FileResult) {
+	res := FileResult{Name: name, Format: Format(name)}
+	if st, err := fs.Stat(fsys, name); err == nil && st.Size() > reader.MaxBytes {
+		res.Skipped = fmt.Sprintf("文件太大（%d MB，上限 %d MB），请拆分后再放入", st.Size()>>20, reader.MaxBytes>>20)
+		return reader.Document{}, res
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		res.Skipped = fmt.Sprintf("无法读取：%v", err)
+		return reader.Document{}, res
+	}
+	d, err := rd.Read(ctx, name, data)
+	if err != nil {
+		res.Skipped = err.Error()
+		return reader.Document{}, res
+	}
+	res.Format, res.Pages, res.OCRPages, res.Cached, res.Warnings = d.Format, d.Pages, d.OCRPages, d.Cached, d.Warnings
+	return d, res
+}
+
+// Format is a file name's lower-case extension without the dot ("docx"), what a file is
+// listed under until its bytes say what it is; "?" for none.
+func Format(name string) string {
+	if e := strings.TrimPrefix(strings.ToLower(path.Ext(name)), "."); e != "" {
+		return e
+	}
+	return "?"
 }
 
 // dropRepeated removes short lines that recur in three or more files: the template of the
 // site or program they were saved from (navigation, slogans, notices), never report text.
-func dropRepeated(docs []document) {
+func dropRepeated(docs []reader.Document) {
 	const minFiles, maxRunes = 3, 100
 	files := make(map[string]int)
 	for _, d := range docs {
 		seen := make(map[string]bool)
-		for _, b := range d.blocks {
-			if runeLen(b.text) <= maxRunes && !seen[b.text] {
-				seen[b.text] = true
-				files[b.text]++
+		for _, b := range d.Blocks {
+			if utf8.RuneCountInString(b.Text) <= maxRunes && !seen[b.Text] {
+				seen[b.Text] = true
+				files[b.Text]++
 			}
 		}
 	}
 	for i := range docs {
-		kept := docs[i].blocks[:0]
-		for _, b := range docs[i].blocks {
-			if b.level == 0 && files[b.text] >= minFiles && runeLen(b.text) <= maxRunes && !bytes.ContainsAny([]byte(b.text), "。！？") &&
-				!isUnitLine(b.text) && !dateRE.MatchString(b.text) {
+		kept := docs[i].Blocks[:0]
+		for _, b := range docs[i].Blocks {
+			if b.Level == 0 && files[b.Text] >= minFiles && utf8.RuneCountInString(b.Text) <= maxRunes && !bytes.ContainsAny([]byte(b.Text), "。！？") &&
+				!isUnitLine(b.Text) && !dateRE.MatchString(b.Text) {
 				continue
 			}
 			kept = append(kept, b)
 		}
-		docs[i].blocks = kept
+		docs[i].Blocks = kept
 	}
 }
 
-// Embedded loads the corpus the binary carries (index/sources).
+// Embedded loads the corpus the binary carries (index/sources); its text formats need no
+// external program.
 func Embedded() (*Corpus, error) {
 	sources, err := fs.Sub(index.FS, "sources")
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"github.com/jingyan/jingyan/internal/reader"
 	"io"
 	"os"
 	"os/exec"
@@ -79,7 +80,7 @@ func TestReadersGolden(t *testing.T) {
 // absence fails the test.
 func needPDFTool(t *testing.T) {
 	t.Helper()
-	if _, err := exec.LookPath(PDFTool); err != nil {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("pdftotext missing in CI: .ci/run must install poppler-utils")
 		}
@@ -135,7 +136,7 @@ func TestPDF(t *testing.T) {
 		}
 	}
 	_, err := ParseFile("scanned.pdf", readTestdata(t, "testdata/fixtures/scanned.pdf"))
-	if !errors.Is(err, ErrNoText) {
+	if !errors.Is(err, reader.ErrNoText) {
 		t.Errorf("scanned PDF: err = %v, want ErrNoText", err)
 	}
 }
@@ -161,7 +162,12 @@ func TestLoadReportsSkipped(t *testing.T) {
 	}
 	var out strings.Builder
 	rep.Print(&out)
-	for _, want := range []string{"skipped b.xlsx: unsupported format", "skipped e.doc: unsupported format: save it as .docx", "skipped c.docx: cannot parse", "skipped d.html: no body text", "txt      1 files read,     1 paragraphs"} {
+	for _, want := range []string{
+		"跳过 e.doc：不支持的格式（.doc）：无法识别文件内容，请另存为",
+		"注意 c.docx：文件名是 .docx，内容实为纯文本，已按文本读取",
+		"跳过 d.html：没有找到正文",
+		"txt       1 个文件已读，    1 段，2 个跳过",
+	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("load report lacks %q:\n%s", want, out.String())
 		}
@@ -240,14 +246,6 @@ func TestHardWrappedText(t *testing.T) {
 	reports, _ = ParseFile("l.txt", []byte("标题一行\n第一段。\n第二段。\n"))
 	if len(reports[0].Paragraphs) != 2 {
 		t.Fatalf("got %s", render(reports))
-	}
-}
-
-func TestReadable(t *testing.T) {
-	good := []block{{text: "吉林省公安机关坚持治理理念创新，实施“四个警务”。Bot API 2024"}}
-	bad := []block{{text: "\ue000\ue001\ue002\ue003\ue004\ue005\u0098\u008d\ue006\ue007 警"}}
-	if !readable(good) || readable(bad) {
-		t.Errorf("readable(good) = %v, readable(bad) = %v", readable(good), readable(bad))
 	}
 }
 

@@ -60,6 +60,8 @@ type passageJSON struct {
 	Title     string `json:"title"`
 	Org       string `json:"org"`
 	Paragraph int    `json:"paragraph"`
+	Page      int    `json:"page,omitempty"`    // paged sources: the page the paragraph starts on
+	OnPage    int    `json:"on_page,omitempty"` // and its number there
 	Sentence  int    `json:"sentence,omitempty"`
 	Text      string `json:"text"`
 	Citation  string `json:"citation"`
@@ -67,7 +69,7 @@ type passageJSON struct {
 
 func toPassageJSON(p corpus.Passage) passageJSON {
 	return passageJSON{ID: p.ID, Level: p.Level.String(), Title: p.Report.Title, Org: p.Report.Org,
-		Paragraph: p.Paragraph.N, Sentence: p.Sentence, Text: p.Text, Citation: p.Citation()}
+		Paragraph: p.Paragraph.N, Page: p.Paragraph.Page, OnPage: p.Paragraph.OnPage, Sentence: p.Sentence, Text: p.Text, Citation: p.Citation()}
 }
 
 func (s *Server) handlePassage(w http.ResponseWriter, r *http.Request) {

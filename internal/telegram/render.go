@@ -173,9 +173,9 @@ func citationKeyboard(cites []answer.Citation) *keyboard {
 		if len(data) > maxCallback {
 			continue
 		}
-		label := fmt.Sprintf("[%d] %s 第%d段", c.N, c.Org, c.Paragraph)
+		label := fmt.Sprintf("[%d] %s %s", c.N, c.Org, c.Where())
 		if c.Org == "" {
-			label = fmt.Sprintf("[%d] 第%d段", c.N, c.Paragraph)
+			label = fmt.Sprintf("[%d] %s", c.N, c.Where())
 		}
 		rows = append(rows, []button{{Text: label, CallbackData: data}})
 	}

@@ -1,9 +1,10 @@
-package corpus
+package reader
 
 import (
 	"bytes"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -12,17 +13,22 @@ import (
 // readHTML reads a web page: the title from og:title, <title> or the first <h1>; the body as
 // headings (h1–h6) and paragraphs (other block elements). Scripts, styles, navigation, forms,
 // footers, asides and chrome marked by class or id carry no report text.
-func readHTML(src []byte) (document, error) {
+func readHTML(in input) (Document, error) {
+	src, warning := toUTF8(in.data)
+	return parseHTML(src, warning)
+}
+
+func parseHTML(src []byte, warning string) (Document, error) {
 	root, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
-		return document{}, err
+		return Document{}, err
 	}
-	var doc document
-	var out []block
+	var doc Document
+	var out []Block
 	var buf strings.Builder
 	flush := func(level int) {
-		if t := cleanText(buf.String()); t != "" {
-			out = append(out, block{level: level, text: t})
+		if t := CleanText(buf.String()); t != "" {
+			out = append(out, Block{Level: level, Text: t})
 		}
 		buf.Reset()
 	}
@@ -35,7 +41,7 @@ func readHTML(src []byte) (document, error) {
 		case html.ElementNode:
 			switch n.DataAtom {
 			case atom.Head:
-				doc.meta = headMeta(n)
+				doc.Meta = headMeta(n)
 				return
 			case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Nav,
 				atom.Form, atom.Button, atom.Select, atom.Textarea, atom.Svg, atom.Iframe,
@@ -70,14 +76,17 @@ func readHTML(src []byte) (document, error) {
 	}
 	walk(root)
 	flush(0)
-	doc.blocks = out
+	doc.Blocks = out
+	if warning != "" {
+		doc.Warnings = append(doc.Warnings, warning)
+	}
 	return doc, nil
 }
 
 // headMeta reads what a page's <head> says of it: og:title before <title>, whose site-name
 // tail ("… - 某某网", "…_某某市人民政府") is cut; the author when it is a unit.
-func headMeta(head *html.Node) meta {
-	var m meta
+func headMeta(head *html.Node) Meta {
+	var m Meta
 	var title, og string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -90,19 +99,19 @@ func headMeta(head *html.Node) meta {
 						b.WriteString(c.Data)
 					}
 				}
-				title = cleanText(b.String())
+				title = CleanText(b.String())
 			case atom.Meta:
 				key := strings.ToLower(htmlAttr(n, "property") + htmlAttr(n, "name"))
-				val := cleanText(htmlAttr(n, "content"))
+				val := CleanText(htmlAttr(n, "content"))
 				switch key {
 				case "og:title", "articletitle", "title":
 					og = val
 				case "author", "contentsource", "source":
-					if isUnitLine(val) {
-						m.org = val
+					if val != "" {
+						m.Authors = append(m.Authors, val)
 					}
 				case "pubdate", "publishdate", "article:published_time":
-					m.date = val
+					m.Date = val
 				}
 			}
 		}
@@ -111,9 +120,9 @@ func headMeta(head *html.Node) meta {
 		}
 	}
 	walk(head)
-	m.title = og
-	if m.title == "" {
-		m.title, m.weakTitle = siteTitle(title), true
+	m.Title = og
+	if m.Title == "" {
+		m.Title, m.WeakTitle = siteTitle(title), true
 	}
 	return m
 }
@@ -122,7 +131,7 @@ var titleSepRE = regexp.MustCompile(`\s*(\s[-–—|]\s|_|｜|——|--)\s*`)
 
 // siteTitle cuts a page title at its first separator when what comes before is a headline.
 func siteTitle(t string) string {
-	if loc := titleSepRE.FindStringIndex(t); loc != nil && runeLen(t[:loc[0]]) >= 6 {
+	if loc := titleSepRE.FindStringIndex(t); loc != nil && utf8.RuneCountInString(t[:loc[0]]) >= 6 {
 		return t[:loc[0]]
 	}
 	return t

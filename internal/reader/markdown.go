@@ -1,4 +1,4 @@
-package corpus
+package reader
 
 import (
 	"regexp"
@@ -12,18 +12,19 @@ import (
 // readMarkdown reads Markdown with goldmark: headings keep their level, paragraphs (also in
 // lists and quotes) become paragraph blocks, HTML blocks (<p>…</p> pasted from web pages)
 // are read as HTML, code is dropped. Front matter gives title, unit and date.
-func readMarkdown(src []byte) (document, error) {
-	var out []block
+func readMarkdown(in input) (Document, error) {
+	src, warning := toUTF8(in.data)
+	var out []Block
 	fm, src := frontMatter(src)
-	var m meta
-	m.title = cleanText(fm["title"])
+	var m Meta
+	m.Title = CleanText(fm["title"])
 	for _, k := range []string{"org", "unit", "单位", "author", "source", "来源"} {
-		if u := cleanText(fm[k]); u != "" {
-			m.org = u
+		if u := CleanText(fm[k]); u != "" {
+			m.Org = u
 			break
 		}
 	}
-	m.date = cleanText(fm["date"])
+	m.Date = CleanText(fm["date"])
 	src = flattenQuotes(src) // segments below index into this buffer
 	doc := goldmark.DefaultParser().Parse(text.NewReader(src))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
@@ -32,13 +33,13 @@ func readMarkdown(src []byte) (document, error) {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			if t := cleanText(inlineText(n, src)); t != "" {
-				out = append(out, block{level: n.Level, text: t})
+			if t := CleanText(inlineText(n, src)); t != "" {
+				out = append(out, Block{Level: n.Level, Text: t})
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.Paragraph, *ast.TextBlock:
-			if t := cleanText(inlineText(n, src)); t != "" {
-				out = append(out, block{text: t})
+			if t := CleanText(inlineText(n, src)); t != "" {
+				out = append(out, Block{Text: t})
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.HTMLBlock:
@@ -50,8 +51,8 @@ func readMarkdown(src []byte) (document, error) {
 			if n.HasClosure() {
 				raw.Write(n.ClosureLine.Value(src))
 			}
-			if d, err := readHTML([]byte(raw.String())); err == nil {
-				out = append(out, d.blocks...)
+			if d, err := parseHTML([]byte(raw.String()), ""); err == nil {
+				out = append(out, d.Blocks...)
 			}
 			return ast.WalkSkipChildren, nil
 		case *ast.FencedCodeBlock, *ast.CodeBlock, *ast.ThematicBreak:
@@ -59,7 +60,11 @@ func readMarkdown(src []byte) (document, error) {
 		}
 		return ast.WalkContinue, nil
 	})
-	return document{meta: m, blocks: out}, nil
+	d := Document{Meta: m, Blocks: out}
+	if warning != "" {
+		d.Warnings = append(d.Warnings, warning)
+	}
+	return d, nil
 }
 
 // A line opening more than eight containers at once — quotes, list items — is hostile or

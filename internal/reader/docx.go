@@ -1,4 +1,4 @@
-package corpus
+package reader
 
 import (
 	"archive/zip"
@@ -14,10 +14,11 @@ import (
 // what we need — paragraphs in order, heading levels from their styles, tables as rows,
 // footnotes, the title and author properties — is a small walk over word/document.xml.
 // The Go docx libraries we looked at either only template or are unmaintained.
-func readDOCX(data []byte) (document, error) {
+func readDOCX(in input) (Document, error) {
+	data := in.data
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return document{}, fmt.Errorf("docx: not a zip archive: %w", err)
+		return Document{}, fmt.Errorf("docx: not a zip archive: %w", err)
 	}
 	parts := make(map[string]*zip.File)
 	for _, f := range zr.File {
@@ -25,21 +26,21 @@ func readDOCX(data []byte) (document, error) {
 	}
 	body, ok := parts["word/document.xml"]
 	if !ok {
-		return document{}, fmt.Errorf("docx: no word/document.xml")
+		return Document{}, fmt.Errorf("docx: no word/document.xml")
 	}
 	styles := docxStyles(parts["word/styles.xml"])
-	var doc document
-	doc.blocks, err = docxBlocks(body, styles)
+	var doc Document
+	doc.Blocks, err = docxBlocks(body, styles)
 	if err != nil {
-		return document{}, err
+		return Document{}, err
 	}
 	if fn, ok := parts["word/footnotes.xml"]; ok {
 		notes, err := docxBlocks(fn, styles)
 		if err == nil {
-			doc.blocks = append(doc.blocks, notes...)
+			doc.Blocks = append(doc.Blocks, notes...)
 		}
 	}
-	doc.meta = docxCore(parts["docProps/core.xml"])
+	doc.Meta = docxCore(parts["docProps/core.xml"])
 	return doc, nil
 }
 
@@ -129,7 +130,7 @@ func attr(se xml.StartElement, local string) string {
 // one), text runs joined, tabs and breaks as spaces; a table row is one block of its cells
 // joined by " | ", so a row of figures stays together. A text box's paragraphs, nested inside
 // a paragraph, are blocks of their own; its fallback copy (mc:Fallback) is skipped.
-func docxBlocks(f *zip.File, styles map[string]int) ([]block, error) {
+func docxBlocks(f *zip.File, styles map[string]int) ([]Block, error) {
 	rc, err := openPart(f)
 	if err != nil {
 		return nil, err
@@ -169,7 +170,7 @@ func docxBlocks(f *zip.File, styles map[string]int) ([]block, error) {
 // docxWalker keeps the open paragraphs (text boxes nest them) and tables of a part.
 type docxWalker struct {
 	styles map[string]int
-	out    []block
+	out    []Block
 	paras  []*docxPara
 	tables []*docxTable
 	inText bool
@@ -232,7 +233,7 @@ func (w *docxWalker) end(name string) {
 		}
 	case "tr":
 		if n := len(w.tables); n > 0 && len(w.tables[n-1].cells) > 0 {
-			w.out = append(w.out, block{text: strings.Join(w.tables[n-1].cells, " | ")})
+			w.out = append(w.out, Block{Text: strings.Join(w.tables[n-1].cells, " | ")})
 		}
 	case "tbl":
 		if n := len(w.tables); n > 0 {
@@ -249,7 +250,7 @@ func (w *docxWalker) endParagraph() {
 	}
 	p := w.paras[n-1]
 	w.paras = w.paras[:n-1]
-	text := cleanText(p.text.String())
+	text := CleanText(p.text.String())
 	if text == "" {
 		return
 	}
@@ -257,13 +258,12 @@ func (w *docxWalker) endParagraph() {
 		w.tables[t-1].cell.WriteString(text + " ")
 		return
 	}
-	w.out = append(w.out, block{level: p.level, text: text})
+	w.out = append(w.out, Block{Level: p.level, Text: text})
 }
 
-// docxCore reads the title and author from docProps/core.xml. Authors are people more often
-// than units, so only a unit-like author is kept.
-func docxCore(f *zip.File) meta {
-	var m meta
+// docxCore reads the title and author from docProps/core.xml.
+func docxCore(f *zip.File) Meta {
+	var m Meta
 	rc, err := openPart(f)
 	if err != nil {
 		return m
@@ -277,9 +277,9 @@ func docxCore(f *zip.File) meta {
 	if xml.NewDecoder(rc).Decode(&core) != nil {
 		return m
 	}
-	m.title = cleanText(core.Title)
-	if c := cleanText(core.Creator); isUnitLine(c) {
-		m.org = c
+	m.Title = CleanText(core.Title)
+	if c := CleanText(core.Creator); c != "" {
+		m.Authors = append(m.Authors, c)
 	}
 	return m
 }

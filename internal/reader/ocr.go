@@ -1,0 +1,123 @@
+package reader
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/jingyan/jingyan/internal/normalize"
+)
+
+// ocrReady checks once that Tesseract and its language models are installed; the answer
+// says which Debian package is missing.
+func (r *Reader) ocrReady() error {
+	r.ocrOnce.Do(func() { r.ocrErr = r.checkOCR() })
+	return r.ocrErr
+}
+
+func (r *Reader) checkOCR() error {
+	out, err := r.run(context.Background(), r.opts.FileTimeout, tesseract, []string{"--list-langs"})
+	if err != nil {
+		if _, ok := err.(*MissingTool); ok {
+			return err
+		}
+		return fmt.Errorf("tesseract 无法运行：%w", err)
+	}
+	have := make(map[string]bool)
+	for _, l := range strings.Fields(string(out)) {
+		have[l] = true
+	}
+	for _, lang := range strings.Split(r.opts.OCRLanguages, "+") {
+		if !have[lang] {
+			pkg := "tesseract-ocr-" + strings.ReplaceAll(lang, "_", "-")
+			return &MissingTool{Program: "tesseract 的 " + lang + " 模型", Package: pkg, Purpose: "图片和扫描件的文字识别"}
+		}
+	}
+	return nil
+}
+
+// tesseract reads one image file, one thread (OMP_THREAD_LIMIT=1): pages run in parallel
+// across the Reader's slots instead, which measured faster than threads within a page.
+func (r *Reader) tesseract(ctx context.Context, file string) (string, error) {
+	out, err := r.run(ctx, r.opts.PageTimeout, tesseract, []string{file, "stdout", "-l", r.opts.OCRLanguages, "--psm", "3"}, "OMP_THREAD_LIMIT=1")
+	if err != nil {
+		return "", err
+	}
+	return string(out), nil
+}
+
+// ocrPages runs n page jobs at once (the Reader's slots bound how many run), telling
+// OnPages as they are queued and done. texts and errs are by job.
+func (r *Reader) ocrPages(ctx context.Context, n int, job func(i int) (string, error)) (texts []string, errs []error) {
+	texts, errs = make([]string, n), make([]error, n)
+	r.pages.add(n, 0)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			texts[i], errs[i] = job(i)
+			r.pages.add(0, 1)
+		}()
+	}
+	wg.Wait()
+	return texts, errs
+}
+
+// ocrPage makes a page of Tesseract's text: the spaces it puts between Chinese characters
+// go, and its blank lines mark paragraph breaks.
+func ocrPage(n int, text string) page {
+	p := textPages(text, true)
+	if len(p) == 0 {
+		return page{n: n, ocr: true}
+	}
+	pg := p[0]
+	for _, more := range p[1:] {
+		pg.lines = append(pg.lines, more.lines...)
+	}
+	pg.n, pg.ocr = n, true
+	for i, l := range pg.lines {
+		pg.lines[i].text = normalize.CJKSpaces(l.text)
+	}
+	return pg
+}
+
+// readImage reads a photo, a screenshot or a scanned page by OCR. A multi-page TIFF is one
+// page per frame: Tesseract separates them with form feeds.
+func readImage(in input) (Document, error) {
+	if err := in.r.ocrReady(); err != nil {
+		return Document{}, err
+	}
+	file, err := tempFile("", "jingyan-img-*", in.data)
+	if err != nil {
+		return Document{}, err
+	}
+	defer removeFile(file)
+	texts, errs := in.r.ocrPages(in.ctx, 1, func(int) (string, error) { return in.r.tesseract(in.ctx, file) })
+	if errs[0] != nil {
+		return Document{}, imageError(errs[0])
+	}
+	var pages []page
+	for i, t := range strings.Split(texts[0], "\f") {
+		if strings.TrimSpace(t) == "" && i > 0 {
+			continue
+		}
+		pages = append(pages, ocrPage(i+1, t))
+	}
+	d := Document{Pages: len(pages), OCRPages: len(pages), Blocks: layoutBlocks(pages)}
+	if blockChars(d.Blocks) < 4 {
+		return Document{}, fmt.Errorf("%w：图片里没有识别出文字", ErrNoText)
+	}
+	return d, nil
+}
+
+func imageError(err error) error {
+	if _, ok := err.(*MissingTool); ok {
+		return err
+	}
+	if strings.Contains(err.Error(), ErrTimeout.Error()) {
+		return err
+	}
+	return fmt.Errorf("图片无法识别（文件损坏或格式不支持），请另存为 PNG 或 JPEG：%w", err)
+}

@@ -1,0 +1,126 @@
+package reader
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// readPDF reads a PDF's text layer with pdftotext from Poppler (Debian's poppler-utils),
+// chosen by measurement on Chinese PDFs from LibreOffice and Chromium: characters come out in
+// reading order with no spaces between CJK characters, which the pure Go readers did not
+// manage (see README). Pages whose text layer is (nearly) empty are scans: they are
+// rasterised and read by OCR, so a mixed PDF is read both ways.
+func readPDF(in input) (Document, error) {
+	dir, err := os.MkdirTemp("", "jingyan-pdf-*")
+	if err != nil {
+		return Document{}, fmt.Errorf("pdf: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	file, err := tempFile(dir, "in-*.pdf", in.data)
+	if err != nil {
+		return Document{}, err
+	}
+	out, err := in.r.run(in.ctx, in.r.opts.FileTimeout, pdftotext, []string{"-enc", "UTF-8", "-eol", "unix", file, "-"})
+	if err != nil {
+		return Document{}, pdfError(err)
+	}
+	pages := textPages(string(out), false)
+	d := Document{Pages: len(pages)}
+	var scanned []int
+	for i, p := range pages {
+		if textChars(p) < minPageChars {
+			scanned = append(scanned, i)
+		}
+	}
+	if len(scanned) > 0 {
+		if err := in.r.ocrPDFPages(in.ctx, file, dir, pages, scanned, &d); err != nil {
+			return Document{}, err
+		}
+	}
+	d.Blocks = layoutBlocks(pages)
+	if chars := blockChars(d.Blocks); chars < 20 {
+		return Document{}, ErrNoText
+	}
+	if !readable(d.Blocks) {
+		return Document{}, ErrUnreadable
+	}
+	return d, nil
+}
+
+// minPageChars: a page with fewer characters in its text layer is a scan (a page number, a
+// stamp's date, are all it has).
+const minPageChars = 10
+
+// MaxOCRPages bounds the scanned pages of one file read by OCR; at several seconds a page, a
+// 2,000-page scanned book would hold an index build for hours.
+const MaxOCRPages = 500
+
+// ocrPDFPages reads the scanned pages by OCR into pages, in place. Without Tesseract, a PDF
+// that is all scans is an error (which package to install); a mixed one keeps its text pages
+// with a warning.
+func (r *Reader) ocrPDFPages(ctx context.Context, file, dir string, pages []page, scanned []int, d *Document) error {
+	if len(scanned) > MaxOCRPages {
+		return fmt.Errorf("%w：%d 页扫描页，超过一次识别的上限 %d 页，请拆分后再放入", ErrTooLarge, len(scanned), MaxOCRPages)
+	}
+	if err := r.ocrReady(); err != nil {
+		if len(scanned) == len(pages) {
+			return err
+		}
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%d 页是扫描页，未识别：%v", len(scanned), err))
+		return nil
+	}
+	texts, errs := r.ocrPages(ctx, len(scanned), func(i int) (string, error) {
+		return r.ocrPDFPage(ctx, file, dir, scanned[i]+1)
+	})
+	for i, idx := range scanned {
+		if errs[i] != nil {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("第 %d 页未能识别：%v", idx+1, errs[i]))
+			d.incomplete = true
+			continue
+		}
+		pages[idx] = ocrPage(idx+1, texts[i])
+		d.OCRPages++
+	}
+	if d.OCRPages == 0 && len(scanned) == len(pages) && len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// ocrPDFPage rasterises one page in grey at the Reader's DPI and reads it.
+func (r *Reader) ocrPDFPage(ctx context.Context, file, dir string, n int) (string, error) {
+	prefix := filepath.Join(dir, "p"+strconv.Itoa(n))
+	num := strconv.Itoa(n)
+	args := []string{"-r", strconv.Itoa(r.opts.DPI), "-gray", "-png", "-singlefile", "-f", num, "-l", num, file, prefix}
+	if _, err := r.run(ctx, r.opts.PageTimeout, pdftoppm, args); err != nil {
+		return "", err
+	}
+	defer os.Remove(prefix + ".png")
+	return r.tesseract(ctx, prefix+".png")
+}
+
+func pdfError(err error) error {
+	if _, ok := err.(*MissingTool); ok {
+		return err
+	}
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "Incorrect password"), strings.Contains(msg, "encrypted"):
+		return ErrEncrypted
+	case strings.Contains(msg, ErrTimeout.Error()):
+		return err
+	}
+	return fmt.Errorf("PDF 文件已损坏或不完整，请重新导出：%w", err)
+}
+
+func blockChars(blocks []Block) int {
+	n := 0
+	for _, b := range blocks {
+		n += len([]rune(b.Text))
+	}
+	return n
+}
