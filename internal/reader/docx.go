@@ -18,7 +18,7 @@ func readDOCX(in input) (Document, error) {
 	data := in.data
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return Document{}, fmt.Errorf("docx: not a zip archive: %w", err)
+		return Document{}, fmt.Errorf("Word 文件已损坏（%v），请重新保存为 .docx", err)
 	}
 	parts := make(map[string]*zip.File)
 	for _, f := range zr.File {
@@ -26,7 +26,7 @@ func readDOCX(in input) (Document, error) {
 	}
 	body, ok := parts["word/document.xml"]
 	if !ok {
-		return Document{}, fmt.Errorf("docx: no word/document.xml")
+		return Document{}, fmt.Errorf("Word 文件不完整：缺少正文部分，请重新保存为 .docx")
 	}
 	styles := docxStyles(parts["word/styles.xml"])
 	var doc Document
@@ -49,14 +49,14 @@ const maxPartBytes = 64 << 20
 
 func openPart(f *zip.File) (io.ReadCloser, error) {
 	if f == nil {
-		return nil, fmt.Errorf("docx: missing part")
+		return nil, fmt.Errorf("文件不完整：缺少所需部分，请重新导出")
 	}
 	if f.UncompressedSize64 > maxPartBytes {
-		return nil, fmt.Errorf("docx: %s is %d bytes uncompressed", f.Name, f.UncompressedSize64)
+		return nil, fmt.Errorf("%w：%s 解压后有 %d MB（疑似压缩炸弹），请重新导出该文件", ErrTooLarge, f.Name, f.UncompressedSize64>>20)
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, fmt.Errorf("docx: open %s: %w", f.Name, err)
+		return nil, fmt.Errorf("文件已损坏（%s：%v），请重新导出", f.Name, err)
 	}
 	return struct {
 		io.Reader

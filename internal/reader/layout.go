@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/normalize"
 )
@@ -65,7 +66,7 @@ func layoutBlocks(pages []page) []Block {
 		}
 		if para.Len() == 0 {
 			start = l.page
-		} else {
+		} else if !joinsTight(para.String(), l.text) {
 			para.WriteByte('\n')
 		}
 		para.WriteString(l.text)
@@ -151,9 +152,8 @@ func typicalWidth(lines []string) int {
 }
 
 // textPages splits text with form feeds between pages (pdftotext's and Tesseract's output)
-// into pages of trimmed, non-empty lines. A blank line marks a paragraph break when
-// blankBreaks is set (Tesseract separates its text blocks so).
-func textPages(text string, blankBreaks bool) []page {
+// into pages of trimmed, non-empty lines.
+func textPages(text string) []page {
 	parts := strings.Split(text, "\f")
 	if len(parts) > 1 && strings.TrimSpace(parts[len(parts)-1]) == "" {
 		parts = parts[:len(parts)-1] // the form feed after the last page
@@ -161,14 +161,10 @@ func textPages(text string, blankBreaks bool) []page {
 	pages := make([]page, 0, len(parts))
 	for i, p := range parts {
 		pg := page{n: i + 1}
-		blank := false
 		for _, l := range strings.Split(p, "\n") {
-			if l = strings.TrimSpace(l); l == "" {
-				blank = true
-				continue
+			if l = strings.TrimSpace(l); l != "" {
+				pg.lines = append(pg.lines, line{text: l})
 			}
-			pg.lines = append(pg.lines, line{text: l, breakBefore: blankBreaks && blank})
-			blank = false
 		}
 		pages = append(pages, pg)
 	}
@@ -205,4 +201,13 @@ func textChars(p page) int {
 		}
 	}
 	return n
+}
+
+// joinsTight: a line break between figures ("20" / "19年") is no space; CleanText already
+// drops one next to a Chinese character, and keeps it between Latin words.
+func joinsTight(before, after string) bool {
+	b, _ := utf8.DecodeLastRuneInString(before)
+	a, _ := utf8.DecodeRuneInString(after)
+	digit := func(r rune) bool { return r >= '0' && r <= '9' || r == '.' || r == '%' }
+	return digit(b) && digit(a)
 }

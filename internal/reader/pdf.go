@@ -28,7 +28,7 @@ func readPDF(in input) (Document, error) {
 	if err != nil {
 		return Document{}, pdfError(err)
 	}
-	pages := textPages(string(out), false)
+	pages := textPages(string(out))
 	d := Document{Pages: len(pages)}
 	var scanned []int
 	for i, p := range pages {

@@ -3,6 +3,7 @@ package reader
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -106,6 +107,12 @@ func (p *rtfParser) parse() {
 				p.skipChars--
 				continue
 			}
+			if c >= 0x80 {
+				// Not RTF, but written by hand or by careless programs: raw bytes, decoded
+				// as UTF-8 when they are, else in the code page.
+				p.pending = append(p.pending, c)
+				continue
+			}
 			p.flushBytes()
 			p.text(string(rune(c)))
 		}
@@ -182,7 +189,11 @@ func (p *rtfParser) word(w string, n int, hasNum bool) {
 		}
 		p.st.skip = true
 	case w == "title" || w == "author":
+		// \upr gives an ANSI copy (often "????") then a \ud Unicode one, which replaces it.
 		p.st.field = w
+		p.info[w] = ""
+	case w == "ud":
+		p.st.skip = false
 	case w == "ansicpg":
 		p.ansiCP = n
 	case w == "f" && hasNum:
@@ -252,6 +263,10 @@ func (p *rtfParser) flushBytes() {
 	b := p.pending
 	p.pending = nil
 	if p.st.skip {
+		return
+	}
+	if utf8.Valid(b) {
+		p.text(string(b))
 		return
 	}
 	enc := rtfEncoding(p.fontCharset[p.st.font], p.ansiCP)

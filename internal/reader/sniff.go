@@ -134,7 +134,7 @@ func sniffZip(data []byte) (string, error) {
 		return "ofd", nil
 	case has["mimetype"] != nil:
 		mt := readSmall(has["mimetype"])
-		if mt == "application/vnd.oasis.opendocument.text" {
+		if strings.HasPrefix(mt, "application/vnd.oasis.opendocument.text") { // also -web, -template
 			return "odt", nil
 		}
 		return "", fmt.Errorf("%w：%s，请另存为 .odt 或 .docx 后再放入", ErrUnsupported, mt)
