@@ -9,6 +9,7 @@ import (
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
+	"github.com/jingyan/jingyan/internal/reader"
 	"github.com/jingyan/jingyan/internal/search"
 )
 
@@ -56,8 +57,9 @@ func (e *env) index(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	fs := flag.NewFlagSet("index build", flag.ContinueOnError)
-	sources := fs.String("sources", "", "directory of source documents (.txt, .md, .html, .docx, .pdf)")
+	sources := fs.String("sources", "", "directory of source documents (.txt .md .html .docx .doc .wps .pdf .ofd .rtf .odt .xlsx .pptx, scans and photos)")
 	out := fs.String("out", "", "index path to create or replace")
+	cacheDir := fs.String("cache", reader.DefaultCacheDir(), "where extracted text (OCR above all) is kept by content hash; \"\" keeps nothing")
 	gloss := fs.String("glossary", "", "glossary file (default: embedded)")
 	rest, err := parse(fs, args[1:])
 	if err != nil {
@@ -73,7 +75,10 @@ func (e *env) index(ctx context.Context, args []string) error {
 	if st, err := os.Stat(*sources); err != nil || !st.IsDir() {
 		return fmt.Errorf("没有找到材料目录 %s", *sources)
 	}
-	c, rep, err := corpus.Load(os.DirFS(*sources))
+	ocr := newProgress(e.stderr, "OCR 页")
+	rd := reader.New(reader.Options{CacheDir: *cacheDir, OnPages: ocr.update})
+	c, rep, err := corpus.LoadWith(ctx, os.DirFS(*sources), rd)
+	ocr.finish()
 	rep.Print(e.stderr)
 	if err != nil {
 		return err

@@ -155,7 +155,7 @@ func single(name string, blocks []reader.Block, m reader.Meta) (*Report, []strin
 	}
 	if r.Title == "" {
 		r.Title = strings.TrimSuffix(path.Base(name), path.Ext(name))
-		warnings = append(warnings, "no title in the document: the file name stands in")
+		warnings = append(warnings, "文档里没有找到标题，以文件名代替")
 	}
 	blocks = headLines(r, blocks)
 	// A signature: the unit, then the date, under the last paragraph.

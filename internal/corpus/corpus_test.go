@@ -283,4 +283,3 @@ func TestNeighbours(t *testing.T) {
 		t.Error("unknown id has neighbours")
 	}
 }
-

@@ -91,16 +91,17 @@ func (r *Reader) ocrPDFPages(ctx context.Context, file, dir string, pages []page
 	return nil
 }
 
-// ocrPDFPage rasterises one page in grey at the Reader's DPI and reads it.
+// ocrPDFPage rasterises one page in grey at the Reader's DPI and reads it. The page is
+// written as PGM, not PNG: PNG's compression took 1.4 s of a 300 dpi A4 page, PGM 0.4 s.
 func (r *Reader) ocrPDFPage(ctx context.Context, file, dir string, n int) (string, error) {
 	prefix := filepath.Join(dir, "p"+strconv.Itoa(n))
 	num := strconv.Itoa(n)
-	args := []string{"-r", strconv.Itoa(r.opts.DPI), "-gray", "-png", "-singlefile", "-f", num, "-l", num, file, prefix}
+	args := []string{"-r", strconv.Itoa(r.opts.DPI), "-gray", "-singlefile", "-f", num, "-l", num, file, prefix}
 	if _, err := r.run(ctx, r.opts.PageTimeout, pdftoppm, args); err != nil {
 		return "", err
 	}
-	defer os.Remove(prefix + ".png")
-	return r.tesseract(ctx, prefix+".png")
+	defer os.Remove(prefix + ".pgm")
+	return r.tesseract(ctx, prefix+".pgm")
 }
 
 func pdfError(err error) error {

@@ -151,19 +151,20 @@ func (r *Reader) Read(ctx context.Context, name string, data []byte) (Document, 
 	if err != nil {
 		return Document{}, err
 	}
-	if d, ok := r.cache.get(format, r.opts, data); ok {
-		return d, nil
+	d, ok := r.cache.get(format, r.opts, data)
+	if !ok {
+		d, err = formats[format](input{ctx: ctx, data: data, r: r})
+		if err != nil {
+			return Document{}, err
+		}
+		d.Format = format
+		if !d.incomplete {
+			r.cache.put(format, r.opts, data, d)
+		}
 	}
-	d, err := formats[format](input{ctx: ctx, data: data, r: r})
-	if err != nil {
-		return Document{}, err
-	}
-	d.Format = format
+	// What the name said is this file's, not its content's: never cached.
 	if warning != "" {
 		d.Warnings = append([]string{warning}, d.Warnings...)
-	}
-	if !d.incomplete {
-		r.cache.put(format, r.opts, data, d)
 	}
 	return d, nil
 }
