@@ -136,8 +136,10 @@ func TestPDF(t *testing.T) {
 		}
 	}
 	_, err := ParseFile("scanned.pdf", readTestdata(t, "testdata/fixtures/scanned.pdf"))
-	if !errors.Is(err, reader.ErrNoText) {
-		t.Errorf("scanned PDF: err = %v, want ErrNoText", err)
+	// With Tesseract the blank scan reads as no text; without it, the reason names the package.
+	var missing *reader.MissingTool
+	if !errors.Is(err, reader.ErrNoText) && !errors.As(err, &missing) {
+		t.Errorf("scanned PDF: err = %v, want ErrNoText or MissingTool", err)
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 
 // Version changes whenever a reader's output for the same bytes changes, so cached
 // extractions of the old readers are not used.
-const Version = "1"
+const Version = "2"
 
 // cache keeps extraction results — OCR above all, seconds a page — keyed by the file's
 // content, the reader version and the OCR settings, so a rebuild of an unchanged collection

@@ -60,17 +60,22 @@ func layoutBlocks(pages []page) []Block {
 		}
 		para.Reset()
 	}
+	prev := ""
 	for _, l := range lines {
-		if l.breakBefore {
+		short := DisplayWidth(l.text) < full*85/100
+		// After a line that ends a sentence, a short line that does not end one is a heading
+		// or a label ("相关阅读："), not the paragraph's last line.
+		if l.breakBefore || (short && EndsSentence(prev) && !EndsSentence(l.text)) {
 			flush()
 		}
+		prev = l.text
 		if para.Len() == 0 {
 			start = l.page
 		} else if !joinsTight(para.String(), l.text) {
 			para.WriteByte('\n')
 		}
 		para.WriteString(l.text)
-		if DisplayWidth(l.text) < full*85/100 {
+		if short {
 			flush()
 		}
 	}

@@ -19,6 +19,17 @@ for f in "$src"/*; do
   base=$(basename "$f"); stem=${base%.*}; kind=${kinds[$((i % ${#kinds[@]}))]}; i=$((i + 1))
   case "$base" in
     *.md) sed -e '1{/^---$/,/^---$/d}' -e 's/^#\+ *//' "$f" > "$tmp/in/$stem.txt" ;;
+    *.html) # A page printed or saved as a document shows its headline in the text; LibreOffice
+      # drops <title>, so a page whose body has no <h1> gets its title as one.
+      python3 - "$f" "$tmp/in/$base" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+t = re.search(r"<title[^>]*>(.*?)</title>", s, re.S | re.I)
+if t and not re.search(r"<h1", s, re.I):
+    s = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "<h1>" + t.group(1).strip() + "</h1>", s, count=1, flags=re.I)
+open(sys.argv[2], "w", encoding="utf-8").write(s)
+PY
+      ;;
     *) cp "$f" "$tmp/in/$base" ;;
   esac
   echo "$kind $(ls "$tmp/in/$stem".* | head -1)" >> "$tmp/plan"
