@@ -47,7 +47,7 @@ const maxStreamBytes = 128 << 20
 func oleStreams(data []byte, names ...string) (map[string][]byte, error) {
 	r, err := mscfb.New(bytes.NewReader(data))
 	if err != nil {
-		return nil, fmt.Errorf("Word 文件已损坏（%v），请用 WPS 或 Word 打开后另存为 .docx", err)
+		return nil, fmt.Errorf("该 Word 文件已损坏（%v），请用 WPS 或 Word 打开后另存为 .docx", err)
 	}
 	want := make(map[string]bool)
 	for _, n := range names {
@@ -60,14 +60,14 @@ func oleStreams(data []byte, names ...string) (map[string][]byte, error) {
 		}
 		b, err := io.ReadAll(io.LimitReader(f, maxStreamBytes))
 		if err != nil {
-			return nil, fmt.Errorf("Word 文件已损坏（%s：%v），请另存为 .docx", f.Name, err)
+			return nil, fmt.Errorf("该 Word 文件已损坏（%s：%v），请另存为 .docx", f.Name, err)
 		}
 		out[f.Name] = b
 	}
 	return out, nil
 }
 
-var errDOCFormat = errors.New("Word 文件结构不完整（可能是 Word 6/95 或旧版 WPS 格式），请用 WPS 或 Word 打开后另存为 .docx")
+var errDOCFormat = errors.New("该 Word 文件结构不完整（可能是 Word 6/95 或旧版 WPS 格式），请用 WPS 或 Word 打开后另存为 .docx")
 
 // docText is the main document's characters, in order, from the piece table.
 func docText(streams map[string][]byte) ([]rune, error) {

@@ -18,7 +18,7 @@ func readDOCX(in input) (Document, error) {
 	data := in.data
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return Document{}, fmt.Errorf("Word 文件已损坏（%v），请重新保存为 .docx", err)
+		return Document{}, fmt.Errorf("该 Word 文件已损坏（%v），请重新保存为 .docx", err)
 	}
 	parts := make(map[string]*zip.File)
 	for _, f := range zr.File {
@@ -26,7 +26,7 @@ func readDOCX(in input) (Document, error) {
 	}
 	body, ok := parts["word/document.xml"]
 	if !ok {
-		return Document{}, fmt.Errorf("Word 文件不完整：缺少正文部分，请重新保存为 .docx")
+		return Document{}, fmt.Errorf("该 Word 文件不完整：缺少正文部分，请重新保存为 .docx")
 	}
 	styles := docxStyles(parts["word/styles.xml"])
 	var doc Document

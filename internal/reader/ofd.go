@@ -25,9 +25,11 @@ func readOFD(in input) (Document, error) {
 	if err != nil {
 		return Document{}, fmt.Errorf("OFD 文件已损坏：%w", err)
 	}
-	pkg := ofdPackage{files: make(map[string]*zip.File)}
+	pkg := ofdPackage{files: make(map[string]*zip.File), folded: make(map[string]*zip.File)}
 	for _, f := range zr.File {
-		pkg.files[strings.TrimPrefix(path.Clean("/"+f.Name), "/")] = f
+		name := strings.TrimPrefix(path.Clean("/"+f.Name), "/")
+		pkg.files[name] = f
+		pkg.folded[strings.ToLower(name)] = f
 	}
 	var root ofdRoot
 	if err := pkg.decode("OFD.xml", &root); err != nil {
@@ -79,9 +81,10 @@ type ofdDocument struct {
 	} `xml:"Pages>Page"`
 }
 
-// ofdPackage is the zip's parts by clean path.
+// ofdPackage is the zip's parts by clean path, and by lower-case path: producers on Windows
+// write "DOC_0/Res/…" and refer to it as "Doc_0/Res/…".
 type ofdPackage struct {
-	files map[string]*zip.File
+	files, folded map[string]*zip.File
 }
 
 // resolve makes a BaseLoc absolute: "/Doc_0/…" from the root, anything else from dir.
@@ -95,6 +98,9 @@ func (p ofdPackage) resolve(dir, loc string) string {
 
 func (p ofdPackage) open(name string) (io.ReadCloser, error) {
 	f := p.files[name]
+	if f == nil {
+		f = p.folded[strings.ToLower(name)]
+	}
 	if f == nil {
 		return nil, fmt.Errorf("OFD 文件不完整：缺少 %s", name)
 	}

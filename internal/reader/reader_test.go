@@ -304,8 +304,8 @@ func TestHostileFiles(t *testing.T) {
 	odt, _ := os.ReadFile("testdata/fixtures/report.odt")
 	var bomb bytes.Buffer
 	zw := zip.NewWriter(&bomb)
-	w, _ := zw.Create("[Content_Types].xml")
-	w, _ = zw.Create("word/document.xml")
+	zw.Create("[Content_Types].xml")
+	w, _ := zw.Create("word/document.xml")
 	w.Write([]byte("<w:document><w:body>"))
 	zero := make([]byte, 1<<20)
 	for range 80 { // 80 MB of zeros, ~80 KB compressed
