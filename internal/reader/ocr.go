@@ -67,6 +67,22 @@ func (r *Reader) ocrPages(ctx context.Context, n int, job func(i int) (string, e
 	return texts, errs
 }
 
+// ocrInto reads pages[i] for each i in todo by OCR (job k reads todo[k]) and puts the text
+// in place; a page that fails is a warning, and the result is not cached.
+func (r *Reader) ocrInto(ctx context.Context, pages []page, todo []int, job func(k int) (string, error), d *Document) []error {
+	texts, errs := r.ocrPages(ctx, len(todo), job)
+	for k, i := range todo {
+		if errs[k] != nil {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("第 %d 页未能识别：%v", i+1, errs[k]))
+			d.incomplete = true
+			continue
+		}
+		pages[i] = ocrPage(i+1, texts[k])
+		d.OCRPages++
+	}
+	return errs
+}
+
 // ocrPage makes a page of Tesseract's text: the spaces it puts between Chinese characters
 // go. Its blank lines are not taken as paragraph breaks: Tesseract also leaves them where its
 // layout analysis splits one paragraph into blocks (measured on the fixtures); line width

@@ -447,7 +447,7 @@ func (r *Reader) ocrOFDImages(in input, pkg ofdPackage, docDir string, doc ofdDo
 		return
 	}
 	media := pkg.media(docDir, doc)
-	texts, errs := r.ocrPages(in.ctx, len(todo), func(k int) (string, error) {
+	r.ocrInto(in.ctx, pages, todo, func(k int) (string, error) {
 		imgs := images[todo[k]]
 		sort.SliceStable(imgs, func(i, j int) bool { return imgs[i].area > imgs[j].area })
 		data, err := pkg.read(media[imgs[0].resource])
@@ -460,16 +460,7 @@ func (r *Reader) ocrOFDImages(in input, pkg ofdPackage, docDir string, doc ofdDo
 		}
 		defer removeFile(file)
 		return r.tesseract(in.ctx, file)
-	})
-	for k, i := range todo {
-		if errs[k] != nil {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("第 %d 页未能识别：%v", i+1, errs[k]))
-			d.incomplete = true
-			continue
-		}
-		pages[i] = ocrPage(i+1, texts[k])
-		d.OCRPages++
-	}
+	}, d)
 }
 
 func (p ofdPackage) read(name string) ([]byte, error) {

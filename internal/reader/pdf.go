@@ -73,18 +73,9 @@ func (r *Reader) ocrPDFPages(ctx context.Context, file, dir string, pages []page
 		d.Warnings = append(d.Warnings, fmt.Sprintf("%d 页是扫描页，未识别：%v", len(scanned), err))
 		return nil
 	}
-	texts, errs := r.ocrPages(ctx, len(scanned), func(i int) (string, error) {
-		return r.ocrPDFPage(ctx, file, dir, scanned[i]+1)
-	})
-	for i, idx := range scanned {
-		if errs[i] != nil {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("第 %d 页未能识别：%v", idx+1, errs[i]))
-			d.incomplete = true
-			continue
-		}
-		pages[idx] = ocrPage(idx+1, texts[i])
-		d.OCRPages++
-	}
+	errs := r.ocrInto(ctx, pages, scanned, func(k int) (string, error) {
+		return r.ocrPDFPage(ctx, file, dir, scanned[k]+1)
+	}, d)
 	if d.OCRPages == 0 && len(scanned) == len(pages) && len(errs) > 0 {
 		return errs[0]
 	}
