@@ -20,8 +20,11 @@
     });
   }
 
+  // The same rendering as corpus.Label: a paged source (PDF, OFD, a scan) is cited by page
+  // and the paragraph's number on it.
   function label(c) {
-    return "《" + c.title + "》" + (c.org ? "（" + c.org + "）" : "") + "第 " + c.paragraph + " 段";
+    var at = c.page && c.on_page ? "第 " + c.page + " 页 第 " + c.on_page + " 段" : "第 " + c.paragraph + " 段";
+    return "《" + c.title + "》" + (c.org ? "（" + c.org + "）" : "") + at;
   }
 
   // Answer text with [n] markers as buttons that open the cited passage. While the answer
