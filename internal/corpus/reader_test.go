@@ -134,6 +134,23 @@ func TestPDF(t *testing.T) {
 		if reports[0].Title != "推行“警地融合”机制 激发基层治理动能" || reports[0].Org != "吉林省公安厅" {
 			t.Errorf("%s: title/org = %q / %q", name, reports[0].Title, reports[0].Org)
 		}
+		// Paragraphs know their page, and are cited by it: the first on page 1, a later
+		// one on page 2 as its first paragraph there.
+		c, err := New(reports)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := map[int]bool{}
+		for _, p := range reports[0].Paragraphs {
+			pages[p.Page] = true
+		}
+		if !pages[1] || !pages[2] || pages[0] {
+			t.Errorf("%s: paragraph pages %v", name, pages)
+		}
+		first, _ := c.Passage(reports[0].Paragraphs[0].ID)
+		if got := first.Citation(); got != "《推行“警地融合”机制 激发基层治理动能》（吉林省公安厅）第 1 页 第 1 段" {
+			t.Errorf("%s: citation %q", name, got)
+		}
 	}
 	_, err := ParseFile("scanned.pdf", readTestdata(t, "testdata/fixtures/scanned.pdf"))
 	// With Tesseract the blank scan reads as no text; without it, the reason names the package.
