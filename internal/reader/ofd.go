@@ -85,6 +85,9 @@ type ofdDocument struct {
 // write "DOC_0/Res/…" and refer to it as "Doc_0/Res/…".
 type ofdPackage struct {
 	files, folded map[string]*zip.File
+	// composites are the CompositeGraphicUnits of the resources, by ID: the content a
+	// CompositeObject draws (a seal's text, a repeated header).
+	composites map[string][]byte
 }
 
 // resolve makes a BaseLoc absolute: "/Doc_0/…" from the root, anything else from dir.
@@ -138,6 +141,7 @@ type ofdImage struct {
 // pages reads every page: its template pages' text, then its own. images lists, per page,
 // the images it draws, for pages with no text.
 func (p ofdPackage) pages(docDir string, doc ofdDocument) ([]page, [][]ofdImage) {
+	p.composites = p.compositeUnits(docDir, doc)
 	templates := make(map[string]string)
 	for _, t := range doc.Templates {
 		templates[t.ID] = p.resolve(docDir, t.BaseLoc)
@@ -192,7 +196,13 @@ func (p ofdPackage) pageGlyphs(name string) ([]glyph, []ofdImage) {
 		return nil, nil
 	}
 	defer rc.Close()
-	dec := xml.NewDecoder(rc)
+	return p.contentGlyphs(rc, 0, 0, 0)
+}
+
+// contentGlyphs reads the text objects of page or composite content, shifted by (dx, dy);
+// depth bounds composites drawing composites.
+func (p ofdPackage) contentGlyphs(r io.Reader, dx, dy float64, depth int) ([]glyph, []ofdImage) {
+	dec := xml.NewDecoder(r)
 	var out []glyph
 	var imgs []ofdImage
 	var obj textObject
@@ -212,6 +222,7 @@ func (p ofdPackage) pageGlyphs(name string) ([]glyph, []ofdImage) {
 		switch se.Name.Local {
 		case "TextObject":
 			obj, inObj = newTextObject(se), true
+			obj.bx, obj.by = obj.bx+dx, obj.by+dy
 		case "TextCode":
 			var tc textCode
 			if dec.DecodeElement(&tc, &se) == nil && inObj {
@@ -222,8 +233,36 @@ func (p ofdPackage) pageGlyphs(name string) ([]glyph, []ofdImage) {
 			if len(b) == 4 {
 				imgs = append(imgs, ofdImage{resource: attr(se, "ResourceID"), area: b[2] * b[3]})
 			}
+		case "CompositeObject":
+			unit, b := p.composites[attr(se, "ResourceID")], floats(attr(se, "Boundary"))
+			if unit != nil && len(b) >= 2 && depth < 4 {
+				g, _ := p.contentGlyphs(bytes.NewReader(unit), dx+b[0], dy+b[1], depth+1)
+				out = append(out, g...)
+			}
 		}
 	}
+}
+
+// compositeUnits reads the CompositeGraphicUnits' content from the resource files.
+func (p ofdPackage) compositeUnits(docDir string, doc ofdDocument) map[string][]byte {
+	out := make(map[string][]byte)
+	for _, loc := range append(append([]string{}, doc.PublicRes...), doc.DocumentRes...) {
+		var res struct {
+			Units []struct {
+				ID      string `xml:"ID,attr"`
+				Content struct {
+					Inner []byte `xml:",innerxml"`
+				} `xml:"Content"`
+			} `xml:"CompositeGraphicUnits>CompositeGraphicUnit"`
+		}
+		if p.decode(p.resolve(docDir, loc), &res) != nil {
+			continue
+		}
+		for _, u := range res.Units {
+			out[u.ID] = u.Content.Inner
+		}
+	}
+	return out
 }
 
 type textCode struct {

@@ -144,7 +144,8 @@ func ofdFixture(t testing.TB, paras []string) []byte {
 	}
 	ns := `xmlns:ofd="http://www.ofdspec.org/2016"`
 	put("OFD.xml", `<ofd:OFD `+ns+` DocType="OFD" Version="1.0"><ofd:DocBody><ofd:DocInfo><ofd:Title>测试公文</ofd:Title><ofd:Author>某某市公安局</ofd:Author></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>`)
-	put("Doc_0/Document.xml", `<ofd:Document `+ns+`><ofd:CommonData><ofd:TemplatePage ID="9" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/><ofd:Page ID="2" BaseLoc="/Doc_0/Pages/Page_1/Content.xml"/></ofd:Pages></ofd:Document>`)
+	put("Doc_0/DocumentRes.xml", `<ofd:Res `+ns+` BaseLoc="Res"><ofd:CompositeGraphicUnits><ofd:CompositeGraphicUnit ID="50" Width="80" Height="10"><ofd:Content><ofd:TextObject Boundary="0 0 80 10" Size="4" Font="1"><ofd:TextCode X="0" Y="4" DeltaX="g 7 4">某某市公安局办公室印发</ofd:TextCode></ofd:TextObject></ofd:Content></ofd:CompositeGraphicUnit></ofd:CompositeGraphicUnits></ofd:Res>`)
+	put("Doc_0/Document.xml", `<ofd:Document `+ns+`><ofd:CommonData><ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes><ofd:TemplatePage ID="9" BaseLoc="Tpls/Tpl_0/Content.xml"/></ofd:CommonData><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/><ofd:Page ID="2" BaseLoc="/Doc_0/Pages/Page_1/Content.xml"/></ofd:Pages></ofd:Document>`)
 	put("Doc_0/Tpls/Tpl_0/Content.xml", `<ofd:Page `+ns+`><ofd:Content><ofd:Layer><ofd:TextObject Boundary="20 10 100 6" Size="3.5" Font="1"><ofd:TextCode X="0" Y="4" DeltaX="g 7 3.5">某某市公安局工作简报</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>`)
 	const size, width, left = 4.0, 40, 25.0
 	pages := [2]strings.Builder{}
@@ -178,7 +179,11 @@ func ofdFixture(t testing.TB, paras []string) []byte {
 		}
 	}
 	for i := range pages {
-		put(fmt.Sprintf("Doc_0/Pages/Page_%d/Content.xml", i), `<ofd:Page `+ns+`><ofd:Template TemplateID="9"/><ofd:Content><ofd:Layer><ofd:PageBlock>`+pages[i].String()+`</ofd:PageBlock></ofd:Layer></ofd:Content></ofd:Page>`)
+		composite := ""
+		if i == len(pages)-1 { // the issuing line under the last paragraph, drawn as a composite
+			composite = `<ofd:CompositeObject ID="99" ResourceID="50" Boundary="30 400 80 10"/>`
+		}
+		put(fmt.Sprintf("Doc_0/Pages/Page_%d/Content.xml", i), `<ofd:Page `+ns+`><ofd:Template TemplateID="9"/><ofd:Content><ofd:Layer><ofd:PageBlock>`+pages[i].String()+`</ofd:PageBlock>`+composite+`</ofd:Layer></ofd:Content></ofd:Page>`)
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
@@ -210,7 +215,11 @@ func TestOFD(t *testing.T) {
 	if acc := Accuracy(got.String(), string(src)); acc < 0.99 {
 		t.Errorf("accuracy %.4f\n%s", acc, got.String())
 	}
-	// Each paragraph comes back whole, on its page.
+	// The composite object's text comes last, then each paragraph comes back whole, on its page.
+	if n := len(d.Blocks); n == 0 || d.Blocks[n-1].Text != "某某市公安局办公室印发" || d.Blocks[n-1].Page != 2 {
+		t.Fatalf("composite object's text not read as the last line of page 2:\n%s", render(d))
+	}
+	d.Blocks = d.Blocks[:len(d.Blocks)-1]
 	if len(d.Blocks) != len(paras) {
 		t.Fatalf("%d blocks for %d paragraphs:\n%s", len(d.Blocks), len(paras), got.String())
 	}
