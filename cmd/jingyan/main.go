@@ -23,7 +23,7 @@ usage:
   jingyan bot [--webhook-url URL --webhook-addr ADDR] [--audit FILE]
   jingyan faq (--questions FILE | --auto [--per-report N]) --out DIR [-j N] [--fresh]
   jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
-  jingyan index build --sources DIR --out PATH
+  jingyan index build --sources DIR --out PATH [--cache DIR]   (.txt .md .html .docx .doc .wps .rtf .odt .xlsx .pptx .pdf .ofd, scans, photos)
   jingyan eval retrieval --qa FILE [--json] [--index PATH]
   jingyan eval answers --qa FILE [--json] [--offline]
 
