@@ -196,3 +196,40 @@ func TestEvalRetrieval(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexBuildFormats builds an index from files a bureau holds (a .pptx, an .xlsx, an
+// .rtf and a .doc saved as .docx), as a user would: every file is read, the report names
+// each format and the misnamed file, a rebuild comes from the cache, and an answer from the
+// slides is cited by page.
+func TestIndexBuildFormats(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	os.MkdirAll(src, 0o755)
+	for _, name := range []string{"report.pptx", "figures.xlsx", "report.rtf", "misnamed.docx"} {
+		data, err := os.ReadFile(filepath.Join("../../internal/reader/testdata/fixtures", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(src, name), data, 0o644)
+	}
+	out, cache := filepath.Join(dir, "idx"), filepath.Join(dir, "cache")
+	_, stderr, err := runCmd(t, "", "index", "build", "--sources", src, "--out", out, "--cache", cache)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	for _, want := range []string{"pptx      1 个文件已读", "xlsx      1 个文件已读", "rtf       1 个文件已读", "doc       1 个文件已读", "，2 页", "注意 misnamed.docx：文件名是 .docx，内容实为 doc"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("build report lacks %q:\n%s", want, stderr)
+		}
+	}
+	if _, stderr, _ = runCmd(t, "", "index", "build", "--sources", src, "--out", out, "--cache", cache); !strings.Contains(stderr, "1 个取自缓存") {
+		t.Errorf("rebuild did not use the cache:\n%s", stderr)
+	}
+	res, _, err := runCmd(t, "", "ask", "--offline", "--json", "--index", out, "讲解时强调新增警力多少名")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(res, `"page":2`) || !strings.Contains(res, "1350名") {
+		t.Errorf("answer from the slides' notes not cited by page: %s", res)
+	}
+}
