@@ -311,6 +311,7 @@ func TestSniff(t *testing.T) {
 func TestHostileFiles(t *testing.T) {
 	doc, _ := os.ReadFile("testdata/fixtures/report.doc")
 	odt, _ := os.ReadFile("testdata/fixtures/report.odt")
+	encrypted, _ := os.ReadFile("testdata/fixtures/encrypted.pdf")
 	var bomb bytes.Buffer
 	zw := zip.NewWriter(&bomb)
 	zw.Create("[Content_Types].xml")
@@ -330,6 +331,7 @@ func TestHostileFiles(t *testing.T) {
 		"huge-pages.pdf": blankPDF(2000),
 		"junk.rtf":       []byte(`{\rtf1` + strings.Repeat("{", 50000)),
 		"empty.xlsx":     nil,
+		"encrypted.pdf":  encrypted,
 	}
 	r := New(Options{FileTimeout: 30 * time.Second})
 	for name, data := range cases {
@@ -350,6 +352,9 @@ func TestHostileFiles(t *testing.T) {
 			}
 			if han < 4 {
 				t.Errorf("%s: reason not in Chinese: %v", name, err)
+			}
+			if strings.HasPrefix(name, "encrypted") && !errors.Is(err, ErrEncrypted) {
+				t.Errorf("%s: %v, want the password named", name, err)
 			}
 			t.Logf("%s: %v (%s)", name, err, time.Since(start).Round(time.Millisecond))
 		})
