@@ -311,7 +311,7 @@ func TestSniff(t *testing.T) {
 func TestHostileFiles(t *testing.T) {
 	doc, _ := os.ReadFile("testdata/fixtures/report.doc")
 	odt, _ := os.ReadFile("testdata/fixtures/report.odt")
-	encrypted, _ := os.ReadFile("testdata/fixtures/encrypted.pdf")
+	encrypted, _ := os.ReadFile("testdata/hostile/encrypted.pdf")
 	var bomb bytes.Buffer
 	zw := zip.NewWriter(&bomb)
 	zw.Create("[Content_Types].xml")

@@ -42,7 +42,7 @@ pdfseparate -f 1 -l 1 "$tmp/report.pdf" "$tmp/text1.pdf"
 pdfunite "$tmp/text1.pdf" scanned.pdf mixed.pdf
 # A PDF that opens only with a password (staff get these from 公文 systems).
 soffice "$profile" --headless --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"jingyan"}}' --outdir "$tmp/enc" report.odt >/dev/null 2>&1
-mv "$tmp/enc/report.pdf" encrypted.pdf
+mkdir -p ../hostile && mv "$tmp/enc/report.pdf" ../hostile/encrypted.pdf
 # A phone photo of page 1: a status bar, 1.5° skew, blur, noise, JPEG.
 first=$(ls "$tmp"/page-*.png | head -1)
 convert "$first" -resize 50% -background white -gravity north -splice 0x60 \
