@@ -153,10 +153,6 @@ func single(name string, blocks []reader.Block, m reader.Meta) (*Report, []strin
 			blocks = blocks[1:]
 		}
 	}
-	if r.Title == "" {
-		r.Title = strings.TrimSuffix(path.Base(name), path.Ext(name))
-		warnings = append(warnings, "文档里没有找到标题，以文件名代替")
-	}
 	blocks = headLines(r, blocks)
 	// A signature: the unit, then the date, under the last paragraph.
 	for n := len(blocks); n > 1 && blocks[n-1].Level == 0 && dateRE.MatchString(blocks[n-1].Text); n-- {
@@ -175,6 +171,13 @@ func single(name string, blocks []reader.Block, m reader.Meta) (*Report, []strin
 		r.Org = unitIn(r.Title, blocks)
 	}
 	fillParagraphs(r, blocks)
+	if r.Title == "" {
+		r.Title, r.TitleDerived = deriveTitle(r.Paragraphs, name), true
+		if r.Title == "" {
+			r.Title = "无标题材料"
+		}
+		warnings = append(warnings, "文档里没有标题，据正文拟作《"+r.Title+"》")
+	}
 	return r, warnings
 }
 

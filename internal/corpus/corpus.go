@@ -24,8 +24,10 @@ type Report struct {
 	Source     string `json:"source"`
 	Collection string `json:"collection,omitempty"`
 	Title      string `json:"title"`
-	Org        string `json:"org,omitempty"`
-	Date       string `json:"date,omitempty"`
+	// TitleDerived: the document has no title line; Title was drawn from its opening text.
+	TitleDerived bool   `json:"title_derived,omitempty"`
+	Org          string `json:"org,omitempty"`
+	Date         string `json:"date,omitempty"`
 	// Context is what the source says around the report — breadcrumbs, bylines, its file
 	// name — searched and used to know which places a report covers, never shown as text.
 	Context    string       `json:"context,omitempty"`

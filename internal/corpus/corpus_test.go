@@ -193,10 +193,10 @@ func TestParsePlainReport(t *testing.T) {
 		reports[0].Date != "2023年5月10日" || len(reports[0].Paragraphs) != 2 {
 		t.Fatalf("got %+v", reports)
 	}
-	// Without a title line the file name stands in.
+	// Without a title line the opening text names the report, never a machine's file name.
 	reports, _ = ParseFile("a/two.txt", []byte("只有一段正文，没有标题。"))
-	if len(reports) != 1 || reports[0].Title != "two" {
-		t.Fatalf("got %+v", reports)
+	if len(reports) != 1 || reports[0].Title != "只有一段正文，没有标题" || !reports[0].TitleDerived {
+		t.Fatalf("got %+v", *reports[0])
 	}
 }
 

@@ -3,6 +3,8 @@ package eval
 import (
 	"context"
 	"os"
+	"path"
+	"strings"
 	"path/filepath"
 	"testing"
 
@@ -29,6 +31,12 @@ func TestSecondCorpusRegression(t *testing.T) {
 	c, _, err := corpus.Load(os.DirFS(docs))
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, r := range c.Reports {
+		stem := strings.TrimSuffix(path.Base(r.Source), path.Ext(r.Source))
+		if strings.Contains(r.Label(), stem) {
+			t.Errorf("%s is cited by its file name: %s", r.Source, r.Label())
+		}
 	}
 	ix := mock.IndexOf(t, c)
 	items := readQA(t, filepath.Join(secondCorpus, "qa.jsonl"))
