@@ -428,3 +428,43 @@ func TestFollowUpLLM(t *testing.T) {
 		t.Errorf("answered from %s", ans.Citations[0].Org)
 	}
 }
+
+// Extractive answers quote what answers the question and nothing beside it, each paragraph
+// cited once; a list a topic line announces is quoted whole.
+func TestExtractiveFocused(t *testing.T) {
+	e, c := newEngine(t, answer.Config{}, nil)
+	tests := []struct {
+		q       string
+		want    []string // every one in the answer
+		notWant []string // none in the answer
+	}{
+		{"吉林电诈降了多少", []string{"24.7%"}, []string{"警地融合", "社区警务团队"}},
+		{"各地社区民警占派出所警力多少", []string{"43.9%", "49.4%"}, []string{"社区警务团队", "20%警力"}},
+		{"吉林省的“四个警务”指的是什么?", []string{"主动警务", "预防警务", "协同警务", "融合警务"}, nil},
+	}
+	for _, tt := range tests {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCited(t, c, ans)
+		for _, w := range tt.want {
+			if !strings.Contains(ans.Text, w) {
+				t.Errorf("%s: answer lacks %q:\n%s", tt.q, w, ans.Text)
+			}
+		}
+		for _, w := range tt.notWant {
+			if strings.Contains(ans.Text, w) {
+				t.Errorf("%s: answer carries filler %q:\n%s", tt.q, w, ans.Text)
+			}
+		}
+		paragraphs := make(map[string]bool)
+		for _, ct := range ans.Citations {
+			p, _ := c.Passage(ct.ID)
+			if paragraphs[p.Paragraph.ID] {
+				t.Errorf("%s: paragraph %s cited twice", tt.q, p.Paragraph.ID)
+			}
+			paragraphs[p.Paragraph.ID] = true
+		}
+	}
+}

@@ -74,6 +74,7 @@ type Engine struct {
 
 	idf        *idf
 	headGrams  map[string]bool   // character pairs of titles, units and section headings
+	heads      map[string]string // report ID → its title, unit, collection and bylines, folded
 	corpusText string            // normalized text of every paragraph, to ask "does the corpus mention X"
 	folded     map[string]string // passage ID → its text folded, done once rather than per question
 }
@@ -96,11 +97,13 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 	e.idf = &idf{df: make(map[string]int), chars: make(map[rune]int)}
 	e.headGrams = make(map[string]bool)
 	e.folded = make(map[string]string)
+	e.heads = make(map[string]string)
 	var b strings.Builder
 	for _, r := range c.Reports {
 		head := g.Fold(r.Title + " " + r.Org + " " + r.Collection + " " + r.Context)
 		b.WriteString(head)
 		b.WriteByte('\n')
+		e.heads[r.ID] = head
 		heads := head
 		section := ""
 		for _, p := range r.Paragraphs {
@@ -228,7 +231,7 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		emit(Event{Kind: EventReset, Notice: ans.Notice})
 	}
 	ans.Mode = ModeExtractive
-	ans.Text, ans.Citations = extractive(e.glossary, a, ev)
+	ans.Text, ans.Citations = e.extractive(a, ev)
 	emit(Event{Kind: EventDelta, Text: ans.Text})
 	emit(Event{Kind: EventDone, Answer: &ans})
 	return ans, nil

@@ -18,6 +18,7 @@ type evidence struct {
 	folded   string // passage.Text folded as questions are
 	score    float64
 	follower bool // the sentence after a topic line, which says what the line names
+	item     bool // one item of a list a topic line announces
 }
 
 func citationOf(n int, e evidence) Citation {

@@ -1,6 +1,8 @@
 package answer
 
 import (
+	"cmp"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,65 +18,245 @@ import (
 // around the part that matches the question.
 const (
 	extractSentences        = 3
-	extractSentencesCompare = 4
+	extractSentencesCompare = 5
 	maxQuote                = 140
 	maxQuoteMore            = 90
+	maxItem                 = 40 // an item of an announced list, quoted by its opening
 )
 
-// extractive builds an answer from the best sentences themselves, grouped by report, each
-// cited — used when no LLM is configured and whenever the LLM fails.
-func extractive(g *glossary.Glossary, a glossary.Analysis, ev []evidence) (string, []Citation) {
-	n := extractSentences
-	if a.Comparative {
-		n = extractSentencesCompare
+// extractive builds an answer from the best sentences themselves, grouped by report and by
+// paragraph, each paragraph cited once — used when no LLM is configured and whenever the LLM
+// fails.
+func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
+	focused := e.focus(a, ev)
+	if len(focused) == 0 {
+		return "", nil
 	}
-	picked := slices.Clone(ev)
-	if g.AsksFigure(a.Normalized) {
-		head := picked[:min(5, len(picked))]
-		slices.SortStableFunc(head, func(x, y evidence) int { return boolRank(hasDigit(x.passage.Text), hasDigit(y.passage.Text)) })
+	lead := focused[0].passage.ID // the best sentence quoted in full; the rest around their match
+	picked := withFollowers(focused)
+	if !e.asksFigure(a) {
+		picked = withSiblings(picked)
 	}
-	picked = picked[:min(n, len(picked))]
-	if a.Comparative {
-		picked = dropWeakRepeats(picked)
-	}
-	picked = withFollowers(picked)
-
-	// Group by report in order of first appearance; within a report, keep reading order.
-	var order []string
-	groups := make(map[string][]evidence)
-	for _, x := range picked {
-		id := x.passage.Report.ID
-		if _, ok := groups[id]; !ok {
-			order = append(order, id)
-		}
-		groups[id] = append(groups[id], x)
-	}
-	words := queryWords(a)
+	words := e.quoteWords(a)
 	var b strings.Builder
 	var cites []Citation
-	for i, id := range order {
-		g := groups[id] // best match first, a topic line's follower right after it
+	for i, group := range byReport(picked) {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		r := g[0].passage.Report
+		r := group[0][0].passage.Report
 		// Each report's quotes open with its unit, or its title when the unit is not known.
 		if r.Org != "" {
 			b.WriteString(r.Org + "：")
 		} else {
 			b.WriteString(corpus.ReportLabel(r.Title, "") + "：")
 		}
-		for _, x := range g {
-			cites = append(cites, citationOf(len(cites)+1, x))
-			limit := maxQuote
-			if len(cites) > 1 && !x.follower {
-				limit = maxQuoteMore // the best sentence in full; the rest only around their match
-			}
-			b.WriteString(quote(x.passage.Text, words, limit))
+		for _, para := range group {
+			cites = append(cites, paragraphCitation(len(cites)+1, para))
+			b.WriteString(quoteParagraph(para, words, lead))
 			b.WriteString("[" + strconv.Itoa(len(cites)) + "]")
 		}
 	}
 	return b.String(), cites
+}
+
+// focus keeps the sentences that answer the question: the best one, and others only when
+// they hold what the question asks beyond its subject — words not already in the report's
+// title, unit and bylines, and a figure of the asked measure when it asks for one. A neighbour
+// that shares only the subject ("吉林…") is filler. A comparative question gets the best
+// sentence of each report.
+func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
+	cands := slices.Clone(ev)
+	if len(cands) == 0 {
+		return nil
+	}
+	measure, counted := askedMeasure(a.Normalized)
+	figure := e.asksFigure(a)
+	if figure {
+		// Sentences with a figure first, of the asked measure before any other.
+		rank := func(x evidence) int {
+			switch {
+			case counted && hasCount(x.folded, measure):
+				return 0
+			case hasFigure(x.passage.Text):
+				return 1
+			}
+			return 2
+		}
+		head := cands[:min(5, len(cands))]
+		if a.Comparative {
+			head = cands // one sentence a report: each report's best answer, wherever search put it
+		}
+		slices.SortStableFunc(head, func(x, y evidence) int {
+			if d := rank(x) - rank(y); d != 0 {
+				return d
+			}
+			return cmp.Compare(e.figureRelevance(a, y), e.figureRelevance(a, x))
+		})
+	}
+	n, perReport := extractSentences, extractSentences
+	if a.Comparative {
+		n, perReport = extractSentencesCompare, 1
+	}
+	picked := []evidence{cands[0]}
+	count := map[string]int{cands[0].passage.Report.ID: 1}
+	for _, x := range cands[1:] {
+		if len(picked) == n {
+			break
+		}
+		id := x.passage.Report.ID
+		if count[id] >= perReport || figure && !hasFigure(x.passage.Text) {
+			continue
+		}
+		// A how-question's answer may go on in the next sentences of a paragraph already
+		// quoted, in words of its own ("原来是…").
+		sameParagraph := !figure && slices.ContainsFunc(picked, func(y evidence) bool { return y.passage.Paragraph.ID == x.passage.Paragraph.ID })
+		if !sameParagraph && e.relevance(a, x) < minRelevance {
+			continue
+		}
+		picked = append(picked, x)
+		count[id]++
+	}
+	return picked
+}
+
+// minRelevance is the least relevance a sentence beside the best one needs: some of what
+// the question asks, not only its subject.
+const minRelevance = 0.01
+
+// relevance is how much of what the question asks x holds, leaving out the words its
+// report's head already names (the subject every sentence of the report shares): half the
+// idf-weighted share of the question's character pairs, half the share of its phrases (the
+// runs between stopwords) x writes whole — 社区民警 is not 社区 in one place and 民警 in another.
+func (e *Engine) relevance(a glossary.Analysis, x evidence) float64 {
+	head := e.heads[x.passage.Report.ID] + " " + strings.Join(e.subjects(a), " ")
+	holds := func(w string) bool {
+		return strings.Contains(x.folded, w) || slices.ContainsFunc(e.glossary.Related(w), func(r string) bool { return strings.Contains(x.folded, r) })
+	}
+	var total, got, runTotal, runGot float64
+	for _, t := range tokens(a.Content) {
+		if !strings.Contains(head, t) {
+			total += e.idf.weight(t)
+			if strings.Contains(x.folded, t) {
+				got += e.idf.weight(t)
+			}
+		}
+	}
+	for _, run := range append(strings.Fields(a.Content), a.Terms...) {
+		var w float64
+		for _, t := range tokens(run) {
+			if !strings.Contains(head, t) {
+				w += e.idf.weight(t)
+			}
+		}
+		runTotal += w
+		if w > 0 && holds(run) {
+			runGot += w
+		}
+	}
+	for _, term := range a.Terms {
+		if !strings.Contains(head, term) && !strings.Contains(x.folded, term) && holds(term) {
+			for _, t := range tokens(term) {
+				got += e.idf.weight(t) // a synonym holds the term: 电信网络诈骗 for 电诈
+			}
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return min(1, got/total)/2 + runGot/max(runTotal, 1e-9)/2
+}
+
+// figureRelevance is the relevance of x's best clause with a figure in it: the figure a
+// question asks for stands beside its words ("社区民警占到派出所总警力的49.4%"), not
+// anywhere in a long sentence.
+func (e *Engine) figureRelevance(a glossary.Analysis, x evidence) float64 {
+	best := 0.0
+	for _, c := range splitClauses(x.folded) {
+		if hasFigure(c) {
+			y := x
+			y.folded = c
+			best = max(best, e.relevance(a, y))
+		}
+	}
+	return best
+}
+
+// unitRE finds a unit a question names: 景山派出所, 金山所, 广阳区公安分局.
+var unitRE = regexp.MustCompile(`\p{Han}{2,6}?(派出所|公安局|公安厅|公安分局|分局|警务室|警务站|所|大队|支队|中队)`)
+
+// subjects returns the places and units the question names: who it asks about, which every
+// sentence of their reports shares, not what it asks.
+func (e *Engine) subjects(a glossary.Analysis) []string {
+	return append(e.glossary.Places(a.Normalized), unitRE.FindAllString(a.Normalized, -1)...)
+}
+
+// figureRE finds a figure written in words: 九成, 三项, 一半, 过半.
+var figureRE = regexp.MustCompile(`[零〇一二两三四五六七八九十百千万]+\s*(成|倍|项|个|名|人|起|件|次|家|所|条|种|类|天|年|月)|一半|过半|半数|近半|全覆盖`)
+
+// hasFigure reports a figure in digits or in words.
+func hasFigure(s string) bool { return hasDigit(s) || figureRE.MatchString(s) }
+
+// byReport groups sentences by report in order of first appearance, and within a report by
+// paragraph in reading order, each paragraph's sentences in reading order.
+func byReport(picked []evidence) [][][]evidence {
+	var order []string
+	paras := make(map[string][]evidence)
+	reportOf := make(map[string][]string)
+	for _, x := range picked {
+		r, p := x.passage.Report.ID, x.passage.Paragraph.ID
+		if _, ok := reportOf[r]; !ok {
+			order = append(order, r)
+		}
+		if _, ok := paras[p]; !ok {
+			reportOf[r] = append(reportOf[r], p)
+		}
+		paras[p] = append(paras[p], x)
+	}
+	var out [][][]evidence
+	for _, r := range order {
+		var group [][]evidence
+		for _, p := range reportOf[r] {
+			ss := paras[p]
+			slices.SortFunc(ss, func(x, y evidence) int { return x.passage.Sentence - y.passage.Sentence })
+			group = append(group, ss)
+		}
+		out = append(out, group)
+	}
+	return out
+}
+
+// paragraphCitation cites one quoted sentence as itself, several of one paragraph as the
+// paragraph: one source, one marker.
+func paragraphCitation(n int, para []evidence) Citation {
+	if len(para) == 1 {
+		return citationOf(n, para[0])
+	}
+	c := citationOf(n, para[0])
+	c.ID, c.Text = para[0].passage.Paragraph.ID, para[0].passage.Paragraph.Text
+	return c
+}
+
+// quoteParagraph quotes a paragraph's chosen sentences in reading order, with "…" where
+// sentences between them are left out. The answer's lead sentence and the sentence after a
+// topic line are quoted at length, items of a list by their opening, the rest around their
+// match.
+func quoteParagraph(para []evidence, words []string, lead string) string {
+	var b strings.Builder
+	for i, x := range para {
+		if i > 0 && x.passage.Sentence != para[i-1].passage.Sentence+1 {
+			b.WriteString("…")
+		}
+		limit := maxQuoteMore
+		switch {
+		case x.item:
+			limit = maxItem
+		case x.follower || x.passage.ID == lead:
+			limit = maxQuote
+		}
+		b.WriteString(quote(x.passage.Text, words, limit))
+	}
+	return b.String()
 }
 
 // topicLine is the length under which a paragraph's first sentence is read as its topic line
@@ -82,53 +264,103 @@ func extractive(g *glossary.Glossary, a glossary.Analysis, ev []evidence) (strin
 // what it is: the sentence after it does.
 const topicLine = 40
 
-// withFollowers adds, after each topic line, the next sentence of its paragraph.
+// withFollowers adds, after each topic line, the next sentence of its paragraph — or, when
+// the line announces a list ("实施“四个警务”", "采取三项措施"), the sentences that follow
+// as its items, each quoted by its opening.
 func withFollowers(picked []evidence) []evidence {
 	out := make([]evidence, 0, len(picked)+2)
 	have := make(map[string]bool)
-	isTopic := func(p corpus.Passage) bool {
-		return p.Sentence == 1 && utf8.RuneCountInString(p.Text) < topicLine && len(p.Paragraph.Sentences) >= 2
-	}
-	followers := make(map[string]bool)
 	for _, x := range picked {
 		have[x.passage.ID] = true
-		if isTopic(x.passage) {
-			followers[x.passage.Paragraph.Sentences[1].ID] = true
-		}
 	}
 	for _, x := range picked {
-		x.follower = followers[x.passage.ID]
 		out = append(out, x)
 		p := x.passage
-		if !isTopic(p) {
+		if x.follower || !isTopic(p) {
 			continue
 		}
-		next := p.Paragraph.Sentences[1]
-		if have[next.ID] {
-			continue
+		items := listLength(p.Text)
+		n := max(1, items)
+		for k := p.Sentence; k < len(p.Paragraph.Sentences) && k < p.Sentence+n; k++ {
+			next := p.Paragraph.Sentences[k]
+			if have[next.ID] {
+				continue
+			}
+			have[next.ID] = true
+			q := p
+			q.ID, q.Sentence, q.Text = next.ID, next.N, next.Text
+			out = append(out, evidence{passage: q, folded: x.folded, score: x.score, follower: true, item: items > 1})
 		}
-		have[next.ID] = true
-		p.ID, p.Sentence, p.Text = next.ID, next.N, next.Text
-		out = append(out, evidence{passage: p, score: x.score, follower: true})
 	}
 	return out
 }
 
-// dropWeakRepeats keeps, in a comparative answer, a second sentence of an already quoted
-// report only if it matches at least half as well as the best sentence: the other units'
-// best sentences matter more than a weak extra from the first.
-func dropWeakRepeats(picked []evidence) []evidence {
-	seen := make(map[string]bool)
-	var out []evidence
+// asksFigure reports a question asking for a count, share or amount. "哪几…" asks which
+// ones, not how many.
+func (e *Engine) asksFigure(a glossary.Analysis) bool {
+	_, counted := askedMeasure(a.Normalized)
+	return counted || e.glossary.AsksFigure(a.Normalized) && !strings.Contains(a.Normalized, "哪几")
+}
+
+// ordinalRE finds an item of a numbered list as official writing numbers them: 一是, 二是,
+// 第三, 其四.
+var ordinalRE = regexp.MustCompile(`^[（(]?(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|其[一二三四五六七八九十]|[一二三四五六七八九十][、．.])`)
+
+// maxSiblings bounds the items of a numbered list an answer quotes.
+const maxSiblings = 6
+
+// withSiblings adds, when a quoted sentence is one item of a numbered list ("三是推动…"), the
+// report's other items, each quoted by its opening: the question asks for the list.
+func withSiblings(picked []evidence) []evidence {
+	have := make(map[string]bool)
 	for _, x := range picked {
-		id := x.passage.Report.ID
-		if seen[id] && x.score < picked[0].score/2 {
+		have[x.passage.ID] = true
+	}
+	out := slices.Clone(picked)
+	for _, x := range picked {
+		if !ordinalRE.MatchString(x.passage.Text) {
 			continue
 		}
-		seen[id] = true
-		out = append(out, x)
+		added := 0
+		for _, para := range x.passage.Report.Paragraphs {
+			for _, sent := range para.Sentences {
+				if added == maxSiblings || have[sent.ID] || !ordinalRE.MatchString(sent.Text) {
+					continue
+				}
+				have[sent.ID] = true
+				added++
+				q := x.passage
+				q.ID, q.Paragraph, q.Sentence, q.Text = sent.ID, para, sent.N, sent.Text
+				out = append(out, evidence{passage: q, folded: x.folded, score: x.score, follower: true, item: true})
+			}
+		}
 	}
 	return out
+}
+
+// isTopic reports a paragraph's short opening sentence, which names a practice without
+// saying what it is: the sentences after it do.
+func isTopic(p corpus.Passage) bool {
+	return p.Sentence == 1 && utf8.RuneCountInString(p.Text) < topicLine && len(p.Paragraph.Sentences) >= 2
+}
+
+// listRE finds a count of items a topic line announces: 四个警务, 三项措施, “七个抓”.
+var listRE = regexp.MustCompile(`([二两三四五六七八九])\s*(个|项|条|种|方面|大|招|步|化|抓|联)`)
+
+// listLength is the number of items a topic line announces, or 0.
+func listLength(s string) int {
+	m := listRE.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	return strings.Index("一二三四五六七八九", m[1])/len("一") + 1 + boolInt(m[1] == "两")
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func boolRank(x, y bool) int {
@@ -142,6 +374,17 @@ func boolRank(x, y bool) int {
 }
 
 func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }
+
+// quoteWords are the question's words a long sentence is cut around: its subject (the unit
+// or place every clause of the report names) left out.
+func (e *Engine) quoteWords(a glossary.Analysis) []string {
+	subject := strings.Join(e.subjects(a), " ")
+	words := slices.DeleteFunc(queryWords(a), func(w string) bool { return strings.Contains(subject, w) })
+	if len(words) == 0 {
+		return queryWords(a)
+	}
+	return words
+}
 
 func queryWords(a glossary.Analysis) []string {
 	words := tokens(a.Content)

@@ -182,7 +182,7 @@ var measures = [][]string{
 	{"元", "万元", "亿元"},
 }
 
-var askedCountRE = regexp.MustCompile(`(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
+var askedCountRE = regexp.MustCompile(`(?:多长时间|多久)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
 
 // askedMeasure returns the measure class a count question asks in ("有多少名民警" → people).
 func askedMeasure(q string) ([]string, bool) {
@@ -190,8 +190,12 @@ func askedMeasure(q string) ([]string, bool) {
 	if m == nil {
 		return nil, false
 	}
+	unit := m[2]
+	if strings.HasPrefix(m[0], "多长") || strings.HasPrefix(m[0], "多久") {
+		unit = "天" // 多长时间, 多久: a duration
+	}
 	for _, class := range measures {
-		if slices.Contains(class, m[1]) {
+		if slices.Contains(class, unit) {
 			return class, true
 		}
 	}

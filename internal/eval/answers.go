@@ -143,6 +143,16 @@ func checkCitations(ans answer.Answer, c *corpus.Corpus) string {
 			return fmt.Sprintf("[%d] does not match passage %s", ct.N, ct.ID)
 		}
 	}
+	if ans.Mode == answer.ModeExtractive {
+		cited := make(map[string]bool)
+		for _, ct := range ans.Citations {
+			p, _ := c.Passage(ct.ID)
+			if cited[p.Paragraph.ID] {
+				return fmt.Sprintf("[%d] cites paragraph %s again", ct.N, p.Paragraph.ID)
+			}
+			cited[p.Paragraph.ID] = true
+		}
+	}
 	used := make(map[int]bool)
 	for _, m := range citeMarkRE.FindAllStringSubmatch(ans.Text, -1) {
 		n, _ := strconv.Atoi(m[1])

@@ -4,8 +4,8 @@ import (
 	"context"
 	"os"
 	"path"
-	"strings"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/jingyan/jingyan/internal/answer"
