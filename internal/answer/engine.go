@@ -215,6 +215,12 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if e.llm != nil {
 		llmAns, err := e.llmAnswer(ctx, standalone, a, ev, emit)
 		if err == nil {
+			if llmAns.Refused {
+				// The model's own "材料中没有…" stays the refusal; what the collection covers follows.
+				note := e.coverageNote()
+				llmAns.Text = strings.TrimSpace(llmAns.Text + "\n" + note)
+				emit(Event{Kind: EventDelta, Text: "\n" + note})
+			}
 			llmAns.Question, llmAns.Standalone = ans.Question, ans.Standalone
 			llmAns.Usage.PromptTokens += ans.Usage.PromptTokens
 			llmAns.Usage.CompletionTokens += ans.Usage.CompletionTokens
@@ -256,31 +262,6 @@ func (e *Engine) fromFAQ(ans Answer, question string, emit func(Event)) (Answer,
 	emit(Event{Kind: EventDelta, Text: hit.Text})
 	emit(Event{Kind: EventDone, Answer: &hit})
 	return hit, true
-}
-
-// maxListed bounds the reports a refusal names; a large corpus is summarised by its count.
-const maxListed = 8
-
-// refuse answers that the corpus lacks what was asked, and says what it does cover.
-func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
-	var b strings.Builder
-	b.WriteString(reason)
-	b.WriteString("目前收录的材料有：")
-	reports := e.search.Corpus().Reports
-	for i, r := range reports[:min(len(reports), maxListed)] {
-		if i > 0 {
-			b.WriteString("；")
-		}
-		b.WriteString(r.Label())
-	}
-	if len(reports) > maxListed {
-		fmt.Fprintf(&b, "等 %d 篇", len(reports))
-	}
-	b.WriteString("。可以换个问法，或问这些单位的做法。")
-	ans.Text, ans.Refused, ans.Mode = b.String(), true, ModeExtractive
-	emit(Event{Kind: EventDelta, Text: ans.Text})
-	emit(Event{Kind: EventDone, Answer: &ans})
-	return ans
 }
 
 // llmGate holds a question's admission to the LLM: asked for once, at the first LLM call,

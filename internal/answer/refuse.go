@@ -241,17 +241,55 @@ func (e *Engine) unwrittenPlaces(q string) []string {
 	return out
 }
 
-// Phrases with which a model says the passages do not answer. They mirror rule 4 of
-// prompts/system.tmpl ("材料不能回答问题时，直接说'所给材料中没有相关内容'") and the ways models
-// reword it; a reply counts only when it also cites nothing.
-var noAnswerPhrases = []string{"没有相关内容", "没有提及", "未提及", "没有涉及", "无法回答", "没有找到", "未找到", "无相关"}
+// A model says the passages do not answer in many ways — "所给材料中没有相关内容", "材料中没有
+//关于警犬训练的内容", "文中未提及具体人数", "根据提供的资料，无法确定…" — alone or before what
+// the passages do say. Such a sentence is kept without a citation (it claims nothing of the
+// passages); a reply that is only that is the refusal, and gets what the collection covers.
+var (
+	notCoveredRE = regexp.MustCompile(`没有(?:关于|涉及|提到|提及|相关|包含|记载|写到|找到|给出|说明|具体|明确|直接)|未(?:提及|提到|涉及|说明|包含|记载|给出|找到|披露|明确|介绍)|并未|无法(?:回答|确定|得知|判断|提供|找到)|找不到|不包含|无相关|没有.{0,24}(?:内容|信息|数据|说明|记载|介绍|描述)`)
+	materialRE   = regexp.MustCompile(`材料|资料|文中|文章|文档|原文|所给|提供的|上述|报告中|文件中|信息中|内容中|来源`)
+)
+
+// saysNotCovered reports a sentence in which a model says the passages lack something.
+func saysNotCovered(s string) bool {
+	return materialRE.MatchString(s) && notCoveredRE.MatchString(s) || strings.Contains(s, "无法回答")
+}
 
 // saysNoAnswer reports an LLM reply, with no citation, that says the passages do not answer.
 func saysNoAnswer(reply string) bool {
-	for _, p := range noAnswerPhrases {
-		if strings.Contains(reply, p) {
+	for _, s := range SplitAnswer(reply) {
+		if saysNotCovered(s) {
 			return true
 		}
 	}
 	return false
+}
+
+// coverageNote says what the collection covers, to follow a refusal.
+func (e *Engine) coverageNote() string {
+	var b strings.Builder
+	b.WriteString("目前收录的材料有：")
+	reports := e.search.Corpus().Reports
+	for i, r := range reports[:min(len(reports), maxListed)] {
+		if i > 0 {
+			b.WriteString("；")
+		}
+		b.WriteString(r.Label())
+	}
+	if len(reports) > maxListed {
+		fmt.Fprintf(&b, "等 %d 篇", len(reports))
+	}
+	b.WriteString("。可以换个问法，或问这些单位的做法。")
+	return b.String()
+}
+
+// maxListed bounds the reports a refusal names; a large corpus is summarised by its count.
+const maxListed = 8
+
+// refuse answers that the corpus lacks what was asked, and says what it does cover.
+func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
+	ans.Text, ans.Refused, ans.Mode = reason+e.coverageNote(), true, ModeExtractive
+	emit(Event{Kind: EventDelta, Text: ans.Text})
+	emit(Event{Kind: EventDone, Answer: &ans})
+	return ans
 }

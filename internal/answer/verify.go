@@ -160,6 +160,9 @@ func (v *verifier) check(s string, cited []int) string {
 			return ""
 		}
 	}
+	if saysNotCovered(s) && len(readFigures(v.fold, markerRE.ReplaceAllString(s, ""))) == 0 {
+		return markerRE.ReplaceAllString(s, "") // "材料未提及…" claims nothing of the passages
+	}
 	clauses := citedClauses(s)
 	if len(clauses) < 2 {
 		if !v.supports(s, cited) {
