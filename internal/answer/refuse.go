@@ -242,7 +242,7 @@ func (e *Engine) unwrittenPlaces(q string) []string {
 }
 
 // A model says the passages do not answer in many ways — "所给材料中没有相关内容", "材料中没有
-//关于警犬训练的内容", "文中未提及具体人数", "根据提供的资料，无法确定…" — alone or before what
+// 关于警犬训练的内容", "文中未提及具体人数", "根据提供的资料，无法确定…" — alone or before what
 // the passages do say. Such a sentence is kept without a citation (it claims nothing of the
 // passages); a reply that is only that is the refusal, and gets what the collection covers.
 var (
