@@ -200,7 +200,8 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
 	ev := selectEvidence(hits, e.foldedText, e.cfg.MaxPassages, e.cfg.Budget)
-	if v := e.afterSearch(a, ev); v.refuse {
+	v, ev := e.afterSearch(a, ev)
+	if v.refuse {
 		return e.refuse(ans, v.reason, emit), nil
 	}
 	given := make([]Citation, len(ev))

@@ -52,3 +52,49 @@ func TestModelRefusalKept(t *testing.T) {
 		}
 	}
 }
+
+// A question about a place the collection has is answered from that place's report, or told
+// what that report covers — never with another province's text — asked outright or as a
+// follow-up, offline and with an LLM.
+func TestPlaceScope(t *testing.T) {
+	history := []answer.Turn{{Role: "user", Text: "吉林警地融合是怎么运作的?"}, {Role: "assistant", Text: "吉林省公安厅：强化力量统筹……[1]"}}
+	tests := []struct {
+		q       answer.Question
+		refused bool
+		want    string
+	}{
+		{answer.Question{Text: "河南警地融合是怎么运作的?"}, true, "（河南省公安厅）没有写到“警地融合”"},
+		{answer.Question{Text: "那河南呢?", History: history}, true, "（河南省公安厅）没有写到"},
+		{answer.Question{Text: "河南社区民警占派出所警力多少"}, false, "43.9%"},
+	}
+	for _, withLLM := range []bool{false, true} {
+		var srv *fakeopenai.Server
+		if withLLM {
+			srv = fakeopenai.New(fakeopenai.Step{ReplyFunc: func(user string) string {
+				if strings.Contains(user, "那河南呢") { // the rewrite of the follow-up
+					return "河南警地融合是怎么运作的?"
+				}
+				return citeFirst(user)
+			}})
+		}
+		e, c := newEngine(t, answer.Config{}, srv)
+		for _, tt := range tests {
+			ans, err := e.Ask(context.Background(), tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ans.Refused != tt.refused || (!withLLM || tt.refused) && !strings.Contains(ans.Text, tt.want) {
+				t.Errorf("llm %v, %s: refused %v, want %v with %q:\n%s", withLLM, tt.q.Text, ans.Refused, tt.refused, tt.want, ans.Text)
+			}
+			for _, ct := range ans.Citations {
+				if ct.Org != "河南省公安厅" {
+					t.Errorf("llm %v, %s: cites %s", withLLM, tt.q.Text, ct.Org)
+				}
+			}
+			checkCited(t, c, ans)
+		}
+		if srv != nil {
+			srv.Close()
+		}
+	}
+}

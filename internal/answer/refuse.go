@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
 )
 
@@ -146,26 +147,197 @@ func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
 	return verdict{}
 }
 
-// afterSearch decides whether the evidence found covers the question: none found is refused
-// in any mode; offline, evidence that covers too little of it too.
-func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) verdict {
+// afterSearch decides whether the evidence found covers the question, and keeps it to the
+// places the question names: none found is refused in any mode, and so is evidence only from
+// other places' reports; offline, evidence that covers too little of it too.
+func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) (verdict, []evidence) {
 	if len(ev) == 0 {
-		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}
+		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}, ev
+	}
+	names, own := e.placeReports(a)
+	if len(own) > 0 {
+		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return !fromPlace(x, names, own) })
+		for _, x := range ev {
+			own[x.passage.Report.ID] = x.passage.Report // a report whose text is about the place
+		}
+		// A field term the place's reports never write, though others do (河南 and 警地融合),
+		// is what the question asks and they lack: the model is not shown passages that
+		// cannot answer.
+		if len(ev) == 0 || e.lacksTerm(a, names, own) {
+			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
+		}
 	}
 	if e.llm != nil {
-		return verdict{}
+		return verdict{}, ev
 	}
 	cov := coverage(a, e.glossary, e.idf, ev[:min(3, len(ev))])
 	if cov < e.cfg.MinCoverage {
-		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}
+		if len(own) > 0 {
+			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
+		}
+		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}, ev
 	}
 	if g, _ := e.gaps(a); len(g) > 0 && cov < gapCoverage {
-		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
+		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}, ev
 	}
 	if m, ok := askedMeasure(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(x.folded, m) }) {
-		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}
+		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}, ev
 	}
-	return verdict{}
+	return verdict{}, ev
+}
+
+// placeReports returns the places the question names that some report is about — its title,
+// unit or bylines name the place — and those reports. "河南…" asks about the 河南省公安厅
+// report; a passage of another province is no answer to it, however well it matches. A place
+// only written in passages' text is no report's own, and does not narrow anything.
+func (e *Engine) placeReports(a glossary.Analysis) ([]string, map[string]*corpus.Report) {
+	own := make(map[string]*corpus.Report)
+	var names []string
+	for _, n := range e.namedPlaces(a.Normalized) {
+		found := false
+		for _, r := range e.search.Corpus().Reports {
+			if strings.Contains(e.heads[r.ID], n) {
+				own[r.ID], found = r, true
+			}
+		}
+		if found {
+			names = append(names, n)
+		}
+	}
+	return names, own
+}
+
+// namedPlaces returns the places a question names: bare names the glossary knows, and names in
+// 省/市/县 form.
+func (e *Engine) namedPlaces(q string) []string {
+	names := e.glossary.Places(q)
+	for _, m := range placeFormRE.FindAllStringSubmatch(q, -1) {
+		if name := []rune(m[1]); len(name) >= 3 {
+			names = append(names, string(name[:len(name)-1]))
+		}
+	}
+	return names
+}
+
+// fromPlace reports evidence from a named place's report, or a passage that names the place.
+func fromPlace(x evidence, names []string, own map[string]*corpus.Report) bool {
+	if own[x.passage.Report.ID] != nil {
+		return true
+	}
+	return slices.ContainsFunc(names, func(n string) bool { return strings.Contains(x.folded, n) })
+}
+
+// placeGap says that the named place's reports do not write what was asked, and what they
+// do cover.
+func (e *Engine) placeGap(a glossary.Analysis, names []string, own map[string]*corpus.Report) string {
+	var b strings.Builder
+	var reports []*corpus.Report
+	for _, r := range e.search.Corpus().Reports {
+		if own[r.ID] != nil {
+			reports = append(reports, r)
+		}
+	}
+	for i, r := range reports[:min(len(reports), 3)] {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(r.Label())
+	}
+	b.WriteString("没有写到")
+	if topic := e.unwrittenIn(a, names, reports); topic != "" {
+		b.WriteString("“" + topic + "”")
+	} else {
+		b.WriteString("这个问题")
+	}
+	b.WriteString("。")
+	if len(reports) == 1 {
+		b.WriteString("这篇材料讲的是：" + strings.Join(topicsOf(reports[0]), "；") + "。")
+	}
+	return b.String()
+}
+
+// lacksTerm reports a glossary term of the question that the collection writes but the
+// named place's reports do not.
+func (e *Engine) lacksTerm(a glossary.Analysis, names []string, own map[string]*corpus.Report) bool {
+	for _, t := range a.Terms {
+		if slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, t) || strings.Contains(t, n) }) || !e.written(t) {
+			continue
+		}
+		inPlace := false
+		for _, r := range own {
+			for _, p := range r.Paragraphs {
+				f := e.folded[p.ID]
+				inPlace = inPlace || strings.Contains(f, t) || slices.ContainsFunc(e.glossary.Related(t), func(w string) bool { return strings.Contains(f, w) })
+			}
+		}
+		if !inPlace {
+			return true
+		}
+	}
+	return false
+}
+
+// unwrittenIn returns the question's words (glossary terms, or runs between stopwords) that
+// none of the reports writes: what the question asks that they lack.
+func (e *Engine) unwrittenIn(a glossary.Analysis, names []string, reports []*corpus.Report) string {
+	var text strings.Builder
+	for _, r := range reports {
+		for _, p := range r.Paragraphs {
+			text.WriteString(e.folded[p.ID])
+		}
+	}
+	body := text.String()
+	var out []string
+	words := a.Terms // the field's terms say best what is missing; the question's own runs else
+	if len(words) == 0 {
+		words = strings.Fields(a.Content)
+	}
+	for _, w := range words {
+		for _, n := range names {
+			w = strings.ReplaceAll(w, n, "")
+		}
+		if utf8.RuneCountInString(w) < 2 || strings.Contains(body, w) || slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, w) || strings.Contains(w, o) }) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out[:min(len(out), 2)], "、")
+}
+
+// topicsOf names what a report covers: its section headings, or its paragraphs' opening
+// clauses.
+func topicsOf(r *corpus.Report) []string {
+	var out []string
+	for _, p := range r.Paragraphs {
+		t := p.Section
+		if t == "" && len(p.Sentences) > 0 {
+			t = firstClause(p.Sentences[0].Text)
+		}
+		if t != "" && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+		if len(out) == 4 {
+			break
+		}
+	}
+	return out
+}
+
+var clauseRE = regexp.MustCompile(`[,，。；;：:]`)
+
+// firstClause is a sentence's first clause that says something (not "近年来"), clipped.
+func firstClause(s string) string {
+	for _, c := range clauseRE.Split(s, -1) {
+		if utf8.RuneCountInString(c) >= 6 {
+			s = c
+			break
+		}
+	}
+	r := []rune(s)
+	if len(r) > 30 {
+		return string(r[:29]) + "…"
+	}
+	return s
 }
 
 // Measure words of counts, by what they count: a question asking 多少名 is answered by 30名,
