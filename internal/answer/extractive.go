@@ -363,16 +363,6 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func boolRank(x, y bool) int {
-	switch {
-	case x == y:
-		return 0
-	case x:
-		return -1
-	}
-	return 1
-}
-
 func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }
 
 // quoteWords are the question's words a long sentence is cut around: its subject (the unit

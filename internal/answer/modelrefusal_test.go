@@ -98,3 +98,29 @@ func TestPlaceScope(t *testing.T) {
 		}
 	}
 }
+
+// A question asking for a kind of item — a person, a unit, a time, money — that the passages
+// on its topic do not hold is refused naming the gap; one whose passages hold it is answered.
+func TestTypedAnswerability(t *testing.T) {
+	e, _ := newEngine(t, answer.Config{}, nil)
+	tests := []struct {
+		q       string
+		refused bool
+		gap     string
+	}{
+		{"延安公安花了多少钱建警务室?", true, "具体金额"},
+		{"江苏公安是什么时候开通外国人工作许可一窗通办的?", true, "具体时间"},
+		{"吉林警地融合专项工作组的组长姓名是什么?", true, "具体人员"},
+		{"吉林省公安厅投入多少钱给派出所配装备?", false, "7000余万元"},
+		{"吉林警地融合专项工作组是谁牵头的?", false, "省公安厅牵头"},
+	}
+	for _, tt := range tests {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Refused != tt.refused || !strings.Contains(ans.Text, tt.gap) {
+			t.Errorf("%s: refused %v, want %v with %q:\n%s", tt.q, ans.Refused, tt.refused, tt.gap, ans.Text)
+		}
+	}
+}

@@ -167,6 +167,9 @@ func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) (verdict, []evi
 			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
 		}
 	}
+	if t, ok := askedFor(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return t.holds.MatchString(x.passage.Paragraph.Text) }) {
+		return verdict{refuse: true, reason: typeGap(t, ev)}, ev
+	}
 	if e.llm != nil {
 		return verdict{}, ev
 	}
@@ -184,6 +187,18 @@ func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) (verdict, []evi
 		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}, ev
 	}
 	return verdict{}, ev
+}
+
+// typeGap says the evidence is on the topic but holds no item of the kind asked: "材料提到了…，
+// 但没有写…".
+func typeGap(t askedType, ev []evidence) string {
+	var labels []string
+	for _, x := range ev {
+		if l := x.passage.Report.Label(); !slices.Contains(labels, l) && len(labels) < 2 {
+			labels = append(labels, l)
+		}
+	}
+	return "材料提到了相关内容（" + strings.Join(labels, "、") + "），但没有写" + t.name + "。"
 }
 
 // placeReports returns the places the question names that some report is about — its title,
