@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -83,10 +84,12 @@ func TestDeployNginx(t *testing.T) {
 	ng := exec.Command(nginx, "-p", dir, "-c", filepath.Join(dir, "nginx.conf"), "-g", "daemon off; user root;")
 	out, _ := os.Create(filepath.Join(dir, "stderr"))
 	ng.Stderr = out
+	// Its own process group: killing only the master would leave its workers listening.
+	ng.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := ng.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { ng.Process.Kill(); ng.Wait() })
+	t.Cleanup(func() { syscall.Kill(-ng.Process.Pid, syscall.SIGKILL); ng.Wait() })
 	base := "https://" + listen
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
