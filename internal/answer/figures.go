@@ -71,6 +71,8 @@ func readFigures(fold func(string) string, s string) []figure {
 			fig.bound = atMost
 		case m[1] == "约" || m[1] == "大约" || m[1] == "接近" || m[7] == "左右":
 			fig.bound = about
+		case approxBeforeRE.MatchString(clauseText(s, loc[0])):
+			fig.bound = about // "约占派出所警力的44%": the 约 qualifies the figure across the verb
 		}
 		out = append(out, fig)
 	}
@@ -93,6 +95,19 @@ func clauseBefore(s string, i int) []string {
 		out = append(out, string(r[k:k+2]))
 	}
 	return out
+}
+
+// approxBeforeRE finds a word that makes the figure after it in its clause approximate.
+var approxBeforeRE = regexp.MustCompile(`约|大约|大概|大致|接近|将近`)
+
+// clauseText is the clause leading up to byte offset i, up to contextRunes characters.
+func clauseText(s string, i int) string {
+	r := []rune(s[:i])
+	start := len(r)
+	for start > 0 && len(r)-start < contextRunes && !strings.ContainsRune("，,。；;！？!?：:、\n", r[start-1]) {
+		start--
+	}
+	return string(r[start:])
 }
 
 // overlap counts the pairs two contexts share.

@@ -217,7 +217,40 @@ func (v *verifier) supports(s string, cited []int) bool {
 		v.flag(bare, "所引材料中找不到这个说法")
 		return false
 	}
+	if why := v.scope(bare, cited); why != "" {
+		v.flag(bare, why)
+		return false
+	}
 	return true
+}
+
+// Scope and proportion words change a claim without a figure: the passage says 部分县区 or
+// 试点, the reply says 全省; the reply says 大多数 where the passage gives no proportion.
+var (
+	wholeScopeRE   = regexp.MustCompile(`全省|全市|全县|全区|全国|全部|所有|一律|全面|全覆盖|各地|各级`)
+	partScopeRE    = regexp.MustCompile(`部分|试点|个别|少数|一些|有的|局部|某些`)
+	proportionRE   = regexp.MustCompile(`一半以上|半数以上|过半|大多数|绝大多数|大部分|绝大部分|多数`)
+	proportionInRE = regexp.MustCompile(`\d|[一二三四五六七八九十]成|半|多数|大部分|%`)
+)
+
+// scope returns why a sentence claims a wider scope or a proportion its passages do not
+// give, or "".
+func (v *verifier) scope(bare string, cited []int) string {
+	if len(cited) == 0 {
+		return ""
+	}
+	var text strings.Builder
+	for _, n := range cited {
+		text.WriteString(v.fold(v.passages[n-1].passage.Text))
+	}
+	src, s := text.String(), v.fold(bare)
+	if w := wholeScopeRE.FindString(s); w != "" && !strings.Contains(src, w) && partScopeRE.MatchString(src) && !partScopeRE.MatchString(s) {
+		return "所引材料说的是部分范围，不是“" + w + "”"
+	}
+	if w := proportionRE.FindString(s); w != "" && !strings.Contains(src, w) && !proportionInRE.MatchString(src) {
+		return "所引材料没有给出“" + w + "”这样的比例"
+	}
+	return ""
 }
 
 // flag records a removed sentence and why, as the answer's "flagged" lists them:
