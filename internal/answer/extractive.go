@@ -72,13 +72,14 @@ func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
 	}
 	measure, counted := askedMeasure(a.Normalized)
 	figure := e.asksFigure(a)
+	near := make(map[string]float64) // figure relevance, scored once, not at every comparison
 	if figure {
 		// Sentences with a figure first, of the asked measure before any other.
 		rank := func(x evidence) int {
 			switch {
 			case counted && hasCount(x.folded, measure):
 				return 0
-			case hasFigure(x.passage.Text):
+			case hasFigure(x.folded):
 				return 1
 			}
 			return 2
@@ -87,11 +88,14 @@ func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
 		if a.Comparative {
 			head = cands // one sentence a report: each report's best answer, wherever search put it
 		}
+		for _, x := range head {
+			near[x.passage.ID] = e.figureRelevance(a, x)
+		}
 		slices.SortStableFunc(head, func(x, y evidence) int {
 			if d := rank(x) - rank(y); d != 0 {
 				return d
 			}
-			return cmp.Compare(e.figureRelevance(a, y), e.figureRelevance(a, x))
+			return cmp.Compare(near[y.passage.ID], near[x.passage.ID])
 		})
 	}
 	n, perReport := extractSentences, extractSentences
@@ -105,13 +109,18 @@ func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
 			break
 		}
 		id := x.passage.Report.ID
-		if count[id] >= perReport || figure && !hasFigure(x.passage.Text) {
+		if count[id] >= perReport || figure && !hasFigure(x.folded) {
 			continue
 		}
 		// A how-question's answer may go on in the next sentences of a paragraph already
 		// quoted, in words of its own ("原来是…").
 		sameParagraph := !figure && slices.ContainsFunc(picked, func(y evidence) bool { return y.passage.Paragraph.ID == x.passage.Paragraph.ID })
 		if !sameParagraph && e.relevance(a, x) < minRelevance {
+			continue
+		}
+		// In a comparison of figures, another report's figure must stand beside the
+		// question's words about as well as the lead's ("每周4天驻村走访" is no share of 警力).
+		if figure && a.Comparative && near[x.passage.ID] < compareFigureShare*near[cands[0].passage.ID] {
 			continue
 		}
 		picked = append(picked, x)
@@ -123,6 +132,10 @@ func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
 // minRelevance is the least relevance a sentence beside the best one needs: some of what
 // the question asks, not only its subject.
 const minRelevance = 0.01
+
+// compareFigureShare is the share of the lead's figure relevance another report's figure
+// sentence needs in a comparison.
+const compareFigureShare = 0.5
 
 // relevance is how much of what the question asks x holds, leaving out the words its
 // report's head already names (the subject every sentence of the report shares): half the
@@ -187,15 +200,25 @@ var unitRE = regexp.MustCompile(`\p{Han}{2,6}?(派出所|公安局|公安厅|公
 
 // subjects returns the places and units the question names: who it asks about, which every
 // sentence of their reports shares, not what it asks.
+//
+// A unit counts only as the collection writes it: "景山派出所" is a name; "社区民警占派出所"
+// is a match of the pattern across words, which no passage writes.
 func (e *Engine) subjects(a glossary.Analysis) []string {
-	return append(e.glossary.Places(a.Normalized), unitRE.FindAllString(a.Normalized, -1)...)
+	out := e.glossary.Places(a.Normalized)
+	for _, u := range unitRE.FindAllString(a.Normalized, -1) {
+		if e.written(u) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
-// figureRE finds a figure written in words: 九成, 三项, 一半, 过半.
-var figureRE = regexp.MustCompile(`[零〇一二两三四五六七八九十百千万]+\s*(成|倍|项|个|名|人|起|件|次|家|所|条|种|类|天|年|月)|一半|过半|半数|近半|全覆盖`)
+// halfRE finds a proportion written without a number: 一半, 过半, 半数.
+var halfRE = regexp.MustCompile(`一半|过半|半数|近半`)
 
-// hasFigure reports a figure in digits or in words.
-func hasFigure(s string) bool { return hasDigit(s) || figureRE.MatchString(s) }
+// hasFigure reports a figure in folded text, where figures in words are already digits
+// (九成 is 90%, 三项 is 3项), or a half.
+func hasFigure(folded string) bool { return hasDigit(folded) || halfRE.MatchString(folded) }
 
 // byReport groups sentences by report in order of first appearance, and within a report by
 // paragraph in reading order, each paragraph's sentences in reading order.

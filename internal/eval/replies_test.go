@@ -2,6 +2,8 @@ package eval
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/jingyan/jingyan/internal/answer"
@@ -29,12 +31,41 @@ func TestScriptedReplies(t *testing.T) {
 		float64(r.UnfaithfulCaught) < 0.9*float64(r.Unfaithful) || r.Fallbacks > 1 {
 		t.Errorf("replies: %+v (want faithful kept ≥ 95%%, unfaithful caught ≥ 90%%, ≤ 1 fallback: r30's one sentence is wrong)", r)
 	}
-	if withLLM.FactsAll < offline.FactsAll {
-		t.Errorf("LLM answers hold all facts %.3f, extractive %.3f", withLLM.FactsAll, offline.FactsAll)
+	// Verification must not lose a fact the reply states; a reply that rounds a figure (约7万
+	// for 7.1万) lacks it by its own wording, which is the model's choice, not a loss.
+	stated := 0
+	for i, it := range items {
+		if !statesFacts(it) {
+			continue
+		}
+		stated++
+		if got := withLLM.Results[i]; got.FactsFound < got.FactsTotal {
+			t.Errorf("%s: reply states every fact, answer holds %d of %d: %s", it.ID, got.FactsFound, got.FactsTotal, got.Answer)
+		}
+	}
+	if stated < len(items)*3/4 {
+		t.Errorf("only %d of %d replies state their facts: the set no longer tests fact keeping", stated, len(items))
+	}
+	if offline.FactsAll < 0.9 {
+		t.Errorf("extractive answers hold all facts %.3f, want ≥ 0.9", offline.FactsAll)
 	}
 	if withLLM.CitationsValid < 1 {
 		t.Errorf("citations valid %.3f", withLLM.CitationsValid)
 	}
+}
+
+var replyMarkRE = regexp.MustCompile(`\{\{n:[^}]*\}\}`)
+
+// statesFacts reports whether a scripted reply's own words, its citation marks taken out,
+// hold every expected fact.
+func statesFacts(it Item) bool {
+	text := replyMarkRE.ReplaceAllString(it.Reply, "")
+	for _, f := range it.Facts {
+		if !strings.Contains(text, f) {
+			return false
+		}
+	}
+	return true
 }
 
 func TestFillReply(t *testing.T) {

@@ -47,6 +47,16 @@ func readDOCX(in input) (Document, error) {
 // maxPartBytes bounds one decompressed XML part, against zip bombs.
 const maxPartBytes = 64 << 20
 
+// decodePart decodes one XML part of a zip package into v.
+func decodePart(f *zip.File, v any) error {
+	rc, err := openPart(f)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	return xml.NewDecoder(rc).Decode(v)
+}
+
 func openPart(f *zip.File) (io.ReadCloser, error) {
 	if f == nil {
 		return nil, fmt.Errorf("文件不完整：缺少所需部分，请重新导出")
@@ -264,17 +274,12 @@ func (w *docxWalker) endParagraph() {
 // docxCore reads the title and author from docProps/core.xml.
 func docxCore(f *zip.File) Meta {
 	var m Meta
-	rc, err := openPart(f)
-	if err != nil {
-		return m
-	}
-	defer rc.Close()
 	var core struct {
 		Title   string `xml:"title"`
 		Creator string `xml:"creator"`
 		Created string `xml:"created"`
 	}
-	if xml.NewDecoder(rc).Decode(&core) != nil {
+	if decodePart(f, &core) != nil {
 		return m
 	}
 	m.Title = CleanText(core.Title)

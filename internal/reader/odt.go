@@ -130,17 +130,12 @@ func odfBlocks(r io.Reader) ([]Block, error) {
 // odfMeta reads meta.xml's title and creator.
 func odfMeta(f *zip.File) Meta {
 	var m Meta
-	rc, err := openPart(f)
-	if err != nil {
-		return m
-	}
-	defer rc.Close()
 	var doc struct {
 		Title   string `xml:"meta>title"`
 		Creator string `xml:"meta>initial-creator"`
 		Author  string `xml:"meta>creator"`
 	}
-	if xml.NewDecoder(rc).Decode(&doc) != nil {
+	if decodePart(f, &doc) != nil {
 		return m
 	}
 	m.Title = CleanText(doc.Title)

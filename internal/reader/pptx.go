@@ -55,11 +55,6 @@ func (r rels) target(kind string) string {
 
 func partRels(parts map[string]*zip.File, name string) rels {
 	dir, base := path.Split(name)
-	rc, err := openPart(parts[dir+"_rels/"+base+".rels"])
-	if err != nil {
-		return nil
-	}
-	defer rc.Close()
 	var doc struct {
 		Rels []struct {
 			ID     string `xml:"Id,attr"`
@@ -68,7 +63,7 @@ func partRels(parts map[string]*zip.File, name string) rels {
 			Mode   string `xml:"TargetMode,attr"`
 		} `xml:"Relationship"`
 	}
-	if xml.NewDecoder(rc).Decode(&doc) != nil {
+	if decodePart(parts[dir+"_rels/"+base+".rels"], &doc) != nil {
 		return nil
 	}
 	out := make(rels)
@@ -89,18 +84,13 @@ func partRels(parts map[string]*zip.File, name string) rels {
 
 // slideOrder lists the slide parts in presentation order (sldIdLst), not by file name.
 func slideOrder(parts map[string]*zip.File) ([]string, error) {
-	rc, err := openPart(parts["ppt/presentation.xml"])
-	if err != nil {
-		return nil, fmt.Errorf("PPTX 文件不完整：%w", err)
-	}
-	defer rc.Close()
 	var pres struct {
 		IDs []struct {
 			Attrs []xml.Attr `xml:",any,attr"`
 		} `xml:"sldIdLst>sldId"`
 	}
-	if err := xml.NewDecoder(rc).Decode(&pres); err != nil {
-		return nil, fmt.Errorf("PPTX 文件已损坏：%w", err)
+	if err := decodePart(parts["ppt/presentation.xml"], &pres); err != nil {
+		return nil, fmt.Errorf("PPTX 文件不完整或已损坏：%w", err)
 	}
 	r := partRels(parts, "ppt/presentation.xml")
 	var out []string
