@@ -185,7 +185,8 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if err != nil {
 		return Answer{}, err
 	}
-	if v := e.beforeSearch(a); v.refuse {
+	v := e.beforeSearch(a)
+	if v.refuse {
 		return e.refuse(ans, v.reason, emit), nil
 	}
 	k := e.cfg.K
@@ -200,7 +201,10 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
 	ev := selectEvidence(hits, e.foldedText, e.cfg.MaxPassages, e.cfg.Budget)
-	v, ev := e.afterSearch(a, ev)
+	v, ev = e.afterSearch(a, v.unnamed, ev)
+	if v.refuse && v.offer {
+		return e.refuseOffering(ans, a, v.reason, ev, emit), nil
+	}
 	if v.refuse {
 		return e.refuse(ans, v.reason, emit), nil
 	}

@@ -2,11 +2,14 @@ package answer_test
 
 import (
 	"context"
+	"io/fs"
 	"strings"
 	"testing"
 
+	"github.com/jingyan/jingyan/index"
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
+	"github.com/jingyan/jingyan/internal/mock"
 )
 
 // A model's refusal is a refusal, however it is worded: alone, it becomes jingyan's refusal
@@ -121,6 +124,58 @@ func TestTypedAnswerability(t *testing.T) {
 		}
 		if ans.Refused != tt.refused || !strings.Contains(ans.Text, tt.gap) {
 			t.Errorf("%s: refused %v, want %v with %q:\n%s", tt.q, ans.Refused, tt.refused, tt.gap, ans.Text)
+		}
+	}
+}
+
+// TestNamelessPlace: a place no report names is refused, but a report that names no place at
+// all (a city bureau's release saying only "市公安局") may be its own, so the refusal quotes
+// what it says on the question for the asker to judge — never a report naming another place.
+func TestNamelessPlace(t *testing.T) {
+	seed, err := fs.ReadFile(index.FS, "sources/000_ccab301167ee6906.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := mock.IndexFiles(t, map[string]string{
+		"seed.txt": string(seed),
+		"新建文本文档.txt": "1月7日,市公安局召开新闻发布会,通报过去一年的工作成果。\n\n" +
+			"2024年,全市公安机关破获传统侵财案件1787起、电信网络诈骗案件1295起,全市刑事发案同比下降24.9%。\n\n" +
+			"全市建成社区警务室42个,民警每周走访群众不少于3次。\n",
+	})
+	tests := []struct {
+		q, place string
+		offer    bool
+	}{
+		{"哈尔滨电信网络诈骗案件破了多少起?", "哈尔滨", true},
+		{"拉萨警犬是怎么训练的?", "拉萨", false},
+		{"拉萨的派出所是怎么开展双语教学的?", "拉萨", false},
+	}
+	for _, withLLM := range []bool{false, true} {
+		var srv *fakeopenai.Server
+		if withLLM {
+			srv = fakeopenai.New(fakeopenai.Step{ReplyFunc: citeFirst})
+		}
+		e := mock.Engine(t, ix, answer.Config{}, srv)
+		for _, tt := range tests {
+			ans, err := e.Ask(context.Background(), answer.Question{Text: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ans.Refused || !strings.HasPrefix(ans.Text, "材料中没有关于“"+tt.place+"”的内容。") {
+				t.Errorf("llm %v, %s: not refused for the place:\n%s", withLLM, tt.q, ans.Text)
+			}
+			offered := strings.Contains(ans.Text, "以下出自未写明地区的材料")
+			if offered != tt.offer || tt.offer && !strings.Contains(ans.Text, "1295起") {
+				t.Errorf("llm %v, %s: offer %v, want %v:\n%s", withLLM, tt.q, offered, tt.offer, ans.Text)
+			}
+			for _, ct := range ans.Citations {
+				if ct.Org != "" {
+					t.Errorf("llm %v, %s: cites %s, a report naming its place", withLLM, tt.q, ct.Org)
+				}
+			}
+		}
+		if srv != nil {
+			srv.Close()
 		}
 	}
 }

@@ -39,12 +39,19 @@ const (
 	// gapCoverage: offline, a question with any gap needs evidence holding at least this
 	// share of it; what it asks is partly absent, so the rest must be well covered.
 	gapCoverage = 0.3
+	// offerCoverage: a question on a place no report names is shown what reports naming no
+	// place say only when they hold at least this share of the rest of it.
+	offerCoverage = 0.4
 )
 
 // verdict is the outcome of the answerability check.
 type verdict struct {
 	refuse bool
 	reason string // for the user, in Chinese
+	// unnamed are places the question names that the collection never writes; reports naming
+	// no place at all may be theirs, and offer says the refusal shows what those hold.
+	unnamed []string
+	offer   bool
 }
 
 // gaps returns the question's content runs that the collection never writes, and their share
@@ -132,7 +139,9 @@ func markAll(s []rune, mark []bool, w []rune) {
 // never names, and gaps.
 func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
 	if p := e.unwrittenPlaces(a.Normalized); len(p) > 0 {
-		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(p, "、"))}
+		// A report that names no place ("市公安局…", "我市…", as files from government systems
+		// often are) may be that place's own: the search goes on, kept to such reports.
+		return verdict{unnamed: p}
 	}
 	// With an LLM only a place is certain enough to refuse before the model reads the
 	// passages; offline, so is a large gap. One unseen character in a short question ("…怎么
@@ -150,7 +159,55 @@ func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
 // afterSearch decides whether the evidence found covers the question, and keeps it to the
 // places the question names: none found is refused in any mode, and so is evidence only from
 // other places' reports; offline, evidence that covers too little of it too.
-func (e *Engine) afterSearch(a glossary.Analysis, ev []evidence) (verdict, []evidence) {
+func (e *Engine) afterSearch(a glossary.Analysis, unnamed []string, ev []evidence) (verdict, []evidence) {
+	if len(unnamed) == 0 {
+		return e.covered(a, ev)
+	}
+	ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return e.namesPlace(x.passage.Report) })
+	place := strings.Join(unnamed, "、")
+	if len(ev) == 0 {
+		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", place)}, ev
+	}
+	rest := withoutWords(a, unnamed)
+	v, ev := e.covered(rest, ev)
+	gaps, _ := e.gaps(rest)
+	// The collection does not say the place, so this stays a refusal; but a report that names
+	// no place may be its own ("市公安局…"): when it holds well what else the question asks,
+	// the asker is shown what it says, to judge.
+	offer := !v.refuse && len(gaps) == 0 && coverage(rest, e.glossary, e.idf, ev[:min(3, len(ev))]) >= offerCoverage
+	return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", place), offer: offer}, ev
+}
+
+// namesPlace reports a report that names its place, and so is not a nameless place's own: a
+// place the glossary knows anywhere in it, a 省/市/县 form in its title or bylines, or a unit
+// with a name of its own (枫桥派出所, not 市公安局). In running text the form also matches
+// 全省, 我市 and 市场, so it is not read there.
+func (e *Engine) namesPlace(r *corpus.Report) bool {
+	text := e.heads[r.ID]
+	if placeFormRE.MatchString(text) {
+		return true
+	}
+	if org := []rune(r.Org); len(org) > 0 && !strings.ContainsRune("省市县区", org[0]) {
+		return true
+	}
+	for _, p := range r.Paragraphs {
+		text += "\n" + e.folded[p.ID]
+	}
+	return len(e.glossary.Places(text)) > 0
+}
+
+// withoutWords is a with words taken out of what it asks: a place no report writes is not a gap
+// in the reports that name no place.
+func withoutWords(a glossary.Analysis, words []string) glossary.Analysis {
+	for _, w := range words {
+		a.Content = strings.ReplaceAll(a.Content, w, " ")
+	}
+	return a
+}
+
+// covered decides whether the evidence found covers the question, and keeps it to the places
+// the question names.
+func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidence) {
 	if len(ev) == 0 {
 		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}, ev
 	}
@@ -474,6 +531,18 @@ func (e *Engine) coverageNote() string {
 const maxListed = 8
 
 // refuse answers that the corpus lacks what was asked, and says what it does cover.
+// refuseOffering refuses, and quotes what reports naming no place say on the question: they may
+// be the asked place's own, which only the asker can tell.
+func (e *Engine) refuseOffering(ans Answer, a glossary.Analysis, reason string, ev []evidence, emit func(Event)) Answer {
+	text, cites := e.extractive(a, ev)
+	ans.Text = reason + "以下出自未写明地区的材料，请核对是否即为该地：\n" + text
+	ans.Citations, ans.Refused, ans.Mode = cites, true, ModeExtractive
+	emit(Event{Kind: EventPassages, Passages: cites})
+	emit(Event{Kind: EventDelta, Text: ans.Text})
+	emit(Event{Kind: EventDone, Answer: &ans})
+	return ans
+}
+
 func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
 	ans.Text, ans.Refused, ans.Mode = reason+e.coverageNote(), true, ModeExtractive
 	emit(Event{Kind: EventDelta, Text: ans.Text})
