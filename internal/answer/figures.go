@@ -3,8 +3,10 @@ package answer
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // figure is a number an answer or a passage states, read as a value with its measure and how
@@ -17,6 +19,22 @@ type figure struct {
 	bound   int      // exact, atLeast (余, 多, 超过, 逾, 以上), atMost (近, 不到, 以下), about (约, 左右)
 	bare    bool     // neither multiplier nor measure: "8900" alone
 	context []string // character pairs of the clause before it: what it measures
+	// items are the measures of a respective list the figure belongs to ("刑事、治安案件分别
+	// 下降8.37%、28.30%"), index the one it is the figure of; nil outside such a list.
+	items  []string
+	index  int
+	lead   string // the clause before the figure up to a comma, its 、 lists whole
+	listed bool   // follows another figure after only a list separator
+}
+
+// leadClause is the text before byte offset i back to a clause mark other than 、.
+func leadClause(s string, i int) string {
+	r := []rune(s[:i])
+	start := len(r)
+	for start > 0 && !strings.ContainsRune("，,。；;！？!?：:\n", r[start-1]) {
+		start--
+	}
+	return string(r[start:])
 }
 
 const (
@@ -41,6 +59,7 @@ func readFigures(fold func(string) string, s string) []figure {
 	s = fold(s)
 	s = thousandRE.ReplaceAllString(s, "$1$2")
 	var out []figure
+	prevEnd := -1
 	for _, loc := range figureFullRE.FindAllStringSubmatchIndex(s, -1) {
 		m := make([]string, len(loc)/2)
 		for i := range m {
@@ -54,6 +73,14 @@ func readFigures(fold func(string) string, s string) []figure {
 		}
 		fig := figure{text: m[0], digits: m[2], value: v, measure: strings.TrimPrefix(m[6], "个"),
 			context: clauseBefore(s, loc[0])}
+		if len(out) > 0 && prevEnd >= 0 && listSepRE.MatchString(s[prevEnd:loc[0]]) && strings.TrimSpace(listSepRE.ReplaceAllString(s[prevEnd:loc[0]], "")) == "" {
+			// "警情、损失数同比下降24.8%、39.1%": a figure listed after another measures
+			// what the list's clause names, not nothing.
+			fig.context, fig.lead, fig.listed = out[len(out)-1].context, out[len(out)-1].lead, true
+		} else {
+			fig.lead = leadClause(s, loc[0])
+		}
+		prevEnd = loc[1]
 		switch m[4] {
 		case "万":
 			fig.value *= 1e4
@@ -76,7 +103,66 @@ func readFigures(fold func(string) string, s string) []figure {
 		}
 		out = append(out, fig)
 	}
-	return out
+	return withItems(s, out)
+}
+
+// withItems pairs the figures of a respective list with the items the clause before them
+// lists: "刑事、“两抢一盗”案件分别下降16.4%、19.6%" gives 16.4% to 刑事 and 19.6% to 两抢一盗.
+func withItems(s string, figs []figure) []figure {
+	for start := 0; start < len(figs); {
+		end := start + 1
+		for end < len(figs) && slices.Equal(figs[end].context, figs[start].context) && figs[end].listed {
+			end++
+		}
+		if n := end - start; n >= 2 {
+			items := strings.Split(figs[start].lead, "、")
+			if len(items) == n {
+				for k := start; k < end; k++ {
+					figs[k].items, figs[k].index = items, k-start
+				}
+			}
+		}
+		start = end
+	}
+	return figs
+}
+
+// namesOther reports a claim that states a respective list's figure but names another item of
+// the list more fully than the figure's own: "刑事案件下降19.6%" where 19.6% is 两抢一盗's.
+func namesOther(claim string, p figure) bool {
+	if p.items == nil {
+		return false
+	}
+	best, bestScore := -1, 0.0
+	for j, it := range p.items {
+		if sc := nameScore(claim, it); sc > bestScore {
+			best, bestScore = j, sc
+		}
+	}
+	return best >= 0 && best != p.index && bestScore >= 0.5 && nameScore(claim, p.items[p.index]) < bestScore
+}
+
+// nameScore is the share of an item's Chinese characters that the claim writes as one run.
+func nameScore(claim, item string) float64 {
+	r := []rune(strings.Map(func(c rune) rune {
+		if unicode.Is(unicode.Han, c) {
+			return c
+		}
+		return -1
+	}, item))
+	if len(r) == 0 {
+		return 0
+	}
+	longest := 0
+	for i := range r {
+		for j := i + longest + 1; j <= len(r); j++ {
+			if !strings.Contains(claim, string(r[i:j])) {
+				break
+			}
+			longest = j - i
+		}
+	}
+	return float64(longest) / float64(len(r))
 }
 
 // contextRunes is how far back from a figure its clause is read for what it measures.
@@ -197,6 +283,12 @@ func supportedBy(a figure, support []figure) bool {
 	if len(matching) > 0 {
 		return !swapped(a, support, matching)
 	}
+	return derived(a, support)
+}
+
+// derived reports an answer figure that is the difference or sum of two cited figures of one
+// measure (相差5.5个百分点, 两地合计…): a comparison the model worked out, in words of its own.
+func derived(a figure, support []figure) bool {
 	for i, p := range support {
 		for _, q := range support[i+1:] {
 			if !compatible(p.measure, q.measure) || !compatible(a.measure, p.measure) {

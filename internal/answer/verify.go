@@ -83,7 +83,7 @@ func (v *verifier) feed(s string) string {
 	}
 	if len(cited) == 0 {
 		v.held = append(v.held, s)
-		if endsBlock(s) {
+		if endsBlock(s) && !leadsIn(s) {
 			v.closed, v.held = v.held, nil
 		}
 		return b.String()
@@ -94,6 +94,13 @@ func (v *verifier) feed(s string) string {
 	return b.String()
 }
 
+// leadsIn: the sentence introduces what follows ("主要做法如下：", "110主要受理三个方面的事项："),
+// so the list after it, in its own block, cites for it.
+func leadsIn(s string) bool {
+	t := strings.TrimSpace(markerRE.ReplaceAllString(s, ""))
+	return strings.HasSuffix(t, "：") || strings.HasSuffix(t, ":")
+}
+
 // finish returns what the last paragraphs still hold.
 func (v *verifier) finish() string {
 	out := v.resolve(v.closed, nil) + v.resolve(v.held, nil)
@@ -101,8 +108,13 @@ func (v *verifier) finish() string {
 	return out
 }
 
-// resolve checks waiting sentences against the passages cited for them.
+// resolve checks waiting sentences against the passages cited for them. A sentence no marker
+// covers — a summary after a cited list ("以上七个方面…"), a line whose marker names a passage
+// never given — is judged against the passages the answer has cited so far.
 func (v *verifier) resolve(held []string, cited []int) string {
+	if len(cited) == 0 {
+		cited = v.order
+	}
 	var b strings.Builder
 	for _, h := range held {
 		b.WriteString(v.check(h, cited))
@@ -197,13 +209,24 @@ func (v *verifier) check(s string, cited []int) string {
 // states, and its words when it is a claim; a failure is flagged.
 func (v *verifier) supports(s string, cited []int) bool {
 	bare := markerRE.ReplaceAllString(s, "")
+	// Words are judged unless the sentence only introduces what follows, names sources, or
+	// compares cited figures in words of its own (相差14.3个百分点).
+	judgeWords := !leadsIn(s) && !sourcesOnly(s)
 	if figs := readFigures(v.fold, quotedNameRE.ReplaceAllString(notFigures.ReplaceAllString(bare, ""), "")); len(figs) > 0 {
 		var support []figure
 		for _, n := range cited {
 			support = append(support, readFigures(v.fold, v.passages[n-1].passage.Text)...)
 		}
 		for _, f := range figs {
-			if !supportedBy(f, support) {
+			if !slices.ContainsFunc(support, func(p figure) bool { return within(f, p) }) && derived(f, support) {
+				judgeWords = false
+			}
+			if !f.listed && f.items == nil && slices.ContainsFunc(support, func(p figure) bool { return within(f, p) && namesOther(v.fold(bare), p) }) &&
+				!slices.ContainsFunc(support, func(p figure) bool { return within(f, p) && !namesOther(v.fold(bare), p) }) {
+				v.flag(bare, "所引材料中这个数字说的是另一项："+f.text)
+				return false
+			}
+			if !supportedBy(f, support) && !v.reportYear(f, cited) {
 				why := "所引材料没有这个数字：" + f.text
 				if len(cited) == 0 {
 					why = "数字没有注明出处：" + f.text
@@ -213,7 +236,7 @@ func (v *verifier) supports(s string, cited []int) bool {
 			}
 		}
 	}
-	if len(cited) > 0 && !v.grounded(bare, cited) {
+	if len(cited) > 0 && judgeWords && !v.grounded(bare, cited) {
 		v.flag(bare, "所引材料中找不到这个说法")
 		return false
 	}
@@ -224,13 +247,46 @@ func (v *verifier) supports(s string, cited []int) bool {
 	return true
 }
 
+// reportYear reports a year ("2021年") that the cited passages' reports state: models date a
+// claim from the report's opening ("2021年以来，全市…"), which the passage itself may not repeat.
+func (v *verifier) reportYear(f figure, cited []int) bool {
+	if f.measure != "年" || len(f.digits) != 4 || f.value < 1900 || f.value > 2100 {
+		return false
+	}
+	for _, n := range cited {
+		r := v.passages[n-1].passage.Report
+		if strings.Contains(r.Title, f.digits) {
+			return true
+		}
+		for _, p := range r.Paragraphs {
+			if strings.Contains(p.Text, f.digits+"年") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// source is the text a claim is checked against: the cited passages, each with its report's
+// title and unit, which name what the passage leaves implicit (四川, 渔薪派出所).
+func (v *verifier) source(cited []int) string {
+	var text strings.Builder
+	for _, n := range cited {
+		p := v.passages[n-1].passage
+		text.WriteString(v.fold(p.Report.Title + " " + p.Report.Org + "\n" + p.Text))
+		text.WriteByte('\n')
+	}
+	return text.String()
+}
+
 // Scope and proportion words change a claim without a figure: the passage says 部分县区 or
 // 试点, the reply says 全省; the reply says 大多数 where the passage gives no proportion.
 var (
 	wholeScopeRE   = regexp.MustCompile(`全省|全市|全县|全区|全国|全部|所有|一律|全面|全覆盖|各地|各级`)
 	partScopeRE    = regexp.MustCompile(`部分|试点|个别|少数|一些|有的|局部|某些`)
+	levelRE        = regexp.MustCompile(`全国|全省|全市|全县|全区`) // one whole in place of another: 全省第一 is not 全国第一
 	proportionRE   = regexp.MustCompile(`一半以上|半数以上|过半|大多数|绝大多数|大部分|绝大部分|多数`)
-	proportionInRE = regexp.MustCompile(`\d|[一二三四五六七八九十]成|半|多数|大部分|%`)
+	proportionInRE = regexp.MustCompile(`[一二三四五六七八九十\d]成|半|多数|大部分|%|‰|分之`) // a proportion given, not only counts
 )
 
 // scope returns why a sentence claims a wider scope or a proportion its passages do not
@@ -239,6 +295,7 @@ func (v *verifier) scope(bare string, cited []int) string {
 	if len(cited) == 0 {
 		return ""
 	}
+	// The passages alone: a title's words ("处于全国同级城市最低水平") are no scope of the claim.
 	var text strings.Builder
 	for _, n := range cited {
 		text.WriteString(v.fold(v.passages[n-1].passage.Text))
@@ -246,6 +303,11 @@ func (v *verifier) scope(bare string, cited []int) string {
 	src, s := text.String(), v.fold(bare)
 	if w := wholeScopeRE.FindString(s); w != "" && !strings.Contains(src, w) && partScopeRE.MatchString(src) && !partScopeRE.MatchString(s) {
 		return "所引材料说的是部分范围，不是“" + w + "”"
+	}
+	if w := levelRE.FindString(s); w != "" && !strings.Contains(src, w) {
+		if other := levelRE.FindString(src); other != "" {
+			return "所引材料说的是“" + other + "”，不是“" + w + "”"
+		}
 	}
 	if w := proportionRE.FindString(s); w != "" && !strings.Contains(src, w) && !proportionInRE.MatchString(src) {
 		return "所引材料没有给出“" + w + "”这样的比例"
@@ -323,7 +385,7 @@ func endsSentence(s string) bool {
 // models paraphrase, but keep the subject's words; an invented claim ("还建立了无人机巡逻队[1]")
 // shares little beyond its subject. Short sentences ("其一[3]。") are not judged.
 const (
-	minClaimPairs = 8
+	minClaimPairs = 5
 	minClaimShare = 0.3
 )
 
@@ -334,12 +396,7 @@ func (v *verifier) grounded(bare string, cited []int) bool {
 	if len(pairs) < minClaimPairs {
 		return true
 	}
-	var text strings.Builder
-	for _, n := range cited {
-		text.WriteString(v.fold(v.passages[n-1].passage.Text))
-		text.WriteByte('\n')
-	}
-	src := text.String()
+	src := v.source(cited)
 	found := 0
 	for _, p := range pairs {
 		if strings.Contains(src, p) {

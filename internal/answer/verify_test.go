@@ -285,3 +285,56 @@ func TestStates(t *testing.T) {
 		}
 	}
 }
+
+// Verification as models write, on text of the second corpus's kind: respective lists, years
+// from the report's opening, lead-ins and summaries judged with the list they introduce or sum,
+// comparisons in words of their own, one administrative level for another, proportions from
+// counts, and lines whose marker names a passage never given.
+func TestVerifierAsModelsWrite(t *testing.T) {
+	r := &corpus.Report{ID: "y-r1", Title: "全市公安机关在市委、市政府的坚强领导下", Org: ""}
+	texts := []string{
+		"2021年以来,全市公安机关从严从实狠抓各项工作。",
+		"去年,常州市警方成功攻克命案积案3起,刑事、“两抢一盗”案件分别下降16.4%、19.6%;全市电诈警情、损失数同比下降24.8%、39.1%。",
+		"全市“国家反诈中心APP”注册人数204.42万人,注册人数总数排名全省第一。",
+		"全县总人口21.1万人,有近7万人常年外出务工。",
+		"公安110主要受理三个方面的事项:一是与违法犯罪有关的报警,二是紧急求助,三是对民警违法违纪行为的投诉。",
+		"通过“七个抓”确保110接处警减负,即抓宣传普及、抓平台建设、抓制度规范。",
+	}
+	var ev []evidence
+	for i, tx := range texts {
+		p := &corpus.Paragraph{ID: "y-r1p" + strconv.Itoa(i+1), N: i + 1, Text: tx}
+		r.Paragraphs = append(r.Paragraphs, p)
+		ev = append(ev, evidence{passage: corpus.Passage{ID: p.ID, Level: corpus.LevelParagraph, Report: r, Paragraph: p, Text: tx}})
+	}
+	tests := []struct {
+		name, in, want string
+	}{
+		{"a respective list restated", "刑事、“两抢一盗”案件分别下降16.4%、19.6%[2]。", "刑事、“两抢一盗”案件分别下降16.4%、19.6%[1]。"},
+		{"each figure of the list with its own item", "“两抢一盗”案件下降19.6%[2]，损失数下降39.1%[2]。", "“两抢一盗”案件下降19.6%[1]，损失数下降39.1%[1]。"},
+		{"another item's figure", "全市刑事案件下降19.6%[2]。", ""},
+		{"a difference in 百分点, in words of its own", "损失数的降幅比警情多14.3个百分点[2]。", "损失数的降幅比警情多14.3个百分点[1]。"},
+		{"the report's year", "2021年全市电诈警情同比下降24.8%[2]。", "2021年全市电诈警情同比下降24.8%[1]。"},
+		{"a year the report never gives", "2019年全市电诈警情同比下降24.8%[2]。", ""},
+		{"one level for another", "注册人数排名全国第一[3]。", ""},
+		{"the level written", "注册人数总数排名全省第一[3]。", "注册人数总数排名全省第一[1]。"},
+		{"a proportion from counts alone", "全县大多数人口常年外出务工[4]。", ""},
+		{"a lead-in before its list", "公安110主要受理三个方面的事项：\n\n一是与违法犯罪有关的报警[5]；\n二是紧急求助[5]。",
+			"公安110主要受理三个方面的事项：\n\n一是与违法犯罪有关的报警[1]；\n二是紧急求助[1]。"},
+		{"a summary after its list", "- 抓宣传普及[6]；\n- 抓平台建设[6]。\n\n以上七个方面共同确保了110接处警减负。",
+			"- 抓宣传普及[1]；\n- 抓平台建设[1]。\n\n以上七个方面共同确保了110接处警减负。"},
+		{"a line citing a passage never given, judged by what was cited", "- 抓宣传普及[6]；\n- 抓网络游戏充值诈骗整治[9]。",
+			"- 抓宣传普及[1]；\n"},
+		{"a short invented list item", "1. 抓宣传普及[6]\n2. 网络游戏充值诈骗[6]", "1. 抓宣传普及[1]\n"},
+	}
+	for _, tt := range tests {
+		v := newVerifier(ev, "", testFold)
+		var got strings.Builder
+		for _, s := range SplitAnswer(tt.in) {
+			got.WriteString(v.feed(s))
+		}
+		got.WriteString(v.finish())
+		if got.String() != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q (flagged %q)", tt.name, got.String(), tt.want, v.flagged)
+		}
+	}
+}
