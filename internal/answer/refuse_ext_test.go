@@ -71,6 +71,24 @@ func TestGapsRefuse(t *testing.T) {
 	})
 }
 
+// A field term of the question that no passage writes in any of its forms is a gap, however
+// long the question and however common its characters are apart: the seed writes 交通 and
+// 事项 but never 交通事故, 交警 but never 禁毒. A term written in another of its forms
+// (片儿警 for 社区民警) is no gap.
+func TestMissingFieldTerms(t *testing.T) {
+	refused(t, mock.Engine(t, mock.Index(t), answer.Config{}, nil), []struct {
+		q       string
+		refused bool
+	}{
+		{"交警怎么处理交通事故?", true},
+		{"公安部对派出所工作有什么要求?", true},
+		{"社区民警平时是怎么开展禁毒宣传工作的?", true},
+		{"派出所接到家暴报警以后一般怎么处理?", true},
+		{"吉林的片儿警占派出所警力多少?", false},
+		{"吉林交警和巡警怎么协作?", false},
+	})
+}
+
 // Offline, a count question needs a figure of the measure it asks: no report states how many
 // officers 浦江 has, so the question is refused rather than answered with 下访 figures.
 func TestCountQuestionRefused(t *testing.T) {

@@ -56,4 +56,14 @@ func TestSecondCorpusRegression(t *testing.T) {
 		t.Errorf("second corpus answers: facts %.3f (floor 0.80), false refusals %d (≤ 1), unanswerable refused %d/%d, citations %.3f",
 			ans.FactsAll, ans.FalseRefusals, ans.RefusedRight, ans.Unanswerable, ans.CitationsValid)
 	}
+	// Our own questions on it: branches of police work it never mentions (酒驾, 禁毒, 看守所,
+	// 家暴…) and ones it does in a word or two (消防, 命案积案, 心理疏导, 交通事故).
+	extra, err := Answers(context.Background(), eng, ix.Corpus(), readQA(t, "testdata/second-extra.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if extra.FalseRefusals > 0 || extra.RefusedRight < extra.Unanswerable || extra.FactsAll < 1 {
+		t.Errorf("second corpus, own questions: facts %.3f, false refusals %d, unanswerable refused %d/%d",
+			extra.FactsAll, extra.FalseRefusals, extra.RefusedRight, extra.Unanswerable)
+	}
 }
