@@ -15,9 +15,14 @@ import (
 // collection covers — never as "未通过校验" and an unrelated extract.
 func TestModelRefusalFrontEnds(t *testing.T) {
 	for _, reply := range []string{
+		"所给材料中没有相关内容。",
 		"材料中没有关于警犬训练的内容。",
 		"抱歉，根据提供的材料，无法回答这个问题。",
+		"抱歉，材料未提及警犬训练的具体做法。",
 		"文中并未涉及警犬的训练方法。",
+		"上述资料中找不到与警犬训练相关的信息。",
+		"所给材料没有给出警犬训练方面的介绍。",
+		"现有材料不包含警犬训练的内容",
 	} {
 		fake := fakeopenai.New(fakeopenai.Step{Reply: reply, ChunkRunes: 3})
 		_, ts := newTestServer(t, Config{}, memLoader(t, fake))
