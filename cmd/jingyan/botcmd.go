@@ -18,6 +18,7 @@ func (e *env) bot(ctx context.Context, args []string) error {
 	audit := fs.String("audit", "", "audit log file (JSONL)")
 	journal := fs.String("journal", "", "file of questions accepted but not yet answered, kept across restarts (default: $XDG_STATE_HOME/jingyan/telegram.journal; \"off\" to keep none)")
 	drain := fs.Duration("drain", 8*time.Second, "on SIGTERM, how long to wait for answers under way")
+	queue := fs.Int("queue", 50, "questions a chat may have waiting or being answered; one more is turned away, saying so")
 	var ef engineFlags
 	ef.register(fs)
 	rest, err := parse(fs, args)
@@ -52,6 +53,7 @@ func (e *env) bot(ctx context.Context, args []string) error {
 		AuditPath:     *audit,
 		JournalPath:   journalPath(*journal, e.getenv),
 		DrainTimeout:  *drain,
+		QueuePerChat:  *queue,
 	}
 	shared, err := e.openShared()
 	if err != nil {

@@ -20,7 +20,7 @@ const usage = `jingyan — 公安工作经验材料问答
 usage:
   jingyan ask [--json] [--k N] [--offline] [--timeout D] [--prompts DIR] [--model M] [--base-url URL] [QUESTION]
   jingyan serve [--addr 127.0.0.1:8080] [--index PATH] [--max-llm N] [--queue N] [--rate R]
-  jingyan bot [--webhook-url URL --webhook-addr ADDR] [--audit FILE]
+  jingyan bot [--webhook-url URL --webhook-addr ADDR] [--audit FILE] [--queue N]
   jingyan faq (--questions FILE | --auto [--per-report N]) --out DIR [-j N] [--fresh]
   jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
   jingyan index build --sources DIR --out PATH [--cache DIR]   (.txt .md .html .docx .doc .wps .rtf .odt .xlsx .pptx .pdf .ofd, scans, photos)

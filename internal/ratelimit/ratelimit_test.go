@@ -34,3 +34,29 @@ func TestForgetsIdleKeys(t *testing.T) {
 		t.Errorf("%d keys remembered after they went idle", n)
 	}
 }
+
+// A window lets the first events of a minute through at once (gap apart), then holds the next
+// until the oldest leaves the window; other keys are not held.
+func TestWindow(t *testing.T) {
+	w := NewWindow(3, 200*time.Millisecond, 10*time.Millisecond)
+	for i := 0; i < 3; i++ {
+		if wait, ok := w.Allow("g"); !ok {
+			t.Fatalf("event %d held %s", i, wait)
+		}
+		if _, ok := w.Allow("g"); ok {
+			t.Fatalf("event %d+1 allowed within the gap", i)
+		}
+		time.Sleep(12 * time.Millisecond)
+	}
+	wait, ok := w.Allow("g")
+	if ok || wait < 150*time.Millisecond || wait > 200*time.Millisecond {
+		t.Errorf("fourth in the window: ok %v, wait %s (want about 165 ms)", ok, wait)
+	}
+	if _, ok := w.Allow("other"); !ok {
+		t.Error("another key held")
+	}
+	time.Sleep(wait)
+	if _, ok := w.Allow("g"); !ok {
+		t.Error("held after the oldest left the window")
+	}
+}

@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/go-telegram/bot"
@@ -14,53 +13,28 @@ import (
 
 // The answer flow: a question asked of the engine, streamed as drafts or edits, delivered.
 
-// ask answers a question, streaming it: drafts in private chats, throttled edits of one
-// message in groups; the final message carries footnotes and source buttons.
-func (b *Bot) ask(ctx context.Context, msg *models.Message, question string) {
+// ask answers a question. An answer ready within SlowAfter goes out at once as the final
+// message; a slower one (an LLM writing) is shown as it streams — drafts in private chats,
+// paced edits of one message in groups — and the final message carries footnotes and source
+// buttons. ack, when set, is the reply that acknowledged the waiting question: the answer
+// replaces it.
+func (b *Bot) ask(ctx context.Context, msg *models.Message, question string, ack *models.Message) {
 	start := time.Now()
 	stopTyping := b.typing(ctx, msg)
 	defer stopTyping()
-	private := msg.Chat.Type == models.ChatTypePrivate
 	hist := b.memory.History(msg.Chat.ID, msg.From.ID)
-
-	var placeholder *models.Message
-	if !private {
-		placeholder = b.reply(ctx, msg, "正在查找…")
-	}
-	draftID := strconv.FormatInt(b.draftID.Add(1), 10)
-	var text, shown string
-	var last time.Time
-	update := func(force bool) {
-		if time.Since(last) < b.interval(private) && !force {
-			return
-		}
-		draft := renderDraft(text)
-		if draft == shown {
-			return
-		}
-		if !b.pace.try(msg.Chat) {
-			return // no room now: the next update, or the final answer, carries the text
-		}
-		last, shown = time.Now(), draft
-		if private {
-			// Best effort: a draft that fails (or is rate limited) is replaced by the next one.
-			b.api.SendMessageDraft(ctx, &bot.SendMessageDraftParams{ChatID: msg.Chat.ID, MessageThreadID: msg.MessageThreadID,
-				DraftID: draftID, Text: draft, ParseMode: models.ParseModeHTML})
-		} else if placeholder != nil {
-			b.api.EditMessageText(ctx, &bot.EditMessageTextParams{ChatID: msg.Chat.ID, MessageID: placeholder.ID,
-				Text: draft, ParseMode: models.ParseModeHTML})
-		}
-	}
+	s := b.newStream(ctx, msg, ack)
+	slow := time.AfterFunc(b.cfg.SlowAfter, func() { s.slow() })
 	a, err := b.engine.AskStream(ctx, answer.Question{Text: question, History: hist}, func(ev answer.Event) {
 		switch ev.Kind {
 		case answer.EventDelta:
-			text += ev.Text
-			update(false)
+			s.add(ev.Text, false)
 		case answer.EventReset:
-			text = ev.Notice + "\n"
-			update(true)
+			s.add(ev.Notice+"\n", true)
 		}
 	})
+	slow.Stop()
+	placeholder := s.done()
 	latency := time.Since(start)
 	if err != nil {
 		outcome := "failed"

@@ -40,12 +40,13 @@ type Config struct {
 
 	AuditPath string // JSONL audit log; empty: none
 
+	SlowAfter      time.Duration // an answer not ready by then is shown while it streams (1 s)
 	EditInterval   time.Duration // group streaming: edits at least this far apart (3 s)
 	DraftInterval  time.Duration // private streaming: drafts at least this far apart (1 s)
 	TypingInterval time.Duration // typing action refresh (4 s)
 	MemoryTTL      time.Duration // conversation memory per chat (30 min)
 	MaxChats       int           // chats remembered (10,000)
-	QueuePerChat   int           // questions waiting per chat (3)
+	QueuePerChat   int           // questions a chat may have waiting or being answered (50); one more is turned away, saying so
 	MaxConcurrent  int           // questions answered at once across chats (16)
 	UserRate       float64       // questions per second per user (0.2)
 	UserBurst      int           // (5)
@@ -54,7 +55,7 @@ type Config struct {
 	JournalPath    string        // questions accepted but not answered, kept across restarts ("": none)
 	PaceOverall    float64       // messages a second to all chats (25: Telegram allows about 30)
 	PacePrivate    float64       // messages a second to one private chat (0.9: about 1)
-	PaceGroup      float64       // messages a second to one group (18 a minute: 20)
+	PaceGroup      float64       // messages a second to one group, kept over any minute (19 a minute: 20)
 	DrainTimeout   time.Duration // how long a stop waits for answers under way (8 s)
 	PollTimeout    time.Duration // long-polling timeout (30 s)
 
@@ -107,13 +108,14 @@ func (c Config) withDefaults() Config {
 			*d = v
 		}
 	}
+	def(&c.SlowAfter, time.Second)
 	def(&c.EditInterval, 3*time.Second)
 	def(&c.DraftInterval, time.Second)
 	def(&c.TypingInterval, 4*time.Second)
 	def(&c.MemoryTTL, 30*time.Minute)
 	def(&c.PollTimeout, 30*time.Second)
 	defi(&c.MaxChats, 10000)
-	defi(&c.QueuePerChat, 3)
+	defi(&c.QueuePerChat, 50)
 	defi(&c.MaxConcurrent, 16)
 	defi(&c.UserBurst, 5)
 	defi(&c.MaxRetries, 20)
@@ -121,7 +123,7 @@ func (c Config) withDefaults() Config {
 	def(&c.DrainTimeout, 8*time.Second)
 	deff(&c.PaceOverall, 25)
 	deff(&c.PacePrivate, 0.9)
-	deff(&c.PaceGroup, 18.0/60)
+	deff(&c.PaceGroup, 19.0/60)
 	if c.UserRate <= 0 {
 		c.UserRate = 0.2
 	}
@@ -150,6 +152,7 @@ type Bot struct {
 	// sharedDown is when the shared queue started failing (unix ns; 0: it answers).
 	sharedDown atomic.Int64
 	journal    *journal        // questions accepted and not yet answered
+	acks       *acks           // waiting questions' acknowledgements
 	pace       *pacer          // sends kept under Telegram's limits
 	life       context.Context // the jobs' parent, ended after the drain deadline
 	end        context.CancelFunc
@@ -219,6 +222,7 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 		refused: make(map[string]time.Time),
 		seen:    newSeenUpdates(10000),
 		pace:    newPacer(cfg),
+		acks:    newAcks(),
 		started: time.Now(),
 	}
 	b.memory = b.chats

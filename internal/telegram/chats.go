@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -26,7 +27,8 @@ type chats struct {
 
 type chat struct {
 	pending []func()
-	running bool
+	running bool // a worker serves the chat
+	busy    bool // and is answering one of its questions
 	convs   map[int64]*answer.Conversation // by user
 	touched time.Time
 }
@@ -48,15 +50,20 @@ func (cs *chats) get(id int64, now time.Time) *chat {
 	return c
 }
 
-// enqueue runs job after the chat's earlier jobs; false when too many are waiting already.
-func (cs *chats) enqueue(id int64, job func()) bool {
+// enqueue runs job after the chat's earlier jobs, and says how many are ahead of it (waiting
+// or being answered); false when the chat already has maxQueue.
+func (cs *chats) enqueue(id int64, job func()) (ahead int, ok bool) {
 	now := time.Now()
 	cs.mu.Lock()
 	cs.sweep(now)
 	c := cs.get(id, now)
-	if len(c.pending) >= cs.maxQueue {
+	ahead = len(c.pending)
+	if c.busy {
+		ahead++
+	}
+	if ahead >= cs.maxQueue {
 		cs.mu.Unlock()
-		return false
+		return 0, false
 	}
 	c.pending = append(c.pending, job)
 	start := !c.running
@@ -65,7 +72,7 @@ func (cs *chats) enqueue(id int64, job func()) bool {
 	if start {
 		go cs.work(id)
 	}
-	return true
+	return ahead, true
 }
 
 func (cs *chats) work(id int64) {
@@ -81,8 +88,12 @@ func (cs *chats) work(id int64) {
 		}
 		job := c.pending[0]
 		c.pending = c.pending[1:]
+		c.busy = true
 		cs.mu.Unlock()
 		job()
+		cs.mu.Lock()
+		c.busy = false
+		cs.mu.Unlock()
 	}
 }
 
@@ -157,10 +168,11 @@ func (cs *chats) len() int {
 }
 
 // enqueue runs job in the message's chat after the chat's earlier jobs, with a bounded number
-// of chats served at once; false when the chat's queue is full and the user was told to wait.
-func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) bool {
+// of chats served at once, and says how many questions are ahead of it; false when the chat's
+// queue is full and the user was told so.
+func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) (ahead int, ok bool) {
 	b.jobs.Add(1)
-	ok := b.chats.enqueue(msg.Chat.ID, func() {
+	ahead, ok = b.chats.enqueue(msg.Chat.ID, func() {
 		defer b.jobs.Done()
 		b.slots <- struct{}{}
 		defer func() { <-b.slots }()
@@ -170,7 +182,18 @@ func (b *Bot) enqueue(msg *models.Message, job func(ctx context.Context)) bool {
 	})
 	if !ok {
 		b.jobs.Done()
-		go b.reply(context.Background(), msg, "稍等，前面的问题还在处理中，请答完后再问。")
+		b.tellFull(msg)
 	}
-	return ok
+	return ahead, ok
+}
+
+// tellFull tells the asker that the chat's queue is full, and what to do.
+func (b *Bot) tellFull(msg *models.Message) {
+	b.jobs.Add(1)
+	go func() {
+		defer b.jobs.Done()
+		ctx, cancel := context.WithTimeout(b.life, time.Minute)
+		defer cancel()
+		b.reply(ctx, msg, fmt.Sprintf("这个会话已有 %d 个问题在排队，这一条没有收下。请等前面的回答发出后再问。", b.cfg.QueuePerChat))
+	}()
 }

@@ -32,7 +32,9 @@ func (b *Bot) setCommands(ctx context.Context) {
 	}
 }
 
-func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command) {
+// runCommand answers a command; ack, when set, is the reply that acknowledged a waiting
+// question, and the answer is written into it.
+func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command, ack *models.Message) {
 	switch cmd.name {
 	case "start", "help":
 		b.reply(ctx, msg, helpText)
@@ -41,7 +43,7 @@ func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command) 
 			b.reply(ctx, msg, "用法：/ask 问题，例如 /ask 警地融合是怎么运作的？")
 			return
 		}
-		b.ask(ctx, msg, cmd.args)
+		b.ask(ctx, msg, cmd.args, ack)
 	case "search":
 		b.search(ctx, msg, cmd.args)
 	case "src":

@@ -21,8 +21,8 @@ import (
 // Redis. A chat's own limits stay per replica, since one replica at a time answers a chat.
 type pacer struct {
 	all     Limiter // one key, allKey
-	private *ratelimit.Keyed
-	group   *ratelimit.Keyed
+	private Limiter
+	group   Limiter
 	// busyUntil is when the overall bucket, last time it said no, has room again (unix ns):
 	// until then a skippable send does not ask, nor spend its chat's turn on nothing.
 	busyUntil atomic.Int64
@@ -39,11 +39,13 @@ func newPacer(c Config) *pacer {
 	return &pacer{
 		all:     localPace{rate.NewLimiter(rate.Limit(c.PaceOverall), PaceBurst(c))},
 		private: ratelimit.New(rate.Limit(c.PacePrivate), 1, 10*time.Minute),
-		group:   ratelimit.New(rate.Limit(c.PaceGroup), 1, 10*time.Minute),
+		// A group's minute, spent from its start: a group's first answers go at once, about
+		// a second apart, and only a busy minute waits.
+		group: ratelimit.NewWindow(max(1, int(c.PaceGroup*60)), time.Minute, time.Duration(float64(time.Second)/c.PacePrivate)),
 	}
 }
 
-func (p *pacer) chatBucket(chat models.Chat) *ratelimit.Keyed {
+func (p *pacer) chatBucket(chat models.Chat) Limiter {
 	if chat.Type == models.ChatTypePrivate || chat.Type == "" {
 		return p.private
 	}

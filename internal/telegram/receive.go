@@ -91,14 +91,22 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 		b.logger.Info("telegram: question delivered again, already journaled or answered", "chat", msg.Chat.ID)
 		return
 	}
-	if !b.enqueue(msg, func(ctx context.Context) {
-		b.runCommand(ctx, msg, cmd)
+	ack := b.acks.expect(msg)
+	ahead, ok := b.enqueue(msg, func(ctx context.Context) {
+		b.runCommand(ctx, msg, cmd, b.acks.take(ctx, msg))
 		if b.life.Err() == nil { // stopped mid-answer: it stays journaled for the next run
 			b.journal.done(key)
 		}
-	}) {
-		b.journal.done(key) // turned away with "稍等": nothing left to answer
+	})
+	if !ok {
+		b.acks.drop(msg)
+		b.journal.done(key) // turned away, and told so: nothing left to answer
+		return
 	}
+	if cmd.name != "ask" {
+		ahead = 0 // a command's reply is quick: no acknowledgement to replace
+	}
+	b.showQueued(msg, ahead, ack)
 }
 
 // deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus.

@@ -96,7 +96,7 @@ func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool)
 		b.logger.Warn("telegram: shared queue unreachable; answering from this replica's own", "err", err)
 		return false
 	case full:
-		go b.reply(context.Background(), msg, "稍等，前面的问题还在处理中，请答完后再问。")
+		b.tellFull(msg)
 	case !fresh && !replay:
 		b.logger.Info("telegram: question delivered again, already queued or answered", "chat", msg.Chat.ID)
 	default:
@@ -188,7 +188,7 @@ func (b *Bot) answerLeased(l Lease, q queued) {
 	defer func() { <-b.slots }()
 	ctx, cancel := context.WithTimeout(b.life, 2*time.Minute)
 	defer cancel()
-	b.runCommand(ctx, q.Msg, command{name: q.Name, args: q.Args})
+	b.runCommand(ctx, q.Msg, command{name: q.Name, args: q.Args}, nil)
 }
 
 // leaseRenew is how often a lease is renewed while a question is answered; leases last
