@@ -34,29 +34,34 @@ func (q *ChatQueue) key(parts ...string) string {
 }
 
 // putScript accepts a message once: a known ID is a redelivery (0), a full list turns it away
-// (-1); otherwise it joins its chat's list and the chat is marked as having work (1).
+// (-1); otherwise it joins its chat's list, the chat is marked as having work, and the list's
+// length is returned (1 or more).
 var putScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
 redis.call('SET', KEYS[3], 1, 'PX', ARGV[3])
-redis.call('RPUSH', KEYS[1], ARGV[1])
+local n = redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[4])
-return 1
+return n
 `)
 
-// Put adds payload (message id) to chat's list. fresh is false for an ID accepted before;
-// full when max are already waiting.
-func (q *ChatQueue) Put(chat int64, id string, payload []byte, max int) (fresh, full bool, err error) {
+// Put adds payload (message id) to chat's list and says how many questions are ahead of it
+// (the one being answered stays listed until done). fresh is false for an ID accepted before;
+// full when limit are already listed.
+func (q *ChatQueue) Put(chat int64, id string, payload []byte, limit int) (ahead int, fresh, full bool, err error) {
 	ctx, cancel := opContext()
 	defer cancel()
 	c := strconv.FormatInt(chat, 10)
 	n, err := putScript.Run(ctx, q.store.client, []string{q.key("list", c), q.key("chats"), q.key("msg", c, id)},
-		payload, max, q.kept.Milliseconds(), c).Int()
+		payload, limit, q.kept.Milliseconds(), c).Int()
 	if err != nil {
 		q.store.fellBack("chat queue", err)
-		return false, false, err
+		return 0, false, false, err
 	}
-	return n == 1, n == -1, nil
+	if n < 1 {
+		return 0, false, n == -1, nil
+	}
+	return n - 1, true, false, nil
 }
 
 // Pending lists the chats with questions waiting.

@@ -199,3 +199,32 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+// Put says how many questions are ahead of a new one — the one being answered counts until it
+// is done — accepts an ID once, and turns one away past the limit.
+func TestChatQueuePut(t *testing.T) {
+	srv := redistest.Start(t)
+	q := open(t, srv.URL()).ChatQueue("q", time.Minute, time.Hour)
+	for i, want := range []int{0, 1, 2} {
+		ahead, fresh, full, err := q.Put(7, string(rune('a'+i)), []byte("x"), 3)
+		if err != nil || !fresh || full || ahead != want {
+			t.Fatalf("put %d: ahead %d fresh %v full %v err %v, want ahead %d", i, ahead, fresh, full, err, want)
+		}
+	}
+	if _, fresh, full, _ := q.Put(7, "a", []byte("x"), 3); fresh || full {
+		t.Errorf("redelivery: fresh %v full %v", fresh, full)
+	}
+	if _, fresh, full, _ := q.Put(7, "d", []byte("x"), 3); fresh || !full {
+		t.Errorf("past the limit: fresh %v full %v", fresh, full)
+	}
+	l, ok, err := q.Claim(7)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if err := l.Done(); err != nil {
+		t.Fatal(err)
+	}
+	if ahead, fresh, _, _ := q.Put(7, "e", []byte("x"), 3); !fresh || ahead != 2 {
+		t.Errorf("after one answered: ahead %d fresh %v, want 2", ahead, fresh)
+	}
+}

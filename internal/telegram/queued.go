@@ -69,6 +69,25 @@ func (a *acks) take(ctx context.Context, msg *models.Message) *models.Message {
 // queuedReaction is what a waiting question carries: an emoji every chat allows.
 const queuedReaction = "👀"
 
+// react marks a waiting question with the queued reaction, best effort.
+func (b *Bot) react(msg *models.Message) {
+	b.jobs.Add(1)
+	go func() {
+		defer b.jobs.Done()
+		ctx, cancel := context.WithTimeout(b.life, 30*time.Second)
+		defer cancel()
+		if err := b.setReaction(ctx, msg); err != nil {
+			b.logger.Debug("telegram: reaction refused", "err", b.redact(err))
+		}
+	}()
+}
+
+func (b *Bot) setReaction(ctx context.Context, msg *models.Message) error {
+	_, err := b.api.SetMessageReaction(ctx, &bot.SetMessageReactionParams{ChatID: msg.Chat.ID, MessageID: msg.ID,
+		Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Emoji: queuedReaction}}}})
+	return err
+}
+
 // showQueued acknowledges a question with ahead questions before it in its chat; one first
 // in line needs none, since its answer follows at once.
 func (b *Bot) showQueued(msg *models.Message, ahead int, k *ack) {
@@ -82,8 +101,7 @@ func (b *Bot) showQueued(msg *models.Message, ahead int, k *ack) {
 		defer close(k.done)
 		ctx, cancel := context.WithTimeout(b.life, 30*time.Second)
 		defer cancel()
-		_, err := b.api.SetMessageReaction(ctx, &bot.SetMessageReactionParams{ChatID: msg.Chat.ID, MessageID: msg.ID,
-			Reaction: []models.ReactionType{{Type: models.ReactionTypeTypeEmoji, ReactionTypeEmoji: &models.ReactionTypeEmoji{Emoji: queuedReaction}}}})
+		err := b.setReaction(ctx, msg)
 		if err == nil {
 			return
 		}

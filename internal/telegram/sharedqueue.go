@@ -17,9 +17,9 @@ import (
 
 // Queue is the per-chat question list every replica shares.
 type Queue interface {
-	// Put adds a question; fresh is false for one accepted before (a redelivery), full when
-	// max are waiting already.
-	Put(chat int64, id string, payload []byte, max int) (fresh, full bool, err error)
+	// Put adds a question and says how many are ahead of it; fresh is false for one accepted
+	// before (a redelivery), full when max are listed already.
+	Put(chat int64, id string, payload []byte, max int) (ahead int, fresh, full bool, err error)
 	// Claim takes the chat's lease if no replica holds it.
 	Claim(chat int64) (Lease, bool, error)
 	// Pending lists the chats with questions waiting.
@@ -38,7 +38,7 @@ type Lease interface {
 // NewQueue adapts a store whose Claim returns its own lease type (Go has no covariant
 // results) to Queue.
 func NewQueue[L Lease](q interface {
-	Put(chat int64, id string, payload []byte, max int) (fresh, full bool, err error)
+	Put(chat int64, id string, payload []byte, max int) (ahead int, fresh, full bool, err error)
 	Claim(chat int64) (L, bool, error)
 	Pending() ([]int64, error)
 }) Queue {
@@ -47,13 +47,13 @@ func NewQueue[L Lease](q interface {
 
 type queueOf[L Lease] struct {
 	q interface {
-		Put(chat int64, id string, payload []byte, max int) (fresh, full bool, err error)
+		Put(chat int64, id string, payload []byte, max int) (ahead int, fresh, full bool, err error)
 		Claim(chat int64) (L, bool, error)
 		Pending() ([]int64, error)
 	}
 }
 
-func (a queueOf[L]) Put(chat int64, id string, payload []byte, max int) (bool, bool, error) {
+func (a queueOf[L]) Put(chat int64, id string, payload []byte, max int) (int, bool, bool, error) {
 	return a.q.Put(chat, id, payload, max)
 }
 
@@ -85,10 +85,11 @@ func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool)
 	if err != nil {
 		return false
 	}
+	var ahead int
 	var fresh, full bool
 	err = b.retryShared(func() error {
 		var err error
-		fresh, full, err = b.queue.Put(msg.Chat.ID, strconv.Itoa(msg.ID), payload, b.cfg.QueuePerChat)
+		ahead, fresh, full, err = b.queue.Put(msg.Chat.ID, strconv.Itoa(msg.ID), payload, b.cfg.QueuePerChat)
 		return err
 	})
 	switch {
@@ -100,6 +101,10 @@ func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool)
 	case !fresh && !replay:
 		b.logger.Info("telegram: question delivered again, already queued or answered", "chat", msg.Chat.ID)
 	default:
+		if cmd.name == "ask" && ahead > 0 {
+			// Another replica may answer it: only a reaction, which needs no replacing.
+			b.react(msg)
+		}
 		b.kick(msg.Chat.ID)
 	}
 	return true
