@@ -27,8 +27,8 @@ type chats struct {
 
 type chat struct {
 	pending []func()
-	running bool // a worker serves the chat
-	busy    bool // and is answering one of its questions
+	running bool                           // a worker serves the chat
+	busy    bool                           // and is answering one of its questions
 	convs   map[int64]*answer.Conversation // by user
 	touched time.Time
 }
