@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/corpus"
@@ -29,8 +30,6 @@ func utf16Len(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // Answer text splits after a sentence end and the citation markers that follow it.
 var sentenceBreak = regexp.MustCompile(`[。！？；!?;\n](?:\[\d+\])*`)
-
-var mdBold = regexp.MustCompile(`\*\*([^*<>\n]+?)\*\*`)
 
 func sentences(text string) []string {
 	var out []string
@@ -77,8 +76,9 @@ func pack(segments []string) []string {
 	return balanceTags(out)
 }
 
-// htmlTagRE matches the tags we write: <b>, <i>, <code>, <a href="…"> and their ends.
-var htmlTagRE = regexp.MustCompile(`<(/?)(b|i|code|a)(?:\s[^>]*)?>`)
+// htmlTagRE matches the tags we write: <b>, <i>, <code>, <pre>, <blockquote>, <a href="…">
+// and their ends.
+var htmlTagRE = regexp.MustCompile(`<(/?)(b|i|code|pre|blockquote|a)(?:\s[^>]*)?>`)
 
 // maxReopen is the room kept for tags closed at the end of one message and reopened at the
 // start of the next.
@@ -109,8 +109,9 @@ func balanceTags(msgs []string) []string {
 	return msgs
 }
 
-// cutEscaped cuts escaped text at about limit UTF-16 units, never inside an &entity; or a
-// <tag>; tags it leaves open are closed and reopened by balanceTags.
+// cutEscaped cuts escaped text at about limit UTF-16 units — after the last punctuation
+// within the last cutWindow characters before it, when there is one — never inside an
+// &entity; or a <tag>; tags it leaves open are closed and reopened by balanceTags.
 func cutEscaped(s string, limit int) (string, string) {
 	units := 0
 	for i, r := range s {
@@ -119,6 +120,7 @@ func cutEscaped(s string, limit int) (string, string) {
 			u = 2
 		}
 		if units+u > limit {
+			i = atPunctuation(s, i)
 			if j := strings.LastIndexByte(s[:i], '&'); j >= 0 && !strings.Contains(s[j:i], ";") {
 				i = j
 			}
@@ -132,6 +134,30 @@ func cutEscaped(s string, limit int) (string, string) {
 	return s, ""
 }
 
+// cutWindow is how far back a cut looks for punctuation to fall after.
+const cutWindow = 300
+
+// atPunctuation moves a cut at byte i back to just after the nearest clause punctuation
+// (、，；：, and their ASCII forms, or a space) within cutWindow characters, so a long sentence
+// splits between its clauses rather than inside a word.
+func atPunctuation(s string, i int) int {
+	start := i
+	for k := 0; k < cutWindow && start > 0; k++ {
+		_, n := utf8.DecodeLastRuneInString(s[:start])
+		start -= n
+	}
+	best := -1
+	for j, r := range s[start:i] {
+		if strings.ContainsRune("、，,；;：:。！？ \n", r) {
+			best = start + j + utf8.RuneLen(r)
+		}
+	}
+	if best <= 0 {
+		return i
+	}
+	return best
+}
+
 // renderAnswer is the answer as Telegram HTML messages (footnotes at the end) and the inline
 // keyboard with one button per citation, for the last message.
 func renderAnswer(a answer.Answer) ([]string, *keyboard) {
@@ -139,10 +165,9 @@ func renderAnswer(a answer.Answer) ([]string, *keyboard) {
 	if a.Notice != "" {
 		segs = append(segs, "<i>"+esc(a.Notice)+"</i>\n")
 	}
-	for _, s := range sentences(a.Text) {
-		// Models write Markdown bold; within one sentence it becomes a balanced <b> tag.
-		segs = append(segs, mdBold.ReplaceAllString(esc(s), "<b>$1</b>"))
-	}
+	// Models write Markdown; cut into sentences after rendering, tags left open at a cut are
+	// closed and reopened by balanceTags.
+	segs = append(segs, sentences(telegramHTML(a.Text))...)
 	if len(a.Citations) > 0 {
 		// The sources travel as one block, so their heading never ends a message alone.
 		var fn strings.Builder
@@ -185,13 +210,14 @@ func citationKeyboard(cites []answer.Citation) *keyboard {
 	return &keyboard{InlineKeyboard: rows}
 }
 
-// renderDraft is the partial answer shown while it streams: plain escaped text, clipped.
+// renderDraft is the partial answer shown while it streams, rendered as the final one is,
+// clipped, its tags closed.
 func renderDraft(text string) string {
 	if text == "" {
 		return "…"
 	}
-	out, _ := cutEscaped(esc(text), maxMessage-10)
-	return out + " …"
+	out, _ := cutEscaped(telegramHTML(text), maxMessage-maxReopen-10)
+	return balanceTags([]string{out + " …"})[0]
 }
 
 // renderPassage shows a passage with its neighbours and provenance (/src and buttons).
