@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -219,11 +220,16 @@ func TestCommands(t *testing.T) {
 	send(2, "/search 片警占派出所警力多少")
 	calls := tb.tg.waitFor("search", sentTo(c, "<b>检索：</b>"))
 	s := lastTo(calls, c, "sendMessage").f["text"]
-	if !strings.Contains(s, "/src 47aa1c-") || !strings.Contains(s, "第 4 段") {
+	// The passage commands are tappable: Telegram links /src_… but not "/src 47aa1c-…".
+	if !regexp.MustCompile(`\n/src_47aa1c_r\d+p\d+s\d+\n`).MatchString(s) || !strings.Contains(s, "第 4 段") {
 		t.Errorf("search = %q", s)
 	}
 	send(2, "/src 47aa1c-r1p3s2")
 	tb.tg.waitFor("src", sentTo(c, "<b>强化力量统筹"))
+	send(2, "/src_47aa1c_r1p4s3")
+	tb.tg.waitFor("tapped src", sentTo(c, "<b>目前,省市两级下派机关民警1700余人"))
+	send(2, "plain English, please")
+	tb.tg.waitFor("hint", sentTo(c, "请用中文提问"))
 	send(2, "/src ../../etc/passwd")
 	tb.tg.waitFor("bad src", sentTo(c, "没有这个段落编号"))
 	send(2, "/frobnicate")

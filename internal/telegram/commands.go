@@ -49,7 +49,7 @@ func (b *Bot) runCommand(ctx context.Context, msg *models.Message, cmd command, 
 	case "src":
 		text, ok := renderPassage(b.index.Corpus(), strings.TrimSpace(cmd.args))
 		if !ok {
-			text = "没有这个段落编号。编号见回答下方的按钮或 /search 结果，例如 /src " + esc(firstPassageID(b))
+			text = "没有这个段落编号。编号见回答下方的按钮或 /search 结果，例如 " + srcCommand(firstPassageID(b))
 		}
 		b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "src", Question: cmd.args})
 		b.reply(ctx, msg, text)

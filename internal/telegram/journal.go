@@ -64,7 +64,11 @@ func openJournal(path string) (*journal, error) {
 }
 
 func journalKey(msg *models.Message) []byte {
-	return []byte(strconv.FormatInt(msg.Chat.ID, 10) + ":" + strconv.Itoa(msg.ID))
+	k := strconv.FormatInt(msg.Chat.ID, 10) + ":" + strconv.Itoa(msg.ID)
+	if msg.EditDate != 0 {
+		k += ":" + strconv.Itoa(msg.EditDate) // each edit is a question of its own
+	}
+	return []byte(k)
 }
 
 // put records a question; its key removes it. fresh is false when the question is already

@@ -34,8 +34,20 @@ func parseCommand(text, username string) (command, bool) {
 	}) >= 0 {
 		return command{}, false
 	}
-	return command{name: strings.ToLower(name), args: strings.TrimSpace(args)}, true
+	name = strings.ToLower(name)
+	if id, ok := strings.CutPrefix(name, "src_"); ok && args == "" {
+		// "/src_47aa1c_r1p4s3": the tappable form of "/src 47aa1c-r1p4s3" (a command takes
+		// only letters, digits and _).
+		return command{name: "src", args: passageIDOf(id)}, true
+	}
+	return command{name: name, args: strings.TrimSpace(args)}, true
 }
+
+// srcCommand is the tappable command that shows passage id: its first - becomes _.
+func srcCommand(id string) string { return "/src_" + strings.Replace(id, "-", "_", 1) }
+
+// passageIDOf undoes srcCommand.
+func passageIDOf(s string) string { return strings.Replace(s, "_", "-", 1) }
 
 // utf16Span returns the part of s that a Telegram entity covers: offsets and lengths count
 // UTF-16 code units, not bytes or runes, so emoji before a mention shift them.

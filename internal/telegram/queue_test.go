@@ -122,3 +122,28 @@ func countTo(calls []tgCall, chat int64, text string) int {
 	}
 	return n
 }
+
+// A question under a photo is a question; so is an edited one — answered anew, once.
+func TestCaptionAndEditedQuestion(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const g, p = -100740, 74
+	photo := textMsg(g, models.ChatTypeSupergroup, 5, "")
+	photo.Caption = "@jingyan_bot 浦江涉警投诉下降了多少"
+	photo.CaptionEntities = []models.MessageEntity{{Type: models.MessageEntityTypeMention, Offset: 0, Length: 12}}
+	photo.Photo = []models.PhotoSize{{FileID: "x", Width: 10, Height: 10}}
+	q := textMsg(p, models.ChatTypePrivate, p, "吉林电诈降了多少")
+	tb.tg.push(msgUpdate(photo), msgUpdate(q))
+	tb.tg.waitFor("caption answered", sentTo(g, "17.7%"))
+	tb.tg.waitFor("first answer", sentTo(p, "24.7%"))
+	edited := *q
+	edited.Text, edited.EditDate = "延安群众对社会治安的满意度是多少", int(time.Now().Unix())
+	tb.tg.push(models.Update{EditedMessage: &edited})
+	tb.tg.waitFor("edited answered", sentTo(p, "98.35%"))
+	time.Sleep(200 * time.Millisecond)
+	if n := countTo(tb.tg.callsOf("sendMessage"), p, "98.35%"); n != 1 {
+		t.Errorf("edited question answered %d times", n)
+	}
+	if n := countTo(tb.tg.callsOf("sendMessage"), p, "24.7%"); n != 1 {
+		t.Errorf("the question before its edit answered %d times", n)
+	}
+}

@@ -3,7 +3,6 @@ package telegram
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 	"time"
 
@@ -28,9 +27,7 @@ type ack struct {
 
 func newAcks() *acks { return &acks{m: make(map[string]*ack)} }
 
-func ackKey(msg *models.Message) string {
-	return strconv.FormatInt(msg.Chat.ID, 10) + ":" + strconv.Itoa(msg.ID)
-}
+func ackKey(msg *models.Message) string { return string(journalKey(msg)) }
 
 // expect registers a question whose acknowledgement may follow.
 func (a *acks) expect(msg *models.Message) *ack {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -23,6 +24,9 @@ func (b *Bot) onUpdate(ctx context.Context, _ *bot.Bot, upd *models.Update) {
 	switch {
 	case upd.Message != nil:
 		b.onMessage(upd.Message)
+	case upd.EditedMessage != nil:
+		// An edited question is a new question: the answer to what it said before stays.
+		b.onMessage(upd.EditedMessage)
 	case upd.CallbackQuery != nil:
 		b.onCallback(upd.CallbackQuery)
 	}
@@ -48,10 +52,14 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 		return
 	}
 	private := msg.Chat.Type == models.ChatTypePrivate
-	text := strings.TrimSpace(msg.Text)
+	text, entities := msg.Text, msg.Entities
+	if text == "" {
+		text, entities = msg.Caption, msg.CaptionEntities // a question written under a photo or file
+	}
+	text = strings.TrimSpace(text)
 	cmd, isCmd := parseCommand(text, b.me.Username)
 	if !private && !isCmd {
-		stripped, mentioned := stripMentions(text, msg.Entities, b.me.Username)
+		stripped, mentioned := stripMentions(text, entities, b.me.Username)
 		// In forum topics every message replies to the topic's first message: not to us.
 		reply := msg.ReplyToMessage
 		repliedToUs := reply != nil && reply.ForumTopicCreated == nil && reply.From != nil && reply.From.ID == b.me.ID
@@ -80,6 +88,12 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 	if !isCmd {
 		cmd = command{name: "ask", args: text}
 	}
+	if cmd.name == "ask" && foreign(cmd.args) {
+		b.enqueue(msg, func(ctx context.Context) {
+			b.reply(ctx, msg, "请用中文提问，例如：警地融合是怎么运作的？（收录的材料都是中文的。）")
+		})
+		return
+	}
 	if b.queue != nil && b.putShared(msg, cmd, replay) {
 		if replay { // journaled here while the shared queue was down; it is there now
 			b.journal.done(journalKey(msg))
@@ -107,6 +121,19 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 		ahead = 0 // a command's reply is quick: no acknowledgement to replace
 	}
 	b.showQueued(msg, ahead, ack)
+}
+
+// foreign reports a question with letters but no Chinese: the collection is Chinese, and a
+// search in another language finds nothing to say so with.
+func foreign(q string) bool {
+	letters := false
+	for _, r := range q {
+		if unicode.Is(unicode.Han, r) {
+			return false
+		}
+		letters = letters || unicode.IsLetter(r)
+	}
+	return letters
 }
 
 // deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus.

@@ -251,7 +251,7 @@ func renderHits(q string, hits []search.Hit) []string {
 			text = append(text[:150], '…')
 		}
 		segs = append(segs, "\n"+strconv.Itoa(i+1)+". <b>"+esc(h.Passage.Citation())+"</b>\n"+esc(string(text))+
-			"\n/src "+esc(h.Passage.ID)+"\n")
+			"\n"+srcCommand(h.Passage.ID)+"\n")
 	}
 	return pack(segs)
 }

@@ -89,7 +89,7 @@ func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool)
 	var fresh, full bool
 	err = b.retryShared(func() error {
 		var err error
-		ahead, fresh, full, err = b.queue.Put(msg.Chat.ID, strconv.Itoa(msg.ID), payload, b.cfg.QueuePerChat)
+		ahead, fresh, full, err = b.queue.Put(msg.Chat.ID, questionID(msg), payload, b.cfg.QueuePerChat)
 		return err
 	})
 	switch {
@@ -108,6 +108,15 @@ func (b *Bot) putShared(msg *models.Message, cmd command, replay bool) (ok bool)
 		b.kick(msg.Chat.ID)
 	}
 	return true
+}
+
+// questionID tells a chat's questions apart: an edited message is a question of its own.
+func questionID(msg *models.Message) string {
+	id := strconv.Itoa(msg.ID)
+	if msg.EditDate != 0 {
+		id += ":" + strconv.Itoa(msg.EditDate)
+	}
+	return id
 }
 
 // kick starts answering chat's shared list here, unless a replica already is.
