@@ -22,7 +22,7 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string, ack
 	start := time.Now()
 	stopTyping := b.typing(ctx, msg)
 	defer stopTyping()
-	hist := b.memory.History(msg.Chat.ID, msg.From.ID)
+	hist := b.memory.History(msg.Chat.ID, b.owners.of(msg, b.me.ID))
 	s := b.newStream(ctx, msg, ack)
 	slow := time.AfterFunc(b.cfg.SlowAfter, func() { s.slow() })
 	a, err := b.engine.AskStream(ctx, answer.Question{Text: question, History: hist}, func(ev answer.Event) {
@@ -50,7 +50,7 @@ func (b *Bot) ask(ctx context.Context, msg *models.Message, question string, ack
 		return
 	}
 	chunks, kb := renderAnswer(a)
-	b.finish(ctx, msg, placeholder, chunks, kb)
+	b.owners.add(msg.Chat.ID, b.finish(ctx, msg, placeholder, chunks, kb), msg.From.ID)
 
 	b.memory.Remember(msg.Chat.ID, msg.From.ID, question, a)
 	b.stats.questions.Add(1)
@@ -83,8 +83,9 @@ func (b *Bot) interval(private bool) time.Duration {
 }
 
 // finish delivers the final messages: the placeholder (groups) becomes the first chunk, the
-// rest follow, and the buttons ride on the last.
-func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *models.Message, chunks []string, kb *keyboard) {
+// rest follow, and the buttons ride on the last. It returns the IDs of the messages that hold
+// the answer.
+func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *models.Message, chunks []string, kb *keyboard) (ids []int) {
 	delivered, placed := true, placeholder == nil
 	for i, c := range chunks {
 		var markup models.ReplyMarkup
@@ -100,6 +101,7 @@ func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *mode
 			}))
 			if err == nil {
 				placed = true
+				ids = append(ids, placeholder.ID)
 				continue
 			}
 		}
@@ -108,12 +110,17 @@ func (b *Bot) finish(ctx context.Context, msg *models.Message, placeholder *mode
 		if i == 0 && msg.Chat.Type != models.ChatTypePrivate {
 			p.ReplyParameters = &models.ReplyParameters{MessageID: msg.ID, AllowSendingWithoutReply: true}
 		}
-		delivered = b.send(ctx, p) != nil && delivered
+		m := b.send(ctx, p)
+		if m != nil {
+			ids = append(ids, m.ID)
+		}
+		delivered = m != nil && delivered
 	}
 	if delivered && placed {
-		return
+		return ids
 	}
 	b.failed(msg, placeholder, placed, delivered)
+	return ids
 }
 
 // failedNotice is what a user reads when the answer could not be delivered in time.

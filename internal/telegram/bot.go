@@ -50,6 +50,8 @@ type Config struct {
 	MaxConcurrent  int           // questions answered at once across chats (16)
 	UserRate       float64       // questions per second per user (0.2)
 	UserBurst      int           // (5)
+	TapRate        float64       // source-button taps per second per user, apart from questions (2)
+	TapBurst       int           // (20)
 	MaxRetries     int           // retries of a failed send, within the answer's deadline (20)
 	RetryBase      time.Duration // first pause after a failed send; doubles up to 8 s (500 ms)
 	JournalPath    string        // questions accepted but not answered, kept across restarts ("": none)
@@ -118,6 +120,8 @@ func (c Config) withDefaults() Config {
 	defi(&c.QueuePerChat, 50)
 	defi(&c.MaxConcurrent, 16)
 	defi(&c.UserBurst, 5)
+	defi(&c.TapBurst, 20)
+	deff(&c.TapRate, 2)
 	defi(&c.MaxRetries, 20)
 	def(&c.RetryBase, 500*time.Millisecond)
 	def(&c.DrainTimeout, 8*time.Second)
@@ -147,6 +151,9 @@ type Bot struct {
 	chats  *chats  // per-chat order of answers; also the replica's own memory
 	memory Memory  // conversations, for follow-ups
 	users  Limiter // questions per user
+	taps   Limiter // source-button taps per user
+	shown  *recent // passages already shown under an answer, "chat:message:passage"
+	owners *owners // whose conversation each answer message continues
 	seen   Firster // update IDs already handled
 	queue  Queue   // shared per-chat question lists; nil: journal and chats
 	// sharedDown is when the shared queue started failing (unix ns; 0: it answers).
@@ -218,6 +225,9 @@ func New(ctx context.Context, cfg Config, eng *answer.Engine, ix *search.Index, 
 		allowed: make(map[int64]bool), admins: make(map[int64]bool),
 		chats:   newChats(cfg.MemoryTTL, cfg.MaxChats, cfg.QueuePerChat),
 		users:   ratelimit.New(rate.Limit(cfg.UserRate), cfg.UserBurst, 10*time.Minute),
+		taps:    ratelimit.New(rate.Limit(cfg.TapRate), cfg.TapBurst, 10*time.Minute),
+		shown:   newRecent(20000),
+		owners:  newOwners(20000),
 		slots:   make(chan struct{}, cfg.MaxConcurrent),
 		refused: make(map[string]time.Time),
 		seen:    newSeenUpdates(10000),

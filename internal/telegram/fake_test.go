@@ -133,6 +133,9 @@ func (f *fakeTG) handle(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f.mu.Lock()
+	f.nextMsg++
+	id := f.nextMsg
+	fields["_id"] = strconv.Itoa(id) // the message ID a send returns, for tests to reply to
 	call := tgCall{method: method, f: fields, at: time.Now()}
 	if f.overLimit(call) {
 		call.method += " (429)" // refused: not a message the chat received
@@ -176,8 +179,6 @@ func (f *fakeTG) handle(w http.ResponseWriter, r *http.Request) {
 		f.signal()
 		return
 	}
-	f.nextMsg++
-	id := f.nextMsg
 	f.mu.Unlock()
 	defer f.signal()
 	switch method {

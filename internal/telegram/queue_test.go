@@ -147,3 +147,22 @@ func TestCaptionAndEditedQuestion(t *testing.T) {
 		t.Errorf("the question before its edit answered %d times", n)
 	}
 }
+
+// A reply to the bot's answer continues that answer's conversation, whoever in the group
+// replies: "那河南呢?" after A's question about 吉林 asks about 河南's share, for B too.
+func TestReplyContinuesAnswersConversation(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const g = -100750
+	tb.tg.push(msgUpdate(textMsg(g, models.ChatTypeSupergroup, 5, "/ask 吉林社区民警占派出所警力多少")))
+	calls := tb.tg.waitFor("A's answer", sentTo(g, "49.4%"))
+	answerID := 0
+	for _, c := range calls {
+		if c.method == "sendMessage" && strings.Contains(c.f["text"], "49.4%") {
+			answerID, _ = strconv.Atoi(c.f["_id"])
+		}
+	}
+	reply := textMsg(g, models.ChatTypeSupergroup, 6, "那河南呢?")
+	reply.ReplyToMessage = &models.Message{ID: answerID, From: &models.User{ID: 999, IsBot: true}, Text: "…"}
+	tb.tg.push(msgUpdate(reply))
+	tb.tg.waitFor("B's follow-up answered about 河南", sentTo(g, "43.9%"))
+}

@@ -182,7 +182,7 @@ func (b *Bot) onCallback(cq *models.CallbackQuery) {
 		answer("没有使用权限", false)
 		return
 	}
-	if _, ok := b.users.Allow("cb:" + strconv.FormatInt(cq.From.ID, 10)); !ok {
+	if _, ok := b.taps.Allow(strconv.FormatInt(cq.From.ID, 10)); !ok {
 		answer("操作太频繁，请稍后再试", false)
 		return
 	}
@@ -197,6 +197,12 @@ func (b *Bot) onCallback(cq *models.CallbackQuery) {
 		answer(alertText(p), true)
 		return
 	}
+	// One passage a button a message: the passage replies to the answer whose button was
+	// tapped, once; tapping again points to it rather than posting it again.
+	if !b.shown.first(fmt.Sprintf("%d:%d:%s", chat.ID, msg.ID, id)) {
+		answer("原文已在回答下方", false)
+		return
+	}
 	answer("原文见下方", false)
 	text, _ := renderPassage(b.index.Corpus(), id)
 	b.jobs.Add(1)
@@ -204,7 +210,8 @@ func (b *Bot) onCallback(cq *models.CallbackQuery) {
 		defer b.jobs.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		b.send(ctx, &bot.SendMessageParams{ChatID: chat.ID, MessageThreadID: msg.MessageThreadID, Text: text, ParseMode: models.ParseModeHTML})
+		b.send(ctx, &bot.SendMessageParams{ChatID: chat.ID, MessageThreadID: msg.MessageThreadID, Text: text, ParseMode: models.ParseModeHTML,
+			ReplyParameters: &models.ReplyParameters{MessageID: msg.ID, AllowSendingWithoutReply: true}})
 	}()
 }
 
