@@ -452,9 +452,21 @@ func TestCommandMenuSet(t *testing.T) {
 // An allowed user in a group that is not allowed gets no answer every member could read,
 // unless UsersAnywhere says so.
 func TestGroupMustBeAllowed(t *testing.T) {
-	tb := startBot(t, Config{Allow: []string{"3"}}, nil)
-	tb.tg.push(msgUpdate(textMsg(-100950, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
-	tb.tg.waitFor("refusal in the group", sentTo(-100950, "没有使用权限"))
+	tb := startBot(t, Config{Allow: []string{"3"}, Admins: []int64{1}}, nil)
+	asked := textMsg(-100950, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")
+	asked.Chat.Title = "城南派出所工作群"
+	tb.tg.push(msgUpdate(asked), msgUpdate(textMsg(-100950, models.ChatTypeGroup, 4, "/ask 延安群众满意度多少")))
+	// The group is what is not enabled: it hears so once, with its ID, and the admin is told.
+	tb.tg.waitFor("refusal in the group", sentTo(-100950, "这个群还没有开通"))
+	tb.tg.waitFor("the admin told", sentTo(1, "城南派出所工作群"))
+	time.Sleep(100 * time.Millisecond)
+	if n := tb.tg.sentCount(-100950, "没有开通"); n != 1 {
+		t.Errorf("the group told %d times", n)
+	}
+	added := textMsg(-100952, models.ChatTypeGroup, 4, "")
+	added.NewChatMembers = []models.User{{ID: 999, IsBot: true, Username: "jingyan_bot"}}
+	tb.tg.push(msgUpdate(added))
+	tb.tg.waitFor("told when added", sentTo(-100952, "<code>-100952</code>"))
 	tb.tg.push(msgUpdate(textMsg(3, models.ChatTypePrivate, 3, "吉林电诈降了多少")))
 	tb.tg.waitFor("answer in private", sentTo(3, "24.7%"))
 

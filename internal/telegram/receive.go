@@ -51,6 +51,10 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 	if msg.From == nil || msg.From.IsBot {
 		return
 	}
+	if b.addedMe(msg) && !b.isAllowed(msg.From.ID, msg.Chat) {
+		b.groupNotEnabled(msg) // added to a group nobody enabled: say so now, not at the first question
+		return
+	}
 	private := msg.Chat.Type == models.ChatTypePrivate
 	text, entities := msg.Text, msg.Entities
 	if text == "" {
@@ -123,6 +127,16 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 	b.showQueued(msg, ahead, ack)
 }
 
+// addedMe reports a message that adds the bot to its chat.
+func (b *Bot) addedMe(msg *models.Message) bool {
+	for _, u := range msg.NewChatMembers {
+		if u.ID == b.me.ID {
+			return true
+		}
+	}
+	return false
+}
+
 // foreign reports a question with letters but no Chinese: the collection is Chinese, and a
 // search in another language finds nothing to say so with.
 func foreign(q string) bool {
@@ -136,16 +150,35 @@ func foreign(q string) bool {
 	return letters
 }
 
-// deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus.
+// deny answers a stranger once, with the IDs an admin needs, and nothing from the corpus. In a
+// group the group is what must be enabled: it says so once, and the admins hear of it.
 func (b *Bot) deny(msg *models.Message) {
 	b.stats.denied.Add(1)
 	b.audit.write(auditRecord{Time: time.Now(), Chat: msg.Chat.ID, User: msg.From.ID, Kind: "denied", Outcome: "denied"})
+	if msg.Chat.Type != models.ChatTypePrivate {
+		b.groupNotEnabled(msg)
+		return
+	}
 	if !b.firstRefusal(fmt.Sprintf("%d:%d", msg.From.ID, msg.Chat.ID)) {
 		return
 	}
 	b.enqueue(msg, func(ctx context.Context) {
-		b.reply(ctx, msg, fmt.Sprintf("抱歉，你还没有使用权限。请把下面的编号发给管理员开通：\n用户 ID：<code>%d</code>\n会话 ID：<code>%d</code>",
-			msg.From.ID, msg.Chat.ID))
+		b.reply(ctx, msg, fmt.Sprintf("抱歉，你还没有使用权限。请把下面的编号发给管理员开通：\n用户 ID：<code>%d</code>", msg.From.ID))
+	})
+}
+
+// groupNotEnabled tells an unlisted group, once, that it is not enabled and its ID, and tells
+// the admins which group asked.
+func (b *Bot) groupNotEnabled(msg *models.Message) {
+	if !b.firstRefusal(fmt.Sprintf("group:%d", msg.Chat.ID)) {
+		return
+	}
+	b.enqueue(msg, func(ctx context.Context) {
+		b.reply(ctx, msg, fmt.Sprintf("这个群还没有开通经验问答。请管理员把群 ID <code>%d</code> 加入 JINGYAN_TELEGRAM_ALLOW 后重启机器人。", msg.Chat.ID))
+		for admin := range b.admins {
+			b.send(ctx, &bot.SendMessageParams{ChatID: admin, ParseMode: models.ParseModeHTML,
+				Text: fmt.Sprintf("群“%s”（ID <code>%d</code>）里有人找我，但这个群没有开通。要开通，把这个 ID 加入 JINGYAN_TELEGRAM_ALLOW 后重启。", esc(msg.Chat.Title), msg.Chat.ID)})
+		}
 	})
 }
 
