@@ -279,7 +279,7 @@ func TestAllowList(t *testing.T) {
 	tb.tg.push(msgUpdate(textMsg(-100900, models.ChatTypeGroup, 32, "/ask 吉林电诈降了多少")))
 	tb.tg.waitFor("group answer", sentTo(-100900, "24.7%"))
 	for _, c := range tb.tg.callsOf("sendMessage") {
-		if c.f["chat_id"] == "31" && (strings.Contains(c.f["text"], "24.7%") || !strings.Contains(c.f["text"], "会话 ID：<code>31</code>")) {
+		if c.f["chat_id"] == "31" && (strings.Contains(c.f["text"], "24.7%") || !strings.Contains(c.f["text"], "用户 ID：<code>31</code>")) {
 			t.Errorf("stranger got %q", c.f["text"])
 		}
 	}
