@@ -21,6 +21,10 @@ type journal struct {
 var (
 	journalBucket = []byte("pending")
 	doneBucket    = []byte("done") // answered keys with when, so a redelivery is not answered again
+	// shownBucket holds, for a pending question, the message shown for it before its answer
+	// (a placeholder, an acknowledgement): after a restart the answer replaces it, so none is
+	// left saying "正在查找…".
+	shownBucket = []byte("shown")
 )
 
 // doneKept is how long an answered question's key is kept: Telegram redelivers updates whose
@@ -36,8 +40,10 @@ func openJournal(path string) (*journal, error) {
 		return nil, fmt.Errorf("telegram: journal %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		if _, err := tx.CreateBucketIfNotExists(journalBucket); err != nil {
-			return err
+		for _, b := range [][]byte{journalBucket, shownBucket} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
 		}
 		done, err := tx.CreateBucketIfNotExists(doneBucket)
 		if err != nil {
@@ -104,8 +110,38 @@ func (j *journal) done(key []byte) {
 		if err := tx.Bucket(journalBucket).Delete(key); err != nil {
 			return err
 		}
+		if err := tx.Bucket(shownBucket).Delete(key); err != nil {
+			return err
+		}
 		return tx.Bucket(doneBucket).Put(key, []byte(strconv.FormatInt(time.Now().Unix(), 10)))
 	})
+}
+
+// shown records the message shown for a pending question before its answer.
+func (j *journal) shown(msg *models.Message, id int) {
+	if j == nil || id == 0 {
+		return
+	}
+	key := journalKey(msg)
+	j.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(journalBucket).Get(key) == nil {
+			return nil // answered already, or never journaled
+		}
+		return tx.Bucket(shownBucket).Put(key, []byte(strconv.Itoa(id)))
+	})
+}
+
+// shownFor returns the message a previous run showed for a pending question, or 0.
+func (j *journal) shownFor(msg *models.Message) int {
+	if j == nil {
+		return 0
+	}
+	var id int
+	j.db.View(func(tx *bolt.Tx) error {
+		id, _ = strconv.Atoi(string(tx.Bucket(shownBucket).Get(journalKey(msg))))
+		return nil
+	})
+	return id
 }
 
 // pending returns the questions a previous run accepted and did not answer, oldest first.

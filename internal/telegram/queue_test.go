@@ -166,3 +166,33 @@ func TestReplyContinuesAnswersConversation(t *testing.T) {
 	tb.tg.push(msgUpdate(reply))
 	tb.tg.waitFor("B's follow-up answered about 河南", sentTo(g, "43.9%"))
 }
+
+// A placeholder shown before a stop is not left saying "正在查找…": the next run writes the
+// answer into it.
+func TestPlaceholderReplacedAfterRestart(t *testing.T) {
+	path := t.TempDir() + "/journal.db"
+	tg := newFakeTG(t)
+	slow := fakeopenai.New(fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。", Delay: 5 * time.Second})
+	defer slow.Close()
+	first, stop := startBotOn(t, tg, Config{JournalPath: path, DrainTimeout: 100 * time.Millisecond, SlowAfter: 10 * time.Millisecond}, slow)
+	const g = -100760
+	first.tg.push(msgUpdate(textMsg(g, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
+	calls := tg.waitFor("the placeholder", sentTo(g, "正在查找…"))
+	placeholder := ""
+	for _, c := range calls {
+		if c.method == "sendMessage" && c.f["text"] == "正在查找…" {
+			placeholder = c.f["_id"]
+		}
+	}
+	time.Sleep(50 * time.Millisecond) // the journal records it
+	stop()
+
+	second, stop2 := startBotOn(t, tg, Config{JournalPath: path}, nil)
+	defer stop2()
+	calls = second.tg.waitFor("the answer after the restart", func(calls []tgCall) bool { return countTo(calls, g, "<b>来源</b>") > 0 })
+	for _, c := range calls {
+		if strings.Contains(c.f["text"], "<b>来源</b>") && (c.method != "editMessageText" || c.f["message_id"] != placeholder) {
+			t.Errorf("the answer is not written into the placeholder %s: %s %v", placeholder, c.method, c.f["message_id"])
+		}
+	}
+}

@@ -104,5 +104,8 @@ func (b *Bot) showQueued(msg *models.Message, ahead int, k *ack) {
 		}
 		b.logger.Debug("telegram: reaction refused, acknowledging with a reply", "err", b.redact(err))
 		k.msg = b.reply(ctx, msg, fmt.Sprintf("已收到，前面还有 %d 个问题，轮到时在这里回答。", ahead))
+		if k.msg != nil {
+			b.journal.shown(msg, k.msg.ID)
+		}
 	}()
 }

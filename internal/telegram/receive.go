@@ -124,6 +124,10 @@ func (b *Bot) handleMessage(msg *models.Message, replay bool) {
 	if cmd.name != "ask" {
 		ahead = 0 // a command's reply is quick: no acknowledgement to replace
 	}
+	if id := b.journal.shownFor(msg); replay && id != 0 {
+		// Shown before the restart ("正在查找…", "已收到…"): the answer replaces it.
+		ack.msg, ahead = &models.Message{ID: id, Chat: msg.Chat}, 0
+	}
 	b.showQueued(msg, ahead, ack)
 }
 

@@ -51,6 +51,9 @@ func (s *stream) slow() {
 		s.shown = text
 		s.placeholder = s.b.reply(s.ctx, s.msg, text)
 		s.last = time.Now()
+		if s.placeholder != nil {
+			s.b.journal.shown(s.msg, s.placeholder.ID)
+		}
 		return
 	}
 	s.update(true)
