@@ -19,8 +19,8 @@ import (
 
 func (e *env) ask(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print the answer as JSON")
-	k := fs.Int("k", 0, "passages to retrieve (default 12)")
+	asJSON := fs.Bool("json", false, "以 JSON 输出回答")
+	k := fs.Int("k", 0, "检索的段落数（默认 12）")
 	var ef engineFlags
 	ef.register(fs)
 	rest, err := parse(fs, args)

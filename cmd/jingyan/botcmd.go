@@ -13,12 +13,12 @@ import (
 
 func (e *env) bot(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
-	webhookURL := fs.String("webhook-url", "", "public HTTPS URL for webhook mode (default: long polling)")
-	webhookAddr := fs.String("webhook-addr", "127.0.0.1:8443", "listen address for webhook mode")
-	audit := fs.String("audit", "", "audit log file (JSONL)")
-	journal := fs.String("journal", "", "file of questions accepted but not yet answered, kept across restarts (default: $XDG_STATE_HOME/jingyan/telegram.journal; \"off\" to keep none)")
-	drain := fs.Duration("drain", 8*time.Second, "on SIGTERM, how long to wait for answers under way")
-	queue := fs.Int("queue", 50, "questions a chat may have waiting or being answered; one more is turned away, saying so")
+	webhookURL := fs.String("webhook-url", "", "webhook 模式的公网 HTTPS 地址（默认：长轮询）")
+	webhookAddr := fs.String("webhook-addr", "127.0.0.1:8443", "webhook 模式的监听地址")
+	audit := fs.String("audit", "", "审计日志文件（JSONL）")
+	journal := fs.String("journal", "", "已收下、尚未回答的问题记录文件，重启后照样回答（默认 $XDG_STATE_HOME/jingyan/telegram.journal；\"off\" 表示不记录）")
+	drain := fs.Duration("drain", 8*time.Second, "收到 SIGTERM 后等正在写的回答多久")
+	queue := fs.Int("queue", 50, "每个会话最多排队（含正在回答）的问题数；再多的会告知对方")
 	var ef engineFlags
 	ef.register(fs)
 	rest, err := parse(fs, args)

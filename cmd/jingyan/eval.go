@@ -12,13 +12,16 @@ import (
 )
 
 func (e *env) eval(ctx context.Context, args []string) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		return helpError{}
+	}
 	if len(args) == 0 || (args[0] != "retrieval" && args[0] != "answers") {
-		return fmt.Errorf("%w: eval 需要指明 retrieval 或 answers", errUsage)
+		return usagef("eval 后面要跟 retrieval 或 answers，例如：jingyan eval answers --qa 问答集.jsonl")
 	}
 	kind := args[0]
-	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
-	qa := fs.String("qa", "", "QA set (JSONL)")
-	asJSON := fs.Bool("json", false, "print JSON")
+	fs := flag.NewFlagSet("eval "+kind, flag.ContinueOnError)
+	qa := fs.String("qa", "", "问答集（JSONL）")
+	asJSON := fs.Bool("json", false, "输出 JSON")
 	var ef engineFlags
 	ef.register(fs)
 	rest, err := parse(fs, args[1:])
@@ -26,7 +29,7 @@ func (e *env) eval(ctx context.Context, args []string) error {
 		return err
 	}
 	if *qa == "" || len(rest) > 0 {
-		return fmt.Errorf("%w: eval %s 需要 --qa FILE", errUsage, kind)
+		return usagef("eval %s 需要 --qa 问答集文件", kind)
 	}
 	f, err := os.Open(*qa)
 	if err != nil {

@@ -17,12 +17,12 @@ import (
 
 func (e *env) faq(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("faq", flag.ContinueOnError)
-	questions := fs.String("questions", "", "questions file: one per line, or JSONL with \"question\"")
-	auto := fs.Bool("auto", false, "derive questions from the corpus (with the LLM when configured)")
-	out := fs.String("out", "", "output directory for faq.md and faq.jsonl")
-	jobs := fs.Int("j", 4, "questions answered at once")
-	fresh := fs.Bool("fresh", false, "ignore answers saved by an earlier run in --out")
-	perReport := fs.Int("per-report", 15, "questions per report asked of the LLM with --auto")
+	questions := fs.String("questions", "", "问题文件：每行一个，或带 \"question\" 的 JSONL")
+	auto := fs.Bool("auto", false, "从材料中出题（配置了大模型时由大模型出题）")
+	out := fs.String("out", "", "faq.md 和 faq.jsonl 的输出目录")
+	jobs := fs.Int("j", 4, "同时回答的问题数")
+	fresh := fs.Bool("fresh", false, "不用 --out 里上次保存的回答")
+	perReport := fs.Int("per-report", 15, "--auto 时每篇材料让大模型出的题数")
 	var ef engineFlags
 	ef.register(fs)
 	rest, err := parse(fs, args)

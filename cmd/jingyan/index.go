@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -20,8 +21,8 @@ type indexFlags struct {
 }
 
 func (f *indexFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.path, "index", "", "on-disk index built by `jingyan index build` (default: embedded corpus, in memory)")
-	fs.StringVar(&f.glossary, "glossary", "", "glossary file (default: the embedded index/glossary.txt)")
+	fs.StringVar(&f.path, "index", "", "jingyan index build 建的索引目录（默认：内置材料，在内存中建索引）")
+	fs.StringVar(&f.glossary, "glossary", "", "词表文件（默认用内置的 index/glossary.txt）")
 }
 
 func loadGlossary(path string) (*glossary.Glossary, error) {
@@ -43,7 +44,11 @@ func (f *indexFlags) open(ctx context.Context) (*search.Index, error) {
 		return nil, err
 	}
 	if f.path != "" {
-		return search.Open(f.path, g)
+		ix, err := search.Open(f.path, g)
+		if err != nil {
+			return nil, indexError(f.path, err)
+		}
+		return ix, nil
 	}
 	c, err := corpus.Embedded()
 	if err != nil {
@@ -53,33 +58,41 @@ func (f *indexFlags) open(ctx context.Context) (*search.Index, error) {
 }
 
 func (e *env) index(ctx context.Context, args []string) error {
-	if len(args) == 0 || args[0] != "build" {
-		return errUsage
+	switch {
+	case len(args) == 0:
+		return usagef("index 后面要跟子命令 build，例如：jingyan index build --sources 材料目录 --out 索引目录")
+	case args[0] == "-h" || args[0] == "--help" || args[0] == "help":
+		return helpError{}
+	case args[0] != "build":
+		return usagef("未知的 index 子命令 %s（只有 index build）", args[0])
 	}
 	fs := flag.NewFlagSet("index build", flag.ContinueOnError)
-	sources := fs.String("sources", "", "directory of source documents (.txt .md .html .docx .doc .wps .pdf .ofd .rtf .odt .xlsx .pptx, scans and photos)")
-	out := fs.String("out", "", "index path to create or replace")
-	cacheDir := fs.String("cache", reader.DefaultCacheDir(), "where extracted text (OCR above all) is kept by content hash; \"\" keeps nothing")
-	gloss := fs.String("glossary", "", "glossary file (default: embedded)")
+	sources := fs.String("sources", "", "材料目录（.txt .md .html .docx .doc .wps .pdf .ofd .rtf .odt .xlsx .pptx、扫描件、照片）")
+	out := fs.String("out", "", "要建立或替换的索引目录")
+	cacheDir := fs.String("cache", reader.DefaultCacheDir(), "提取结果（尤其 OCR）按内容缓存的目录；\"\" 表示不缓存")
+	gloss := fs.String("glossary", "", "词表文件（默认用内置的）")
 	rest, err := parse(fs, args[1:])
 	if err != nil {
 		return err
 	}
 	if *sources == "" || *out == "" || len(rest) > 0 {
-		return fmt.Errorf("%w: index build 需要 --sources DIR 和 --out PATH", errUsage)
+		return usagef("index build 需要 --sources 材料目录 和 --out 索引目录")
 	}
 	g, err := loadGlossary(*gloss)
 	if err != nil {
 		return err
 	}
 	if st, err := os.Stat(*sources); err != nil || !st.IsDir() {
-		return fmt.Errorf("没有找到材料目录 %s", *sources)
+		return &userError{"找不到材料目录 " + *sources + "（--sources 应是放材料文件的文件夹）", err}
 	}
 	ocr := newProgress(e.stderr, "OCR 页")
 	rd := reader.New(reader.Options{CacheDir: *cacheDir, OnPages: ocr.update})
 	c, rep, err := corpus.LoadWith(ctx, os.DirFS(*sources), rd)
 	ocr.finish()
 	rep.Print(e.stderr)
+	if errors.Is(err, corpus.ErrNoReports) {
+		return &userError{"在 " + *sources + " 里没有读到任何材料（每个文件跳过的原因见上）；索引没有建立", err}
+	}
 	if err != nil {
 		return err
 	}

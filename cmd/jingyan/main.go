@@ -17,27 +17,25 @@ import (
 
 const usage = `jingyan — 公安工作经验材料问答
 
-usage:
-  jingyan ask [--json] [--k N] [--offline] [--timeout D] [--prompts DIR] [--model M] [--base-url URL] [QUESTION]
+用法：
+  jingyan ask [--json] [--k N] [--offline] [--timeout D] [--prompts DIR] [--model M] [--base-url URL] [问题]
   jingyan serve [--addr 127.0.0.1:8080] [--index PATH] [--max-llm N] [--queue N] [--rate R]
   jingyan bot [--webhook-url URL --webhook-addr ADDR] [--audit FILE] [--queue N]
   jingyan faq (--questions FILE | --auto [--per-report N]) --out DIR [-j N] [--fresh]
-  jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] QUESTION|-
-  jingyan index build --sources DIR --out PATH [--cache DIR]   (.txt .md .html .docx .doc .wps .rtf .odt .xlsx .pptx .pdf .ofd, scans, photos)
+  jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] 问题|-
+  jingyan index build --sources DIR --out PATH [--cache DIR]   （.txt .md .html .docx .doc .wps .rtf .odt .xlsx .pptx .pdf .ofd、扫描件、照片）
   jingyan eval retrieval --qa FILE [--json] [--index PATH]
   jingyan eval answers --qa FILE [--json] [--offline]
 
-ask, serve and bot take --faq FILE (a generated faq.jsonl): known questions are answered from it at once.
-ask without a question starts an interactive session (follow-ups work; /new forgets, /quit ends).
-LLM: OPENAI_API_KEY, OPENAI_BASE_URL, JINGYAN_MODEL; with neither key nor URL, answers are extractive.
-bot: TELEGRAM_BOT_TOKEN, JINGYAN_TELEGRAM_API_URL, JINGYAN_TELEGRAM_ALLOW (IDs or *), JINGYAN_TELEGRAM_ADMINS,
-     JINGYAN_TELEGRAM_WEBHOOK_SECRET.
-serve: JINGYAN_API_TOKENS, JINGYAN_ADMIN_TOKENS, JINGYAN_CORS_ORIGINS (comma-separated); SIGHUP reloads.
-serve and bot: JINGYAN_REDIS_URL (redis://host:6379/0): several replicas share limits, conversations and queued questions.
+ask、serve、bot 可加 --faq FILE（faq 生成的 faq.jsonl）：库里有的问题直接作答。
+ask 不带问题时进入交互会话（可以追问；/new 重新开始，/quit 退出）。
+大模型：OPENAI_API_KEY、OPENAI_BASE_URL、JINGYAN_MODEL；两者都没有时，回答为材料原文摘录。
+bot：TELEGRAM_BOT_TOKEN、JINGYAN_TELEGRAM_API_URL、JINGYAN_TELEGRAM_ALLOW（ID 或 *）、JINGYAN_TELEGRAM_ADMINS、
+     JINGYAN_TELEGRAM_WEBHOOK_SECRET。
+serve：JINGYAN_API_TOKENS、JINGYAN_ADMIN_TOKENS、JINGYAN_CORS_ORIGINS（逗号分隔）；SIGHUP 重新加载。
+serve 和 bot：JINGYAN_REDIS_URL（redis://host:6379/0）：多个副本共享限流、会话和排队的问题。
+退出码：0 完成，1 失败，2 命令行写错。
 `
-
-// errUsage marks a command-line mistake: exit status 2 after the usage text.
-var errUsage = errors.New("usage")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -51,31 +49,21 @@ func main() {
 	os.Exit(exitStatus(err, os.Stdout, os.Stderr))
 }
 
-// exitStatus reports err and returns the exit status: a usage mistake says what was wrong
-// before the usage text, since the usage text alone leaves the user guessing.
-func exitStatus(err error, stdout, stderr io.Writer) int {
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, flag.ErrHelp):
-		fmt.Fprint(stdout, usage)
-		return 0
-	case errors.Is(err, errUsage):
-		if err != errUsage {
-			fmt.Fprintln(stderr, "jingyan:", strings.TrimPrefix(err.Error(), errUsage.Error()+": "))
-		}
-		fmt.Fprint(stderr, usage)
-		return 2
-	default:
-		fmt.Fprintln(stderr, "jingyan:", err)
-		return 1
-	}
-}
-
 func run(ctx context.Context, args []string, env *env) error {
 	if len(args) == 0 {
 		return errUsage
 	}
+	cmd := args[0]
+	if (cmd == "index" || cmd == "eval") && len(args) > 1 && !strings.HasPrefix(args[1], "-") {
+		cmd += " " + args[1]
+	}
+	if err := dispatch(ctx, args, env); err != nil {
+		return &cmdError{cmd: cmd, err: err}
+	}
+	return nil
+}
+
+func dispatch(ctx context.Context, args []string, env *env) error {
 	switch args[0] {
 	case "ask":
 		return env.ask(ctx, args[1:])
@@ -95,8 +83,10 @@ func run(ctx context.Context, args []string, env *env) error {
 		fmt.Fprint(env.stdout, usage)
 		return nil
 	}
-	fmt.Fprintf(env.stderr, "jingyan: unknown command %q\n", args[0])
-	return errUsage
+	if strings.HasPrefix(args[0], "-") {
+		return usagef("先写命令，再写参数：%s 不是命令（例如 jingyan ask 问题）", args[0])
+	}
+	return usagef("未知命令 %s", args[0])
 }
 
 // env is what every subcommand is handed: its streams, logger and environment.
@@ -113,8 +103,10 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	fs.SetOutput(io.Discard)
 	var pos []string
 	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, fmt.Errorf("%w: %w", errUsage, err)
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return nil, helpError{fs}
+		} else if err != nil {
+			return nil, usagef("%s", flagMistake(fs, err))
 		}
 		args = fs.Args()
 		if len(args) == 0 {

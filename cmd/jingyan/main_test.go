@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -130,19 +131,40 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
-// A usage mistake names what was wrong before the usage text; help is not a mistake.
+// Every command-line mistake says, in Chinese, what was wrong and what to do, then the
+// subcommand's usage; help is not a mistake. Before (issue 21) each is in the comment.
 func TestUsageMessages(t *testing.T) {
+	empty := t.TempDir()
 	for _, tc := range []struct {
 		args       []string
 		status     int
 		wantStderr string
 	}{
-		{[]string{"ask", "--bogus", "x"}, 2, "jingyan: flag provided but not defined: -bogus\n"},
+		// flag provided but not defined: -bogus
+		{[]string{"ask", "--bogus", "x"}, 2, "jingyan: 未知参数 --bogus\n用法：\n  jingyan ask "},
 		{[]string{"ask", "--k", "500", "x"}, 2, "jingyan: --k 应在 0..100 之间\n"},
+		// invalid value "abc" for flag -k: parse error
+		{[]string{"ask", "--k", "abc", "x"}, 2, "参数 --k 的值 “abc” 不对：应是数字"},
+		{[]string{"ask", "--timeout", "soon", "x"}, 2, "参数 --timeout 的值 “soon” 不对：应是时长"},
 		{[]string{"ask", "--timeout", "0s", "x"}, 2, "jingyan: --timeout 应大于 0\n"},
-		{[]string{"search", "--level", "word", "x"}, 2, "unknown level \"word\""},
-		{[]string{"nonsense"}, 2, "jingyan: unknown command \"nonsense\"\n" + usage},
+		// flag needs an argument: -k
+		{[]string{"search", "x", "--k"}, 2, "参数 --k 需要一个值"},
+		// corpus: unknown level "word" (want sentence or paragraph)
+		{[]string{"search", "--level", "word", "x"}, 2, "--level 应是 sentence（句）或 paragraph（段），不是 word"},
+		// unknown command "nonsense", then the whole usage
+		{[]string{"nonsense"}, 2, "jingyan: 未知命令 nonsense\n" + usage},
+		{[]string{"--bogus"}, 2, "先写命令，再写参数：--bogus 不是命令"},
+		// the usage text, no word of what was wrong
+		{[]string{"index"}, 2, "jingyan: index 后面要跟子命令 build"},
+		{[]string{"index", "frob"}, 2, "jingyan: 未知的 index 子命令 frob"},
+		{[]string{"eval"}, 2, "jingyan: eval 后面要跟 retrieval 或 answers"},
+		// search: open index: lstat nothere: no such file or directory
+		{[]string{"search", "--index", "./nothere", "吉林"}, 1, "jingyan: 找不到索引目录 ./nothere；先运行 jingyan index build --sources 材料目录 --out ./nothere\n"},
+		// search: open index …: not a jingyan index of this version
+		{[]string{"search", "--index", empty, "吉林"}, 1, "是空目录，不是索引"},
+		// the global usage
 		{[]string{"ask", "-h"}, 0, ""},
+		{[]string{"index", "build", "--help"}, 0, ""},
 	} {
 		_, stderr, err := runCmd(t, "", tc.args...)
 		var out, errb bytes.Buffer
@@ -151,12 +173,21 @@ func TestUsageMessages(t *testing.T) {
 		if status != tc.status || !strings.Contains(stderr, tc.wantStderr) {
 			t.Errorf("%q: status %d, stderr %q; want %d and %q", tc.args, status, stderr, tc.status, tc.wantStderr)
 		}
-		if status == 2 && !strings.HasSuffix(stderr, usage) {
-			t.Errorf("%q: no usage text after the message", tc.args)
+		if regexp.MustCompile(`flag provided|invalid value|unknown command|search: |corpus: `).MatchString(stderr) {
+			t.Errorf("%q: English or a package prefix reaches the user: %q", tc.args, stderr)
 		}
-		if status == 0 && !strings.Contains(out.String(), "usage") {
-			t.Errorf("%q: help not printed to stdout", tc.args)
+		if status == 2 && !strings.Contains(stderr, "用法：") {
+			t.Errorf("%q: no usage after the message", tc.args)
 		}
+		if status == 0 && !strings.Contains(out.String(), "jingyan "+tc.args[0]) {
+			t.Errorf("%q: the subcommand's usage not printed to stdout: %q", tc.args, out.String())
+		}
+	}
+	var out bytes.Buffer
+	_, _, err := runCmd(t, "", "index", "build", "--help")
+	exitStatus(err, &out, io.Discard)
+	if !strings.Contains(out.String(), "--sources") || !strings.Contains(out.String(), "材料目录") || strings.Contains(out.String(), "jingyan ask") {
+		t.Errorf("index build --help:\n%s", out.String())
 	}
 }
 

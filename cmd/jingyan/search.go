@@ -16,9 +16,9 @@ import (
 
 func (e *env) search(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("search", flag.ContinueOnError)
-	k := fs.Int("k", 5, "number of hits")
-	asJSON := fs.Bool("json", false, "print JSON")
-	levelName := fs.String("level", "sentence", "passage level: sentence or paragraph")
+	k := fs.Int("k", 5, "返回的段落数")
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	levelName := fs.String("level", "sentence", "段落粒度：sentence（句）或 paragraph（段）")
 	var ixf indexFlags
 	ixf.register(fs)
 	rest, err := parse(fs, args)
@@ -30,7 +30,7 @@ func (e *env) search(ctx context.Context, args []string) error {
 	}
 	level, err := corpus.ParseLevel(*levelName)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return usagef("--level 应是 sentence（句）或 paragraph（段），不是 %s", *levelName)
 	}
 	if *k < 1 || *k > search.MaxK {
 		return fmt.Errorf("%w: --k 应在 1..%d 之间", errUsage, search.MaxK)

@@ -14,10 +14,10 @@ import (
 
 func (e *env) serve(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8080", "listen address (a non-loopback one needs JINGYAN_API_TOKENS)")
-	maxLLM := fs.Int("max-llm", 4, "concurrent LLM answers")
-	queue := fs.Int("queue", 16, "answers that may wait for an LLM slot")
-	rps := fs.Float64("rate", 20, "requests per second per client")
+	addr := fs.String("addr", "127.0.0.1:8080", "监听地址（非本机地址需要设置 JINGYAN_API_TOKENS）")
+	maxLLM := fs.Int("max-llm", 4, "同时进行的大模型回答数")
+	queue := fs.Int("queue", 16, "可排队等大模型的回答数")
+	rps := fs.Float64("rate", 20, "每个客户端每秒请求数")
 	var ef engineFlags
 	ef.register(fs)
 	rest, err := parse(fs, args)

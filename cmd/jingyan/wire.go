@@ -29,12 +29,12 @@ type engineFlags struct {
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
 	f.indexFlags.register(fs)
-	fs.StringVar(&f.prompts, "prompts", "", "directory of prompt templates overriding the embedded ones")
-	fs.StringVar(&f.model, "model", "", "LLM model (default $JINGYAN_MODEL, else "+llm.DefaultModel+")")
-	fs.StringVar(&f.baseURL, "base-url", "", "OpenAI-compatible server URL (default $OPENAI_BASE_URL)")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "deadline for one answer, LLM included")
-	fs.BoolVar(&f.offline, "offline", false, "never call an LLM; answer extractively")
-	fs.StringVar(&f.faq, "faq", "", "faq.jsonl from `jingyan faq`: its questions are answered from it at once")
+	fs.StringVar(&f.prompts, "prompts", "", "提示词模板目录，覆盖内置模板")
+	fs.StringVar(&f.model, "model", "", "大模型名称（默认 $JINGYAN_MODEL，否则 "+llm.DefaultModel+"）")
+	fs.StringVar(&f.baseURL, "base-url", "", "OpenAI 兼容服务地址（默认 $OPENAI_BASE_URL）")
+	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "一个回答（含大模型）的时限")
+	fs.BoolVar(&f.offline, "offline", false, "不调用大模型，只摘录材料原文")
+	fs.StringVar(&f.faq, "faq", "", "jingyan faq 生成的 faq.jsonl：其中的问题直接作答")
 }
 
 func promptOverride(dir string) fs.FS {

@@ -3,6 +3,7 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -180,11 +181,14 @@ func LoadWith(ctx context.Context, fsys fs.FS, rd FileReader) (*Corpus, LoadRepo
 	}
 	rep.Files = results
 	if len(reports) == 0 {
-		return nil, rep, fmt.Errorf("corpus: no reports found in %d source files", len(names))
+		return nil, rep, fmt.Errorf("corpus: %w (%d source files)", ErrNoReports, len(names))
 	}
 	c, err := New(reports)
 	return c, rep, err
 }
+
+// ErrNoReports is a collection from which nothing could be read.
+var ErrNoReports = errors.New("no reports found")
 
 // sourceNames lists the files under fsys in lexical order, hidden files and folders aside.
 func sourceNames(fsys fs.FS) ([]string, error) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,15 +221,31 @@ func writeCorpus(dir string, c *corpus.Corpus) error {
 	return nil
 }
 
+// What is wrong with a path given as an index, for front ends to say in their words.
+var (
+	ErrNoIndex    = errors.New("no such directory")
+	ErrNotIndex   = errors.New("not a jingyan index")
+	ErrOldIndex   = errors.New("a jingyan index of another version")
+	ErrEmptyIndex = errors.New("an empty directory")
+)
+
 // Open opens an index directory written by BuildDir, read-only.
 func Open(path string, g *glossary.Glossary) (*Index, error) {
 	dir, err := filepath.EvalSymlinks(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("search: open index %s: %w", path, ErrNoIndex)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("search: open index: %w", err)
 	}
 	f, err := os.ReadFile(filepath.Join(dir, formatFile))
-	if err != nil || strings.TrimSpace(string(f)) != format {
-		return nil, fmt.Errorf("search: open index %s: not a jingyan index of this version (build it again with `jingyan index build`)", path)
+	switch {
+	case err != nil && isEmptyDir(dir):
+		return nil, fmt.Errorf("search: open index %s: %w", path, ErrEmptyIndex)
+	case err != nil:
+		return nil, fmt.Errorf("search: open index %s: %w", path, ErrNotIndex)
+	case strings.TrimSpace(string(f)) != format:
+		return nil, fmt.Errorf("search: open index %s: %w", path, ErrOldIndex)
 	}
 	data, err := os.ReadFile(filepath.Join(dir, corpusFile))
 	if err != nil {
@@ -254,6 +271,11 @@ func Open(path string, g *glossary.Glossary) (*Index, error) {
 		ix.levels[lv] = idx
 	}
 	return ix, nil
+}
+
+func isEmptyDir(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) == 0
 }
 
 // Glossary returns the glossary questions are analysed with.
