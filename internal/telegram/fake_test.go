@@ -42,10 +42,12 @@ type fakeTG struct {
 	// connection dropped), "badjson" (a reply that is not JSON).
 	faults map[string][]string
 	// limitChat and limitAll, when set, emulate Telegram's limits: more messages than that in
-	// one second to one chat, or to all, are answered 429.
-	limitChat, limitAll int
-	recent              []tgCall // message sends of the last second
-	limited             int
+	// one second to one chat, or to all, are answered 429; limitGroup, more than that in a
+	// minute to one group.
+	limitChat, limitAll, limitGroup int
+	recent                          []tgCall               // message sends of the last second
+	groupSends                      map[string][]time.Time // a group's sends of the last minute
+	limited                         int
 }
 
 // refusedByLimit counts the sends the emulated limits refused.
@@ -74,12 +76,32 @@ func (f *fakeTG) overLimit(c tgCall) bool {
 			inChat++
 		}
 	}
-	if inChat >= f.limitChat || len(f.recent) >= f.limitAll {
+	if inChat >= f.limitChat || len(f.recent) >= f.limitAll || f.overGroupLimit(c) {
 		f.limited++
 		return true
 	}
 	f.recent = append(f.recent, c)
+	if strings.HasPrefix(c.f["chat_id"], "-") && f.limitGroup > 0 {
+		f.groupSends[c.f["chat_id"]] = append(f.groupSends[c.f["chat_id"]], c.at)
+	}
 	return false
+}
+
+// overGroupLimit reports a send to a group that already had limitGroup in the last minute.
+// Called with mu held.
+func (f *fakeTG) overGroupLimit(c tgCall) bool {
+	if f.limitGroup == 0 || !strings.HasPrefix(c.f["chat_id"], "-") {
+		return false
+	}
+	if f.groupSends == nil {
+		f.groupSends = map[string][]time.Time{}
+	}
+	ts := f.groupSends[c.f["chat_id"]]
+	for len(ts) > 0 && c.at.Sub(ts[0]) >= time.Minute {
+		ts = ts[1:]
+	}
+	f.groupSends[c.f["chat_id"]] = ts
+	return len(ts) >= f.limitGroup
 }
 
 func newFakeTG(t testing.TB) *fakeTG {

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/go-telegram/bot/models"
 
+	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/redistest"
 )
 
@@ -201,5 +203,160 @@ func BenchmarkFloodAtTelegramLimits(b *testing.B) {
 		b.ReportMetric(float64(disordered), "chats-out-of-order")
 		b.ReportMetric(100*float64(tg.refusedByLimit())/float64(max(1, sends)), "%429")
 		b.ReportMetric(elapsed.Seconds(), "s")
+	}
+}
+
+// BenchmarkFloodFiveAtOnce is issue 21's flood: 1,000 questions over 200 chats (100 private,
+// 100 groups), five arriving together in each, against a fake Bot API that refuses (429) more
+// than one message a second in a chat, thirty a second overall, or twenty a minute in a group,
+// with the bot's defaults. It reports questions turned away, answers lost or given twice,
+// chats answered out of order and the share of sends refused. Run with -benchtime 1x.
+func BenchmarkFloodFiveAtOnce(b *testing.B) {
+	for b.Loop() {
+		tg := newFakeTG(b)
+		tg.limitChat, tg.limitAll, tg.limitGroup = 1, 30, 20
+		_, stop := startBotOn(b, tg, Config{PaceOverall: -1}, nil) // -1: the defaults, Telegram's pace
+		const chats, each = 200, 5
+		start := time.Now()
+		var ups []models.Update
+		for c := range chats {
+			id, typ, prefix := int64(30000+c), models.ChatTypePrivate, ""
+			if c%2 == 1 {
+				id, typ, prefix = -int64(30000+c), models.ChatTypeGroup, "/ask "
+			}
+			for _, q := range askedTogether {
+				ups = append(ups, msgUpdate(textMsg(id, typ, int64(30000+c), prefix+q[0])))
+			}
+		}
+		tg.push(ups...)
+		answers := func() []tgCall {
+			var out []tgCall
+			for _, c := range tg.callsOf("sendMessage", "editMessageText") {
+				if strings.Contains(c.f["text"], "<b>来源</b>") {
+					out = append(out, c)
+				}
+			}
+			return out
+		}
+		deadline := time.Now().Add(6 * time.Minute)
+		for len(answers()) < chats*each && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		elapsed := time.Since(start)
+		time.Sleep(2 * time.Second) // anything sent twice shows now
+		stop()
+		lost, twice, disordered := floodOutcome(answers(), chats, func(c int) int64 {
+			if c%2 == 1 {
+				return -int64(30000 + c)
+			}
+			return int64(30000 + c)
+		})
+		turnedAway := 0
+		for _, c := range tg.callsOf("sendMessage") {
+			if strings.Contains(c.f["text"], "没有收下") || strings.Contains(c.f["text"], "稍等") {
+				turnedAway++
+			}
+		}
+		sends := len(tg.callsOf("sendMessage", "editMessageText", "sendMessageDraft"))
+		b.ReportMetric(float64(turnedAway), "turned-away")
+		b.ReportMetric(float64(lost), "lost")
+		b.ReportMetric(float64(twice), "twice")
+		b.ReportMetric(float64(disordered), "chats-out-of-order")
+		b.ReportMetric(100*float64(tg.refusedByLimit())/float64(max(1, sends+tg.refusedByLimit())), "%429")
+		b.ReportMetric(elapsed.Seconds(), "s")
+	}
+}
+
+// floodOutcome counts, over chats asked askedTogether in order, the answers lost, those given
+// twice, and the chats whose answers came out of order.
+func floodOutcome(answers []tgCall, chats int, chatID func(int) int64) (lost, twice, disordered int) {
+	perChat := map[string][]int{}
+	for _, c := range answers {
+		for k, q := range askedTogether {
+			if strings.Contains(c.f["text"], q[1]) {
+				perChat[c.f["chat_id"]] = append(perChat[c.f["chat_id"]], k)
+				break
+			}
+		}
+	}
+	for c := range chats {
+		seq := perChat[itoa(chatID(c))]
+		seen := map[int]int{}
+		for _, k := range seq {
+			seen[k]++
+		}
+		for k := range askedTogether {
+			switch {
+			case seen[k] == 0:
+				lost++
+			case seen[k] > 1:
+				twice += seen[k] - 1
+			}
+		}
+		if !sort.IntsAreSorted(seq) {
+			disordered++
+		}
+	}
+	return lost, twice, disordered
+}
+
+// BenchmarkAnswerVisible measures, at Telegram's limits, how long an asker waits to see the
+// answer: 50 questions over 10 groups and 50 over 10 private chats, each chat asking every few
+// seconds as people do, and a source button tapped 1.5 s after each group answer (p95 of each),
+// plus five questions asked at once in one group (the last answer's wait). Run with
+// -benchtime 1x; it takes about three minutes.
+func BenchmarkAnswerVisible(b *testing.B) {
+	for b.Loop() {
+		tg := newFakeTG(b)
+		tg.limitChat, tg.limitAll, tg.limitGroup = 1, 30, 20
+		tb, stop := startBotOn(b, tg, Config{PaceOverall: -1}, nil) // -1: the defaults, Telegram's pace
+		var group, private, button []time.Duration
+		for round, q := range askedTogether {
+			for c := range 10 {
+				g := textMsg(-int64(40000+c), models.ChatTypeGroup, int64(40000+c), "/ask "+q[0])
+				p := textMsg(int64(41000+c), models.ChatTypePrivate, int64(41000+c), q[0])
+				start := time.Now()
+				tg.push(msgUpdate(g), msgUpdate(p))
+				for _, w := range []struct {
+					chat int64
+					into *[]time.Duration
+				}{{g.Chat.ID, &group}, {p.Chat.ID, &private}} {
+					calls := tg.waitFor("answer", func(calls []tgCall) bool { return countTo(calls, w.chat, "<b>来源</b>") > round })
+					*w.into = append(*w.into, lastTo(calls, w.chat, "sendMessage").at.Sub(start))
+				}
+				// The asker reads before tapping; a tap within a second of the answer waits for
+				// the chat's next second, Telegram's limit.
+				time.Sleep(1500 * time.Millisecond)
+				id := tb.index.Corpus().Passages(corpus.LevelSentence)[round].ID
+				start = time.Now()
+				tg.push(models.Update{CallbackQuery: &models.CallbackQuery{ID: fmt.Sprintf("b%d-%d", round, c), From: models.User{ID: int64(40000 + c)},
+					Data: "src:" + id, Message: models.MaybeInaccessibleMessage{Message: &models.Message{ID: 100 + round, Chat: g.Chat}}}})
+				calls := tg.waitFor("passage", func(calls []tgCall) bool {
+					m := lastTo(calls, g.Chat.ID, "sendMessage")
+					return strings.Contains(m.f["reply_parameters"], fmt.Sprintf(`"message_id":%d`, 100+round))
+				})
+				button = append(button, lastTo(calls, g.Chat.ID, "sendMessage").at.Sub(start))
+			}
+			time.Sleep(3 * time.Second)
+		}
+		const burst = -int64(42000)
+		start := time.Now()
+		var ups []models.Update
+		for _, q := range askedTogether {
+			ups = append(ups, msgUpdate(textMsg(burst, models.ChatTypeGroup, 42000, "/ask "+q[0])))
+		}
+		tg.push(ups...)
+		calls := tg.waitFor("five answers", func(calls []tgCall) bool { return countTo(calls, burst, "<b>来源</b>") == 5 })
+		last := lastTo(calls, burst, "sendMessage").at.Sub(start)
+		stop()
+		p95 := func(d []time.Duration) float64 {
+			sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+			return float64(d[len(d)*95/100].Microseconds()) / 1000
+		}
+		b.ReportMetric(p95(group), "group-p95-ms")
+		b.ReportMetric(p95(private), "private-p95-ms")
+		b.ReportMetric(p95(button), "button-p95-ms")
+		b.ReportMetric(float64(last.Milliseconds()), "fifth-of-five-ms")
+		b.ReportMetric(100*float64(tg.refusedByLimit())/float64(max(1, len(tg.callsOf("sendMessage", "editMessageText")))), "%429")
 	}
 }
