@@ -14,7 +14,6 @@ type Window struct {
 	n         int
 	period    time.Duration
 	gap       time.Duration
-	idle      time.Duration
 	keys      map[string][]time.Time
 	lastSweep time.Time
 }
