@@ -90,6 +90,11 @@ func (e *env) index(ctx context.Context, args []string) error {
 	c, rep, err := corpus.LoadWith(ctx, os.DirFS(*sources), rd)
 	ocr.finish()
 	rep.Print(e.stderr)
+	for _, f := range rep.Files {
+		if f.Cause != "" {
+			e.logger.Debug("index build: file skipped", "file", f.Name, "err", f.Cause)
+		}
+	}
 	if errors.Is(err, corpus.ErrNoReports) {
 		return &userError{"在 " + *sources + " 里没有读到任何材料（每个文件跳过的原因见上）；索引没有建立", err}
 	}

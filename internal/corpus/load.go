@@ -72,7 +72,8 @@ type FileResult struct {
 	Pages      int      `json:"pages,omitempty"`
 	OCRPages   int      `json:"ocr_pages,omitempty"`
 	Cached     bool     `json:"cached,omitempty"`
-	Skipped    string   `json:"skipped,omitempty"`
+	Skipped    string   `json:"skipped,omitempty"` // why, in Chinese, and what to do
+	Cause      string   `json:"cause,omitempty"`   // the reader's own error, for the log
 	Warnings   []string `json:"warnings,omitempty"`
 }
 
@@ -252,7 +253,7 @@ func readOne(ctx context.Context, fsys fs.FS, rd FileReader, name string) (reade
 	}
 	d, err := rd.Read(ctx, name, data)
 	if err != nil {
-		res.Skipped = err.Error()
+		res.Skipped, res.Cause = reader.Reason(err), err.Error()
 		return reader.Document{}, res
 	}
 	res.Format, res.Pages, res.OCRPages, res.Cached, res.Warnings = d.Format, d.Pages, d.OCRPages, d.Cached, d.Warnings

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 )
@@ -187,4 +188,18 @@ type MissingTool struct {
 
 func (e *MissingTool) Error() string {
 	return fmt.Sprintf("%s需要 %s，请安装：apt-get install %s", e.Purpose, e.Program, e.Package)
+}
+
+// Reason is what a user reads of a reader's error: the Chinese sentence that says what is
+// wrong and what to do, without the program's own message it wraps ("pdftotext: exit status
+// 1: Syntax Error…"), which only the log needs.
+func Reason(err error) string {
+	msg, reason := err.Error(), err.Error()
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		// The deepest wrapped error is the program's own; what is before it, ours.
+		if rest, ok := strings.CutSuffix(msg, u.Error()); ok && strings.TrimRight(rest, "：:; ") != "" {
+			reason = strings.TrimRight(rest, "：:; ")
+		}
+	}
+	return reason
 }

@@ -500,3 +500,23 @@ func checkBlocks(t *testing.T, blocks []Block) {
 		}
 	}
 }
+
+// What a user reads of a skipped file is the Chinese reason alone, never the program's own
+// message it wraps.
+func TestReason(t *testing.T) {
+	cause := errors.New("pdftotext: exit status 1: Syntax Error: Couldn't find trailer dictionary")
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("PDF 文件已损坏或不完整，请重新导出：%w", cause), "PDF 文件已损坏或不完整，请重新导出"},
+		{fmt.Errorf("read: %w", fmt.Errorf("PPTX 文件不完整或已损坏：%w", cause)), "read: PPTX 文件不完整或已损坏"},
+		{ErrEncrypted, ErrEncrypted.Error()},
+		{cause, cause.Error()},
+	}
+	for _, tt := range tests {
+		if got := Reason(tt.err); got != tt.want {
+			t.Errorf("Reason(%q) = %q, want %q", tt.err, got, tt.want)
+		}
+	}
+}
