@@ -86,6 +86,11 @@ func searchLines(ctx context.Context, ix *search.Index, in io.Reader, out io.Wri
 			if err := enc.Encode(resp); err != nil {
 				return err
 			}
+			// A script driving search interactively reads each answer before it writes the
+			// next question.
+			if err := w.Flush(); err != nil {
+				return err
+			}
 		}
 		if readErr != nil {
 			return nil

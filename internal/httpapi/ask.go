@@ -169,7 +169,14 @@ func (s *Server) askError(w http.ResponseWriter, r *http.Request, err error) {
 // statusClientClosed is nginx's code for a request the client closed before the answer.
 const statusClientClosed = 499
 
+// internalError answers a fault with a 500 and logs it — unless the client went away, which is
+// no fault of ours: that is a debug line and nginx's 499.
 func (s *Server) internalError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil && errors.Is(err, context.Canceled) {
+		s.logger.Debug("httpapi: client went away", "path", r.URL.Path)
+		w.WriteHeader(statusClientClosed)
+		return
+	}
 	s.logger.Error("httpapi: request failed", "path", r.URL.Path, "err", err)
 	writeError(w, http.StatusInternalServerError, "server_error", "服务内部出错，请稍后再试")
 }

@@ -1,8 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -48,5 +54,29 @@ func TestModelRefusalFrontEnds(t *testing.T) {
 			t.Errorf("chat completions, %s: %q", reply, content)
 		}
 		fake.Close()
+	}
+}
+
+// A client that goes away mid-search is no fault of the server's: nginx's 499 and a debug
+// line, not "ERROR search: query: context canceled". A real fault stays an error.
+func TestHangUpIsNotAnError(t *testing.T) {
+	var logs bytes.Buffer
+	s, err := New(context.Background(), Config{}, memLoader(t, nil), slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := httptest.NewRecorder()
+	s.internalError(rec, httptest.NewRequest("GET", "/v1/search?q=x", nil).WithContext(ctx), fmt.Errorf("search: query: %w", context.Canceled))
+	if rec.Code != statusClientClosed || strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "client went away") {
+		t.Errorf("hang-up: %d, logs %q", rec.Code, logs.String())
+	}
+	logs.Reset()
+	rec = httptest.NewRecorder()
+	s.internalError(rec, httptest.NewRequest("GET", "/v1/search?q=x", nil), errors.New("search: index is closed"))
+	if rec.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("fault: %d, logs %q", rec.Code, logs.String())
 	}
 }
