@@ -257,6 +257,13 @@ func (ix *Index) candidates(level corpus.Level, own, paras, reports scored) []co
 		// of candidates a search.
 		if r := ix.reports[id]; r != nil && len(r.Paragraphs) <= maxContextParagraphs {
 			for _, para := range r.Paragraphs {
+				// Sentence candidates come from the report's paragraphs that match at all:
+				// the rest would all rank on the report's score alone, tied, and scoring them
+				// was half the time of a search at 200k sentences (p50 1.17 → 0.63 ms) for no
+				// change in recall on any of our sets.
+				if level == corpus.LevelSentence && paras.score[para.ID] == 0 {
+					continue
+				}
 				addParagraph(para, r)
 			}
 		}

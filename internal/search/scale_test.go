@@ -17,6 +17,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+
+	"github.com/jingyan/jingyan/internal/corpus"
 )
 
 // BenchmarkScale indexes large real Chinese text on disk and queries it: Debian's manpages-zh
@@ -161,4 +163,42 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// BenchmarkScaleSearch is one whole search (three levels and ranking) on an on-disk index
+// built by `jingyan index build` from the scale data — JINGYAN_SCALE_INDEX names it (see
+// README, "Scale") — with questions sampled from its own sentences. Reports p50 and p99.
+func BenchmarkScaleSearch(b *testing.B) {
+	path := os.Getenv("JINGYAN_SCALE_INDEX")
+	if path == "" {
+		b.Skip("JINGYAN_SCALE_INDEX is not set: build an index of the scale data first")
+	}
+	_, g := embedded(b)
+	ix, err := Open(path, g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	var lines []string
+	for _, p := range ix.Corpus().Passages(corpus.LevelSentence) {
+		lines = append(lines, p.Text)
+	}
+	queries := sampleQueries(lines, 300)
+	ctx := context.Background()
+	for _, q := range queries[:20] { // warm the page cache
+		ix.Search(ctx, Request{Question: q, K: 5})
+	}
+	lat := make([]time.Duration, 0, b.N*len(queries))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, q := range queries {
+			t0 := time.Now()
+			if _, err := ix.Search(ctx, Request{Question: q, K: 5}); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(t0))
+		}
+	}
+	reportPercentiles(b, lat)
+	b.ReportMetric(float64(len(lines)), "sentences")
 }
