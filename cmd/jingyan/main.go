@@ -23,7 +23,7 @@ const usage = `jingyan — 公安工作经验材料问答
   jingyan bot [--webhook-url URL --webhook-addr ADDR] [--audit FILE] [--queue N]
   jingyan faq (--questions FILE | --auto [--per-report N]) --out DIR [-j N] [--fresh]
   jingyan search [--k N] [--json] [--level sentence|paragraph] [--index PATH] 问题|-
-  jingyan index build --sources DIR --out PATH [--cache DIR]   （.txt .md .html .docx .doc .wps .rtf .odt .xlsx .pptx .pdf .ofd、扫描件、照片）
+  jingyan index build --sources DIR --out PATH [--cache DIR] [--memory MiB]   （.txt .md .html .docx .doc .wps .rtf .odt .xlsx .pptx .pdf .ofd、扫描件、照片）
   jingyan eval retrieval --qa FILE [--json] [--index PATH]
   jingyan eval answers --qa FILE [--json] [--offline]
 

@@ -12,6 +12,9 @@ import (
 // Corpus is the whole set of reports, in source order.
 type Corpus struct {
 	Reports []*Report `json:"reports"`
+	// Folded says every paragraph and sentence carries its folded text (Folded, or Text when
+	// folding changes nothing): an index build folds once, and nothing folds it again at start.
+	Folded bool `json:"folded,omitempty"`
 
 	byID map[string]Passage
 	// order lists every paragraph and sentence ID in reading order, so neighbours can be found.
@@ -45,13 +48,53 @@ type Paragraph struct {
 	Page      int        `json:"page,omitempty"`
 	OnPage    int        `json:"on_page,omitempty"`
 	Sentences []Sentence `json:"sentences"`
+	// Folded is Text as questions are matched (traditional → simplified, full width,
+	// numerals), where that differs from Text; see Corpus.Folded.
+	Folded string `json:"folded,omitempty"`
 }
 
 // Sentence is one Chinese sentence of a paragraph; N counts from 1 within its paragraph.
 type Sentence struct {
-	ID   string `json:"id"`
-	N    int    `json:"n"`
-	Text string `json:"text"`
+	ID     string `json:"id"`
+	N      int    `json:"n"`
+	Text   string `json:"text"`
+	Folded string `json:"folded,omitempty"` // as Paragraph.Folded
+}
+
+// FoldWith stores every paragraph's and sentence's folded text, so it is computed once.
+func (c *Corpus) FoldWith(fold func(string) string) {
+	for _, r := range c.Reports {
+		for _, p := range r.Paragraphs {
+			p.Folded = differs(fold(p.Text), p.Text)
+			for i := range p.Sentences {
+				p.Sentences[i].Folded = differs(fold(p.Sentences[i].Text), p.Sentences[i].Text)
+			}
+		}
+	}
+	c.Folded = true
+}
+
+func differs(folded, text string) string {
+	if folded == text {
+		return ""
+	}
+	return folded
+}
+
+// FoldedOf is a passage's text folded, when the corpus stores it; ok is false when it does
+// not and the caller must fold.
+func (c *Corpus) FoldedOf(p Passage) (string, bool) {
+	if !c.Folded {
+		return "", false
+	}
+	f := p.Paragraph.Folded
+	if p.Level == LevelSentence {
+		f = p.Paragraph.Sentences[p.Sentence-1].Folded
+	}
+	if f == "" {
+		return p.Text, true
+	}
+	return f, true
 }
 
 // Level says whether a passage is a whole paragraph or one sentence.

@@ -111,3 +111,44 @@ func TestOpenRejectsNonIndex(t *testing.T) {
 		t.Error("Open of a missing path succeeded")
 	}
 }
+
+// An index stores its passages folded (traditional → simplified, numerals → digits) where
+// that changes them, so opening it folds nothing; a simplified question finds a traditional
+// passage by the stored fold.
+func TestFoldsStoredWithIndex(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.txt"), []byte("大明宮派出所\n\n社區警務室一下增加到了四十五個。\n\n民警每周走访群众。\n"), 0o644)
+	c, _, err := corpus.Load(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, g := embedded(t)
+	out := filepath.Join(t.TempDir(), "idx")
+	if err := BuildDir(context.Background(), c, g, out, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(out, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	oc := ix.Corpus()
+	if !oc.Folded {
+		t.Fatal("the opened corpus does not say its folds are stored")
+	}
+	stored := map[string]string{}
+	for _, p := range oc.Passages(corpus.LevelSentence) {
+		f, _ := oc.FoldedOf(p)
+		stored[p.Text] = f
+	}
+	if got := stored["社區警務室一下增加到了四十五個。"]; got != "社区警务室一下增加到了45个。" {
+		t.Errorf("stored fold %q", got)
+	}
+	if got := stored["民警每周走访群众。"]; got != "民警每周走访群众。" {
+		t.Errorf("unchanged text's fold %q", got)
+	}
+	hits, err := ix.Search(context.Background(), Request{Question: "社区警务室增加到了多少个", K: 1})
+	if err != nil || len(hits) == 0 || hits[0].Passage.Text != "社區警務室一下增加到了四十五個。" {
+		t.Errorf("simplified question: %v %v", hits, err)
+	}
+}

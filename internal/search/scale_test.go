@@ -55,7 +55,7 @@ func BenchmarkScale(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if err := indexDocs(context.Background(), idx, docs, nil); err != nil {
+			if err := indexDocs(context.Background(), idx, sliceSource(docs), nil); err != nil {
 				b.Fatal(err)
 			}
 			if err := idx.Close(); err != nil {
@@ -184,6 +184,12 @@ func BenchmarkScaleSearch(b *testing.B) {
 		lines = append(lines, p.Text)
 	}
 	queries := sampleQueries(lines, 300)
+	if out := os.Getenv("JINGYAN_SCALE_QUERIES"); out != "" {
+		// The same questions for the Xapian peer (testdata/xapian-scale.py).
+		if err := os.WriteFile(out, []byte(strings.Join(queries, "\n")+"\n"), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
 	ctx := context.Background()
 	for _, q := range queries[:20] { // warm the page cache
 		ix.Search(ctx, Request{Question: q, K: 5})
