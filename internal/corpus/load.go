@@ -269,15 +269,18 @@ func Format(name string) string {
 	return "?"
 }
 
-// dropRepeated removes short lines that recur in three or more files: the template of the
-// site or program they were saved from (navigation, slogans, notices), never report text.
+// dropRepeated removes short lines that recur at the head or foot of three or more files: the
+// template of the site or program they were saved from (navigation, slogans, notices), never
+// report text. A line recurring in the middle of documents is text they share — an option
+// manpages describe alike, a phrase reports repeat — and stays: on the scale data (115k
+// sentences) 395 paragraphs of text the whole-document rule had dropped.
 func dropRepeated(docs []reader.Document) {
 	const minFiles, maxRunes = 3, 100
 	files := make(map[string]int)
 	for _, d := range docs {
 		seen := make(map[string]bool)
-		for _, b := range d.Blocks {
-			if utf8.RuneCountInString(b.Text) <= maxRunes && !seen[b.Text] {
+		for k, b := range d.Blocks {
+			if utf8.RuneCountInString(b.Text) <= maxRunes && !seen[b.Text] && atEdge(k, len(d.Blocks)) {
 				seen[b.Text] = true
 				files[b.Text]++
 			}
@@ -285,9 +288,9 @@ func dropRepeated(docs []reader.Document) {
 	}
 	for i := range docs {
 		kept := docs[i].Blocks[:0]
-		for _, b := range docs[i].Blocks {
-			if b.Level == 0 && files[b.Text] >= minFiles && utf8.RuneCountInString(b.Text) <= maxRunes && !bytes.ContainsAny([]byte(b.Text), "。！？") &&
-				!isUnitLine(b.Text) && !dateRE.MatchString(b.Text) {
+		for k, b := range docs[i].Blocks {
+			if b.Level == 0 && atEdge(k, len(docs[i].Blocks)) && files[b.Text] >= minFiles && utf8.RuneCountInString(b.Text) <= maxRunes &&
+				!bytes.ContainsAny([]byte(b.Text), "。！？") && !isUnitLine(b.Text) && !dateRE.MatchString(b.Text) {
 				continue
 			}
 			kept = append(kept, b)
@@ -295,6 +298,13 @@ func dropRepeated(docs []reader.Document) {
 		docs[i].Blocks = kept
 	}
 }
+
+// templateEdge is how many blocks at each end of a document a site's or program's template
+// may fill: a page's navigation and breadcrumbs above, its notices and footer below.
+const templateEdge = 12
+
+// atEdge reports block k of n among a document's first or last templateEdge.
+func atEdge(k, n int) bool { return k < templateEdge || k >= n-templateEdge }
 
 // Embedded loads the corpus the binary carries (index/sources); its text formats need no
 // external program.
