@@ -530,7 +530,10 @@ func TestCallbacksAnsweredAtOnce(t *testing.T) {
 	}
 	tb.tg.push(callback("inline", 7, "src:"+id, 0))
 	tb.tg.push(callback("fast", 7, "src:"+id, 42))
-	calls := tb.tg.waitFor("all callbacks answered", func(calls []tgCall) bool { return len(answeredCallbacks(calls)) == 7 })
+	// The passage is posted after its callback is answered: wait for both.
+	calls := tb.tg.waitFor("all callbacks answered and the passage posted", func(calls []tgCall) bool {
+		return len(answeredCallbacks(calls)) == 7 && lastTo(calls, 42, "sendMessage").method != ""
+	})
 	got := answeredCallbacks(calls)
 	// The passage goes under the answer once; tapping again points to it. Taps have their own
 	// limit: this user's one question a while does not hold them back.

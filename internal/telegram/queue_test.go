@@ -60,6 +60,10 @@ func TestQueuedNotTurnedAway(t *testing.T) {
 			}
 		}
 	}
+	// Reactions go out beside the answers, each on its own: wait for one in each chat.
+	tb.tg.waitFor("reactions", func(calls []tgCall) bool {
+		return lastTo(calls, private, "setMessageReaction").method != "" && lastTo(calls, group, "setMessageReaction").method != ""
+	})
 	reacted := map[string]int{}
 	for _, c := range tb.tg.callsOf("setMessageReaction") {
 		reacted[c.f["chat_id"]]++
