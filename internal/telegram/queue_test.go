@@ -180,7 +180,8 @@ func TestPlaceholderReplacedAfterRestart(t *testing.T) {
 	defer slow.Close()
 	first, stop := startBotOn(t, tg, Config{JournalPath: path, DrainTimeout: 100 * time.Millisecond, SlowAfter: 10 * time.Millisecond}, slow)
 	const g = -100760
-	first.tg.push(msgUpdate(textMsg(g, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")))
+	asked := textMsg(g, models.ChatTypeGroup, 3, "/ask 吉林电诈降了多少")
+	first.tg.push(msgUpdate(asked))
 	calls := tg.waitFor("the placeholder", sentTo(g, "正在查找…"))
 	placeholder := ""
 	for _, c := range calls {
@@ -188,7 +189,9 @@ func TestPlaceholderReplacedAfterRestart(t *testing.T) {
 			placeholder = c.f["_id"]
 		}
 	}
-	time.Sleep(50 * time.Millisecond) // the journal records it
+	for deadline := time.Now().Add(10 * time.Second); first.journal.shownFor(asked) == 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // until the journal records it
+	}
 	stop()
 
 	second, stop2 := startBotOn(t, tg, Config{JournalPath: path}, nil)
