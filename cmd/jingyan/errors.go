@@ -57,33 +57,29 @@ func flagMistake(fs *flag.FlagSet, err error) string {
 		return "参数 --" + strings.TrimLeft(name, "-") + " 需要一个值"
 	}
 	if m := badValueRE.FindStringSubmatch(s); m != nil {
-		why := m[3]
-		var kind any
-		if f := fs.Lookup(m[2]); f != nil {
-			if g, ok := f.Value.(flag.Getter); ok {
-				kind = g.Get()
-			}
-		}
-		switch kind.(type) {
-		case time.Duration:
-			why = "应是时长，例如 30s 或 2m"
-		case bool:
-			why = "应是 true 或 false"
-		case int, int64, uint, uint64, float64:
-			why = "应是数字"
-		}
-		switch {
-		case why != m[3]:
-		case strings.Contains(why, "duration"):
-			why = "应是时长，例如 30s 或 2m"
-		case strings.Contains(s, "boolean"):
-			why = "应是 true 或 false"
-		case strings.Contains(why, "parse error"), strings.Contains(why, "out of range"):
-			why = "应是数字"
-		}
-		return "参数 --" + m[2] + " 的值 “" + m[1] + "” 不对：" + why
+		return "参数 --" + m[2] + " 的值 “" + m[1] + "” 不对：" + shouldBe(fs.Lookup(m[2]), m[3])
 	}
 	return s
+}
+
+// shouldBe says what kind of value a flag takes, from the value it holds; why, the flag
+// package's own words, when the kind is another.
+func shouldBe(f *flag.Flag, why string) string {
+	var kind any
+	if f != nil {
+		if g, ok := f.Value.(flag.Getter); ok {
+			kind = g.Get()
+		}
+	}
+	switch kind.(type) {
+	case time.Duration:
+		return "应是时长，例如 30s 或 2m"
+	case bool:
+		return "应是 true 或 false"
+	case int, int64, uint, uint64, float64:
+		return "应是数字"
+	}
+	return why
 }
 
 var badValueRE = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for flag -+([\w-]+): (.*)$`)

@@ -87,17 +87,6 @@ func (e *Engine) foldedText(p corpus.Passage) string {
 	return e.glossary.Fold(p.Text)
 }
 
-// fold is text folded: as the corpus stores it, or folded now.
-func fold(c *corpus.Corpus, g *glossary.Glossary, folded, text string) string {
-	switch {
-	case !c.Folded:
-		return g.Fold(text)
-	case folded != "":
-		return folded
-	}
-	return text
-}
-
 // New makes an engine. llm may be nil.
 func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, logger *slog.Logger) *Engine {
 	if logger == nil {
@@ -124,10 +113,10 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 			}
 			// One fold a paragraph serves the corpus text and, cut into sentences, the idf;
 			// an index stores its folds, so start-up does none.
-			text := fold(c, g, p.Folded, p.Text)
+			text := c.FoldText(p.Folded, p.Text, g.Fold)
 			e.folded[p.ID] = text
 			for _, s := range p.Sentences {
-				e.folded[s.ID] = fold(c, g, s.Folded, s.Text)
+				e.folded[s.ID] = c.FoldText(s.Folded, s.Text, g.Fold)
 			}
 			b.WriteString(text)
 			b.WriteByte('\n')

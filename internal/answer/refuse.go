@@ -40,9 +40,6 @@ const (
 	// gapCoverage: offline, a question with any gap needs evidence holding at least this
 	// share of it; what it asks is partly absent, so the rest must be well covered.
 	gapCoverage = 0.3
-	// offerCoverage: a question on a place no report names is shown what reports naming no
-	// place say only when they hold at least this share of the rest of it.
-	offerCoverage = 0.4
 )
 
 // verdict is the outcome of the answerability check.
@@ -187,9 +184,10 @@ func (e *Engine) afterSearch(a glossary.Analysis, unnamed []string, ev []evidenc
 	v, ev := e.covered(rest, ev)
 	gaps, _ := e.gaps(rest)
 	// The collection does not say the place, so this stays a refusal; but a report that names
-	// no place may be its own ("市公安局…"): when it holds well what else the question asks,
-	// the asker is shown what it says, to judge.
-	offer := !v.refuse && len(gaps) == 0 && coverage(rest, e.glossary, e.idf, ev[:min(3, len(ev))]) >= offerCoverage
+	// no place may be its own ("市公安局…"): when it holds what else the question asks as
+	// well as a question with a gap must (the place is the gap), the asker is shown what it
+	// says, to judge.
+	offer := !v.refuse && len(gaps) == 0 && coverage(rest, e.glossary, e.idf, ev[:min(3, len(ev))]) >= gapCoverage
 	return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", place), offer: offer}, ev
 }
 
@@ -198,17 +196,14 @@ func (e *Engine) afterSearch(a glossary.Analysis, unnamed []string, ev []evidenc
 // with a name of its own (枫桥派出所, not 市公安局). In running text the form also matches
 // 全省, 我市 and 市场, so it is not read there.
 func (e *Engine) namesPlace(r *corpus.Report) bool {
-	text := e.heads[r.ID]
-	if placeFormRE.MatchString(text) {
+	head := e.heads[r.ID]
+	if placeFormRE.MatchString(head) || len(e.glossary.Places(head)) > 0 {
 		return true
 	}
 	if org := []rune(r.Org); len(org) > 0 && !strings.ContainsRune("省市县区", org[0]) {
 		return true
 	}
-	for _, p := range r.Paragraphs {
-		text += "\n" + e.folded[p.ID]
-	}
-	return len(e.glossary.Places(text)) > 0
+	return slices.ContainsFunc(r.Paragraphs, func(p *corpus.Paragraph) bool { return len(e.glossary.Places(e.folded[p.ID])) > 0 })
 }
 
 // withoutWords is a with words taken out of what it asks: a place no report writes is not a gap

@@ -211,16 +211,22 @@ func TestCitationScope(t *testing.T) {
 			"\n\n### 江苏省\n满意度98.35%[1]。"},
 	}
 	for _, tt := range tests {
-		v := newVerifier(ev, "", testFold)
-		var got strings.Builder
-		for _, s := range SplitAnswer(tt.in) {
-			got.WriteString(v.feed(s))
-		}
-		got.WriteString(v.finish())
-		if got.String() != tt.want {
-			t.Errorf("%s:\n got %q\nwant %q", tt.name, got.String(), tt.want)
+		if got, _ := verifyStream(ev, tt.in); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
 		}
 	}
+}
+
+// verifyStream feeds an answer to a verifier sentence by sentence, as it streams, and returns
+// what it let through and what it flagged.
+func verifyStream(ev []evidence, answer string) (string, []string) {
+	v := newVerifier(ev, "", testFold)
+	var got strings.Builder
+	for _, s := range SplitAnswer(answer) {
+		got.WriteString(v.feed(s))
+	}
+	got.WriteString(v.finish())
+	return got.String(), v.flagged
 }
 
 // Claims without figures: a faithful paraphrase keeps the passage's words and stays; an
@@ -327,14 +333,8 @@ func TestVerifierAsModelsWrite(t *testing.T) {
 		{"a short invented list item", "1. 抓宣传普及[6]\n2. 网络游戏充值诈骗[6]", "1. 抓宣传普及[1]\n"},
 	}
 	for _, tt := range tests {
-		v := newVerifier(ev, "", testFold)
-		var got strings.Builder
-		for _, s := range SplitAnswer(tt.in) {
-			got.WriteString(v.feed(s))
-		}
-		got.WriteString(v.finish())
-		if got.String() != tt.want {
-			t.Errorf("%s:\n got %q\nwant %q (flagged %q)", tt.name, got.String(), tt.want, v.flagged)
+		if got, flagged := verifyStream(ev, tt.in); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q (flagged %q)", tt.name, got, tt.want, flagged)
 		}
 	}
 }

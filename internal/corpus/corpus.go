@@ -81,20 +81,25 @@ func differs(folded, text string) string {
 	return folded
 }
 
-// FoldedOf is a passage's text folded, when the corpus stores it; ok is false when it does
-// not and the caller must fold.
-func (c *Corpus) FoldedOf(p Passage) (string, bool) {
-	if !c.Folded {
-		return "", false
+// FoldText is text folded: its stored fold (stored, or text itself when folding changed
+// nothing), or fold(text) when the corpus stores no folds.
+func (c *Corpus) FoldText(stored, text string, fold func(string) string) string {
+	switch {
+	case !c.Folded:
+		return fold(text)
+	case stored != "":
+		return stored
 	}
-	f := p.Paragraph.Folded
+	return text
+}
+
+// FoldedOf is a passage's text folded, as FoldText.
+func (c *Corpus) FoldedOf(p Passage, fold func(string) string) string {
+	stored := p.Paragraph.Folded
 	if p.Level == LevelSentence {
-		f = p.Paragraph.Sentences[p.Sentence-1].Folded
+		stored = p.Paragraph.Sentences[p.Sentence-1].Folded
 	}
-	if f == "" {
-		return p.Text, true
-	}
-	return f, true
+	return c.FoldText(stored, p.Text, fold)
 }
 
 // Level says whether a passage is a whole paragraph or one sentence.

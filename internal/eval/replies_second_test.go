@@ -2,12 +2,9 @@ package eval
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/jingyan/jingyan/internal/answer"
-	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/mock"
 )
 
@@ -15,18 +12,7 @@ import (
 // combined figures, lists with lead-ins and summaries, claims that widen scope or move a
 // figure to another measure — through the real client and streaming verification.
 func TestScriptedRepliesSecond(t *testing.T) {
-	docs := filepath.Join(secondCorpus, "docs")
-	if _, err := os.Stat(docs); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("second corpus missing in CI: %v", err)
-		}
-		t.Skipf("no second corpus beside the repository: %v", err)
-	}
-	c, _, err := corpus.Load(os.DirFS(docs))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix := mock.IndexOf(t, c)
+	ix := mock.IndexOf(t, loadSecondCorpus(t))
 	items := readQA(t, "testdata/replies-second.jsonl")
 	srv := ScriptedLLM(items)
 	defer srv.Close()

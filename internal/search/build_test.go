@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/glossary"
 )
 
-func TestBuildDirOpenAndReplace(t *testing.T) {
-	c, g := embedded(t)
+// buildAndOpen builds c on disk as index build does and opens it, as serve and search do.
+func buildAndOpen(t *testing.T, c *corpus.Corpus, g *glossary.Glossary) (*Index, string) {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "idx")
 	if err := BuildDir(context.Background(), c, g, out, nil); err != nil {
 		t.Fatal(err)
@@ -19,6 +21,12 @@ func TestBuildDirOpenAndReplace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return ix, out
+}
+
+func TestBuildDirOpenAndReplace(t *testing.T) {
+	c, g := embedded(t)
+	ix, out := buildAndOpen(t, c, g)
 	hits, err := ix.Search(context.Background(), Request{Question: "警地融合", K: 3})
 	if err != nil || len(hits) != 3 {
 		t.Fatalf("search on disk index: %d hits, %v", len(hits), err)
@@ -123,14 +131,7 @@ func TestFoldsStoredWithIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, g := embedded(t)
-	out := filepath.Join(t.TempDir(), "idx")
-	if err := BuildDir(context.Background(), c, g, out, nil); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(out, g)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ix, _ := buildAndOpen(t, c, g)
 	defer ix.Close()
 	oc := ix.Corpus()
 	if !oc.Folded {
@@ -138,8 +139,7 @@ func TestFoldsStoredWithIndex(t *testing.T) {
 	}
 	stored := map[string]string{}
 	for _, p := range oc.Passages(corpus.LevelSentence) {
-		f, _ := oc.FoldedOf(p)
-		stored[p.Text] = f
+		stored[p.Text] = oc.FoldedOf(p, func(string) string { return "folded at start" })
 	}
 	if got := stored["社區警務室一下增加到了四十五個。"]; got != "社区警务室一下增加到了45个。" {
 		t.Errorf("stored fold %q", got)

@@ -164,11 +164,7 @@ type docSource struct {
 func passageSource(c *corpus.Corpus, g *glossary.Glossary, lv corpus.Level) docSource {
 	ps := c.Passages(lv)
 	return docSource{n: len(ps), doc: func(i int) passageDoc {
-		text, ok := c.FoldedOf(ps[i])
-		if !ok {
-			text = g.Fold(ps[i].Text)
-		}
-		return passageDoc{id: ps[i].ID, doc: doc{Text: text}}
+		return passageDoc{id: ps[i].ID, doc: doc{Text: c.FoldedOf(ps[i], g.Fold)}}
 	}}
 }
 
@@ -189,11 +185,6 @@ func reportSource(c *corpus.Corpus, g *glossary.Glossary) docSource {
 		}
 		return passageDoc{id: r.ID, doc: doc{Text: g.Fold(b.String())}}
 	}}
-}
-
-// sliceSource serves documents already made.
-func sliceSource(docs []passageDoc) docSource {
-	return docSource{n: len(docs), doc: func(i int) passageDoc { return docs[i] }}
 }
 
 func indexDocs(ctx context.Context, idx bleve.Index, docs docSource, progress func(int)) error {

@@ -99,6 +99,11 @@ func BenchmarkScale(b *testing.B) {
 	}
 }
 
+// sliceSource serves documents already made.
+func sliceSource(docs []passageDoc) docSource {
+	return docSource{n: len(docs), doc: func(i int) passageDoc { return docs[i] }}
+}
+
 func readLines(path string, limit int) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {

@@ -168,35 +168,7 @@ func BenchmarkFloodAtTelegramLimits(b *testing.B) {
 		elapsed := time.Since(start)
 		time.Sleep(2 * time.Second) // anything sent twice shows now
 		stop()
-		got := finals(tg.callsOf("sendMessage"))
-		perChat := map[string][]int{}
-		for _, c := range got {
-			for k, f := range facts {
-				if strings.Contains(c.f["text"], f) {
-					perChat[c.f["chat_id"]] = append(perChat[c.f["chat_id"]], k)
-					break
-				}
-			}
-		}
-		lost, twice, disordered := 0, 0, 0
-		for c := range chats {
-			seq := perChat[itoa(int64(10000+c))]
-			seen := map[int]int{}
-			for _, k := range seq {
-				seen[k]++
-			}
-			for k := range each {
-				switch {
-				case seen[k] == 0:
-					lost++
-				case seen[k] > 1:
-					twice += seen[k] - 1
-				}
-			}
-			if !sort.IntsAreSorted(seq) {
-				disordered++
-			}
-		}
+		lost, twice, disordered := floodOutcome(finals(tg.callsOf("sendMessage")), facts, chats, func(c int) int64 { return int64(10000 + c) })
 		sends := len(tg.callsOf("sendMessage", "editMessageText", "sendMessageDraft"))
 		b.ReportMetric(float64(lost), "lost")
 		b.ReportMetric(float64(twice), "twice")
@@ -245,7 +217,7 @@ func BenchmarkFloodFiveAtOnce(b *testing.B) {
 		elapsed := time.Since(start)
 		time.Sleep(2 * time.Second) // anything sent twice shows now
 		stop()
-		lost, twice, disordered := floodOutcome(answers(), chats, func(c int) int64 {
+		lost, twice, disordered := floodOutcome(answers(), askedFacts(), chats, func(c int) int64 {
 			if c%2 == 1 {
 				return -int64(30000 + c)
 			}
@@ -267,13 +239,22 @@ func BenchmarkFloodFiveAtOnce(b *testing.B) {
 	}
 }
 
-// floodOutcome counts, over chats asked askedTogether in order, the answers lost, those given
-// twice, and the chats whose answers came out of order.
-func floodOutcome(answers []tgCall, chats int, chatID func(int) int64) (lost, twice, disordered int) {
+// askedFacts are the figures telling askedTogether's answers apart, in order.
+func askedFacts() []string {
+	var out []string
+	for _, q := range askedTogether {
+		out = append(out, q[1])
+	}
+	return out
+}
+
+// floodOutcome counts, over chats asked questions in order whose answers facts tell apart, the
+// answers lost, those given twice, and the chats whose answers came out of order.
+func floodOutcome(answers []tgCall, facts []string, chats int, chatID func(int) int64) (lost, twice, disordered int) {
 	perChat := map[string][]int{}
 	for _, c := range answers {
-		for k, q := range askedTogether {
-			if strings.Contains(c.f["text"], q[1]) {
+		for k, f := range facts {
+			if strings.Contains(c.f["text"], f) {
 				perChat[c.f["chat_id"]] = append(perChat[c.f["chat_id"]], k)
 				break
 			}
@@ -285,7 +266,7 @@ func floodOutcome(answers []tgCall, chats int, chatID func(int) int64) (lost, tw
 		for _, k := range seq {
 			seen[k]++
 		}
-		for k := range askedTogether {
+		for k := range facts {
 			switch {
 			case seen[k] == 0:
 				lost++

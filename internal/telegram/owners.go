@@ -7,43 +7,54 @@ import (
 	"github.com/go-telegram/bot/models"
 )
 
-// recent is a bounded set of keys: past max, the oldest are forgotten first.
-type recent struct {
+// bounded is a map that forgets its oldest keys past max, so what a bot remembers of the
+// messages it sent stays bounded however long it runs.
+type bounded[V any] struct {
 	mu    sync.Mutex
 	max   int
-	set   map[string]bool
+	m     map[string]V
 	order []string
 }
 
-func newRecent(max int) *recent { return &recent{max: max, set: make(map[string]bool)} }
+func newBounded[V any](max int) *bounded[V] { return &bounded[V]{max: max, m: make(map[string]V)} }
 
-// first reports whether key is new, remembering it.
-func (r *recent) first(key string) bool {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.set[key] {
-		return false
+// put stores v at key; it reports whether key is new.
+func (b *bounded[V]) put(key string, v V) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, had := b.m[key]
+	if !had {
+		b.order = append(b.order, key)
 	}
-	r.set[key] = true
-	r.order = append(r.order, key)
-	if len(r.order) > r.max {
-		delete(r.set, r.order[0])
-		r.order = r.order[1:]
+	b.m[key] = v
+	for len(b.order) > b.max {
+		delete(b.m, b.order[0])
+		b.order = b.order[1:]
 	}
-	return true
+	return !had
 }
+
+func (b *bounded[V]) get(key string) (V, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	v, ok := b.m[key]
+	return v, ok
+}
+
+// recent is a bounded set of keys.
+type recent struct{ *bounded[struct{}] }
+
+func newRecent(max int) *recent { return &recent{newBounded[struct{}](max)} }
+
+// first reports whether key is new, remembering it, in one step.
+func (r *recent) first(key string) bool { return r.put(key, struct{}{}) }
 
 // owners remembers, for each answer message, whose question it answered: a reply to the
-// answer — by anyone in the chat — continues that asker's conversation ("那河南呢?"). Bounded;
-// each replica remembers the answers it sent.
-type owners struct {
-	mu    sync.Mutex
-	max   int
-	m     map[string]int64
-	order []string
-}
+// answer — by anyone in the chat — continues that asker's conversation ("那河南呢?"). Each
+// replica remembers the answers it sent.
+type owners struct{ *bounded[int64] }
 
-func newOwners(max int) *owners { return &owners{max: max, m: make(map[string]int64)} }
+func newOwners(max int) *owners { return &owners{newBounded[int64](max)} }
 
 func ownerKey(chat int64, msgID int) string {
 	return strconv.FormatInt(chat, 10) + ":" + strconv.Itoa(msgID)
@@ -51,18 +62,8 @@ func ownerKey(chat int64, msgID int) string {
 
 // add records that the messages ids in chat answer user.
 func (o *owners) add(chat int64, ids []int, user int64) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
 	for _, id := range ids {
-		k := ownerKey(chat, id)
-		if _, ok := o.m[k]; !ok {
-			o.order = append(o.order, k)
-		}
-		o.m[k] = user
-	}
-	for len(o.order) > o.max {
-		delete(o.m, o.order[0])
-		o.order = o.order[1:]
+		o.put(ownerKey(chat, id), user)
 	}
 }
 
@@ -70,10 +71,7 @@ func (o *owners) add(chat int64, ids []int, user int64) {
 // own sender.
 func (o *owners) of(msg *models.Message, me int64) int64 {
 	if r := msg.ReplyToMessage; r != nil && r.From != nil && r.From.ID == me {
-		o.mu.Lock()
-		u, ok := o.m[ownerKey(msg.Chat.ID, r.ID)]
-		o.mu.Unlock()
-		if ok {
+		if u, ok := o.get(ownerKey(msg.Chat.ID, r.ID)); ok {
 			return u
 		}
 	}
