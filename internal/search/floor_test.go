@@ -3,22 +3,20 @@ package search
 import (
 	"context"
 	"testing"
-
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
-// BenchmarkBleveLevel is one bare bleve query per level, built as SearchAnalysis builds it:
-// the floor under BenchmarkSearch, which runs two or three of them.
+// BenchmarkBleveLevel is one level's BM25 scoring, as SearchAnalysis does it: the floor under
+// BenchmarkSearch, which runs two or three of them.
 func BenchmarkBleveLevel(b *testing.B) {
 	ix := memIndex(b)
 	ctx := context.Background()
-	var qs []query.Query
+	var qs []termQuery
 	for _, q := range benchQuestions {
 		a, err := ix.Analyze(q)
 		if err != nil {
 			b.Fatal(err)
 		}
-		qs = append(qs, BuildQuery(a, ix.analyzer))
+		qs = append(qs, buildTerms(a, ix.analyzer))
 	}
 	for lv, n := range []int{100, 50, contextReports} {
 		b.Run(levelNames[lv], func(b *testing.B) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
@@ -34,7 +35,11 @@ type Index struct {
 	places   places
 	analyzer analysis.Analyzer  // the text field's, for building queries
 	priors   map[string]float64 // by sentence ID, those brevityPriors discounts
+	accs     [3]accumulators    // by level
 }
+
+// keptAccumulators is how many searches at once a level keeps scoring space for.
+const keptAccumulators = 8
 
 // levelReport indexes whole reports, beside corpus.LevelSentence and corpus.LevelParagraph.
 const levelReport = 2
@@ -46,6 +51,9 @@ func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
 		analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName), priors: brevityPriors(c)}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
+	}
+	for i := range ix.accs {
+		ix.accs[i] = make(accumulators, keptAccumulators)
 	}
 	return ix
 }
@@ -118,10 +126,38 @@ func (ix *Index) buildLevel(ctx context.Context, lv int, dir string, added func(
 	}
 	ix.levels[lv] = idx
 	last := 0
-	return indexDocs(ctx, idx, docs, func(n int) {
+	err = indexDocs(ctx, idx, docs, func(n int) {
 		added(n - last)
 		last = n
 	})
+	if err != nil || path == "" {
+		return err
+	}
+	return mergeAll(ctx, idx)
+}
+
+// mergeAll merges a freshly built on-disk index into one segment: a query opens a term reader
+// per term per segment, and at 115k sentences the 13 segments a build left made a search
+// p50 371 µs against 237 µs merged. (An index in memory has no merger to ask.)
+func mergeAll(ctx context.Context, idx bleve.Index) error {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return fmt.Errorf("search: merge: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil
+	}
+	// One force merge may leave two segments when a tier was full; a few rounds reach one.
+	for range 4 {
+		if n, _ := s.StatsMap()["num_root_filesegments"].(uint64); n <= 1 {
+			return nil
+		}
+		if err := s.ForceMerge(ctx, &mergeplan.SingleSegmentMergePlanOptions); err != nil {
+			return fmt.Errorf("search: merge: %w", err)
+		}
+	}
+	return nil
 }
 
 // Embedded indexes the corpus and glossary the binary carries, in memory: the default when

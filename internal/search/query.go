@@ -10,10 +10,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
 )
@@ -109,8 +105,8 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 		k = 5
 	}
 	k = min(k, MaxK)
-	q := BuildQuery(a, ix.analyzer)
-	if q == nil {
+	q := buildTerms(a, ix.analyzer)
+	if q.empty() {
 		return nil, ErrNoContent
 	}
 	if level != corpus.LevelSentence && level != corpus.LevelParagraph {
@@ -206,29 +202,11 @@ func (s scored) norm(id string) float64 {
 	return s.score[id] / s.max
 }
 
-func (ix *Index) scores(ctx context.Context, lv int, q query.Query, n int) (scored, error) {
-	idx := ix.levels[lv]
-	if idx == nil {
-		return scored{}, fmt.Errorf("search: index is closed")
-	}
-	res, err := idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, n, 0, false))
-	if err != nil {
-		return scored{}, fmt.Errorf("search: query: %w", err)
-	}
-	out := scored{score: make(map[string]float64, len(res.Hits))}
-	for _, h := range res.Hits {
-		out.ids = append(out.ids, h.ID)
-		out.score[h.ID] = h.Score
-		out.max = max(out.max, h.Score)
-	}
-	return out, nil
-}
-
 // candidates are the passages of the level that rank by their own text, plus those inside the
 // best few paragraphs (for sentences) and reports.
 func (ix *Index) candidates(level corpus.Level, own, paras, reports scored) []corpus.Passage {
-	seen := make(map[string]bool)
-	var out []corpus.Passage
+	seen := make(map[string]bool, 2*len(own.ids))
+	out := make([]corpus.Passage, 0, 2*len(own.ids))
 	add := func(p corpus.Passage) {
 		if !seen[p.ID] {
 			seen[p.ID] = true
@@ -296,52 +274,6 @@ func diversify(hits []Hit, k int) []Hit {
 		left = append(left[:best], left[best+1:]...)
 	}
 	return out
-}
-
-// BuildQuery turns an analysis into a bleve query; user text only ever reaches term queries,
-// never the query-string syntax. It returns nil when nothing is searchable.
-func BuildQuery(a glossary.Analysis, an analysis.Analyzer) query.Query {
-	content := a.Content
-	if strings.TrimSpace(content) == "" {
-		// The question was all question words ("有哪些？"): search what was typed.
-		content = a.Normalized
-	}
-	var parts []query.Query
-	if q := terms(an, content, 1); q != nil {
-		parts = append(parts, q)
-	}
-	if q := terms(an, strings.Join(a.Expansions, " "), boostExpansion); q != nil {
-		parts = append(parts, q)
-	}
-	if len(parts) == 0 {
-		return nil
-	}
-	return bleve.NewDisjunctionQuery(parts...)
-}
-
-// terms is what a bleve match query would be — a disjunction of the text's bigram terms, each
-// boosted and the whole boosted again — but each term once: synonyms share bigrams (电信网络
-// 诈骗, 电信诈骗, 网络诈骗), and a bigram counted once per synonym outweighed the words typed.
-func terms(an analysis.Analyzer, text string, boost float64) query.Query {
-	seen := make(map[string]bool)
-	var tqs []query.Query
-	for _, tok := range an.Analyze([]byte(text)) {
-		term := string(tok.Term)
-		if seen[term] {
-			continue
-		}
-		seen[term] = true
-		tq := bleve.NewTermQuery(term)
-		tq.SetField(fieldText)
-		tq.SetBoost(boost)
-		tqs = append(tqs, tq)
-	}
-	if len(tqs) == 0 {
-		return nil
-	}
-	d := bleve.NewDisjunctionQuery(tqs...)
-	d.SetBoost(boost)
-	return d
 }
 
 // brevityPriors discounts very short sentences. BM25's length normalisation favours them, but
