@@ -38,6 +38,12 @@ type Index struct {
 	accs     [3]accumulators    // by level
 }
 
+// termReadersKept is how many term readers (a term's dictionary, postings and iterator per
+// segment) a level keeps for reuse by later queries; bleve keeps none by default. Opening them
+// afresh was a quarter of a search on the embedded corpus (/v1/search … → … req/s). A
+// question has up to a few dozen terms, so this serves a few searches at once.
+const termReadersKept = 256
+
 // keptAccumulators is how many searches at once a level keeps scoring space for.
 const keptAccumulators = 8
 
@@ -176,7 +182,9 @@ func Embedded(ctx context.Context) (*Index, error) {
 
 func newBleve(path string) (bleve.Index, error) {
 	// NewMemOnly would silently score TF-IDF; scorch with an empty path is in memory and BM25.
-	idx, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, map[string]any{
+		"fieldTFRCacheThreshold": termReadersKept,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("search: create index: %w", err)
 	}
@@ -308,7 +316,8 @@ func Open(path string, g *glossary.Glossary) (*Index, error) {
 	ix := newIndex(cp, g)
 	for lv := range ix.levels {
 		idx, err := bleve.OpenUsing(filepath.Join(dir, levelNames[lv]+".bleve"), map[string]interface{}{
-			"read_only": true,
+			"read_only":              true,
+			"fieldTFRCacheThreshold": termReadersKept,
 		})
 		if err != nil {
 			ix.Close()
