@@ -72,6 +72,7 @@ func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
 	}
 	measure, counted := askedMeasure(a.Normalized)
 	figure := e.asksFigure(a)
+	asked := e.askedWords(a)
 	near := make(map[string]float64) // figure relevance, scored once, not at every comparison
 	if figure {
 		// Sentences with a figure first, of the asked measure before any other.
@@ -89,7 +90,7 @@ func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
 			head = cands // one sentence a report: each report's best answer, wherever search put it
 		}
 		for _, x := range head {
-			near[x.passage.ID] = e.figureRelevance(a, x)
+			near[x.passage.ID] = e.figureRelevance(asked, x)
 		}
 		slices.SortStableFunc(head, func(x, y evidence) int {
 			if d := rank(x) - rank(y); d != 0 {
@@ -115,7 +116,7 @@ func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
 		// A how-question's answer may go on in the next sentences of a paragraph already
 		// quoted, in words of its own ("原来是…").
 		sameParagraph := !figure && slices.ContainsFunc(picked, func(y evidence) bool { return y.passage.Paragraph.ID == x.passage.Paragraph.ID })
-		if !sameParagraph && e.relevance(a, x) < minRelevance {
+		if !sameParagraph && e.relevance(asked, x) < minRelevance {
 			continue
 		}
 		// In a comparison of figures, another report's figure must stand beside the
@@ -137,17 +138,42 @@ const minRelevance = 0.01
 // sentence needs in a comparison.
 const compareFigureShare = 0.5
 
+// askedWords is what relevance weighs sentences against, worked out once a question: it is
+// scored for every candidate sentence and each of their clauses.
+type askedWords struct {
+	subject string      // the places and units the question names
+	pairs   []string    // its character pairs
+	runs    []wordPairs // its phrases (the runs between stopwords) and glossary terms
+	terms   []wordPairs // its glossary terms
+}
+
+type wordPairs struct {
+	word  string
+	pairs []string
+}
+
+func (e *Engine) askedWords(a glossary.Analysis) askedWords {
+	q := askedWords{subject: strings.Join(e.subjects(a), " "), pairs: tokens(a.Content)}
+	for _, run := range append(strings.Fields(a.Content), a.Terms...) {
+		q.runs = append(q.runs, wordPairs{run, tokens(run)})
+	}
+	for _, term := range a.Terms {
+		q.terms = append(q.terms, wordPairs{term, tokens(term)})
+	}
+	return q
+}
+
 // relevance is how much of what the question asks x holds, leaving out the words its
-// report's head already names (the subject every sentence of the report shares): half the
-// idf-weighted share of the question's character pairs, half the share of its phrases (the
-// runs between stopwords) x writes whole — 社区民警 is not 社区 in one place and 民警 in another.
-func (e *Engine) relevance(a glossary.Analysis, x evidence) float64 {
-	head := e.heads[x.passage.Report.ID] + " " + strings.Join(e.subjects(a), " ")
+// report's head and the question's subject already name, which every sentence of the report
+// shares: half the idf-weighted share of the question's character pairs, half the share of
+// its phrases x writes whole — 社区民警 is not 社区 in one place and 民警 in another.
+func (e *Engine) relevance(q askedWords, x evidence) float64 {
+	head := e.heads[x.passage.Report.ID] + " " + q.subject
 	holds := func(w string) bool {
 		return strings.Contains(x.folded, w) || slices.ContainsFunc(e.glossary.Related(w), func(r string) bool { return strings.Contains(x.folded, r) })
 	}
 	var total, got, runTotal, runGot float64
-	for _, t := range tokens(a.Content) {
+	for _, t := range q.pairs {
 		if !strings.Contains(head, t) {
 			total += e.idf.weight(t)
 			if strings.Contains(x.folded, t) {
@@ -155,21 +181,21 @@ func (e *Engine) relevance(a glossary.Analysis, x evidence) float64 {
 			}
 		}
 	}
-	for _, run := range append(strings.Fields(a.Content), a.Terms...) {
+	for _, run := range q.runs {
 		var w float64
-		for _, t := range tokens(run) {
+		for _, t := range run.pairs {
 			if !strings.Contains(head, t) {
 				w += e.idf.weight(t)
 			}
 		}
 		runTotal += w
-		if w > 0 && holds(run) {
+		if w > 0 && holds(run.word) {
 			runGot += w
 		}
 	}
-	for _, term := range a.Terms {
-		if !strings.Contains(head, term) && !strings.Contains(x.folded, term) && holds(term) {
-			for _, t := range tokens(term) {
+	for _, term := range q.terms {
+		if !strings.Contains(head, term.word) && !strings.Contains(x.folded, term.word) && holds(term.word) {
+			for _, t := range term.pairs {
 				got += e.idf.weight(t) // a synonym holds the term: 电信网络诈骗 for 电诈
 			}
 		}
@@ -183,13 +209,13 @@ func (e *Engine) relevance(a glossary.Analysis, x evidence) float64 {
 // figureRelevance is the relevance of x's best clause with a figure in it: the figure a
 // question asks for stands beside its words ("社区民警占到派出所总警力的49.4%"), not
 // anywhere in a long sentence.
-func (e *Engine) figureRelevance(a glossary.Analysis, x evidence) float64 {
+func (e *Engine) figureRelevance(q askedWords, x evidence) float64 {
 	best := 0.0
 	for _, c := range splitClauses(x.folded) {
 		if hasFigure(c) {
 			y := x
 			y.folded = c
-			best = max(best, e.relevance(a, y))
+			best = max(best, e.relevance(q, y))
 		}
 	}
 	return best
