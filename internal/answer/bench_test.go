@@ -2,12 +2,16 @@ package answer_test
 
 import (
 	"context"
+	"os"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/jingyan/jingyan/internal/answer"
 	"github.com/jingyan/jingyan/internal/fakeopenai"
+	"github.com/jingyan/jingyan/internal/mock"
+	"github.com/jingyan/jingyan/internal/search"
 )
 
 var benchQuestions = []string{
@@ -59,4 +63,38 @@ func BenchmarkAskLLMOverhead(b *testing.B) {
 		lat = append(lat, time.Since(start)-delay)
 	}
 	percentiles(b, lat, "overhead-ms")
+}
+
+// BenchmarkScaleAsk is one whole offline answer on an index of the scale data (see
+// internal/search's BenchmarkScaleSearch): JINGYAN_SCALE_INDEX names it, and
+// JINGYAN_SCALE_QUERIES a file of questions, one a line (the one BenchmarkScaleSearch writes).
+func BenchmarkScaleAsk(b *testing.B) {
+	path, qfile := os.Getenv("JINGYAN_SCALE_INDEX"), os.Getenv("JINGYAN_SCALE_QUERIES")
+	if path == "" || qfile == "" {
+		b.Skip("JINGYAN_SCALE_INDEX or JINGYAN_SCALE_QUERIES is not set")
+	}
+	data, err := os.ReadFile(qfile)
+	if err != nil {
+		b.Fatal(err)
+	}
+	questions := strings.Split(strings.TrimSpace(string(data)), "\n")
+	g := mock.Glossary(b)
+	ix, err := search.Open(path, g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	e := answer.New(answer.Config{}, ix, g, mock.Prompts(b), nil, nil)
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, q := range questions {
+			start := time.Now()
+			if _, err := e.Ask(context.Background(), answer.Question{Text: q}); err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(start))
+		}
+	}
+	percentiles(b, lat, "ms")
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jingyan/jingyan/internal/corpus"
@@ -76,6 +77,8 @@ type Engine struct {
 	headGrams  map[string]bool   // character pairs of titles, units and section headings
 	heads      map[string]string // report ID → its title, unit, collection and bylines, folded
 	corpusText string            // normalized text of every paragraph, to ask "does the corpus mention X"
+	writtenMu  sync.Mutex
+	seen       map[string]bool   // written's answers: a scan of 100k passages is milliseconds
 	folded     map[string]string // passage ID → its text folded, done once rather than per question
 }
 

@@ -134,8 +134,28 @@ func (e *Engine) writtenPair(p []rune) bool {
 	return e.idf.df[s] > 0 || e.headGrams[s]
 }
 
-// written reports whether any passage contains w (folded).
-func (e *Engine) written(w string) bool { return strings.Contains(e.corpusText, w) }
+// written reports whether any passage contains w (folded). The answers are kept: the words
+// asked about are the field's terms and units, asked again and again, and scanning 100k
+// passages' text is 20 ms a word.
+func (e *Engine) written(w string) bool {
+	e.writtenMu.Lock()
+	ok, known := e.seen[w]
+	e.writtenMu.Unlock()
+	if known {
+		return ok
+	}
+	ok = strings.Contains(e.corpusText, w)
+	e.writtenMu.Lock()
+	defer e.writtenMu.Unlock()
+	if e.seen == nil || len(e.seen) >= maxSeenWords {
+		e.seen = make(map[string]bool) // bounded: questions can name any string
+	}
+	e.seen[w] = ok
+	return ok
+}
+
+// maxSeenWords bounds written's memory of answers.
+const maxSeenWords = 10000
 
 func markAll(s []rune, mark []bool, w []rune) {
 	for i := 0; i+len(w) <= len(s); i++ {
