@@ -6,7 +6,9 @@ package corpus
 
 import (
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 )
 
 // Corpus is the whole set of reports, in source order.
@@ -63,15 +65,34 @@ type Sentence struct {
 
 // FoldWith stores every paragraph's and sentence's folded text, so it is computed once.
 func (c *Corpus) FoldWith(fold func(string) string) {
-	for _, r := range c.Reports {
-		for _, p := range r.Paragraphs {
-			p.Folded = differs(fold(p.Text), p.Text)
-			for i := range p.Sentences {
-				p.Sentences[i].Folded = differs(fold(p.Sentences[i].Text), p.Sentences[i].Text)
+	// Reports are folded on every core: at 100k sentences folding on one took 1.5 s of a
+	// build. fold must be safe for concurrent use (the glossary's is).
+	next := make(chan *Report)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range next {
+				foldReport(r, fold)
 			}
+		}()
+	}
+	for _, r := range c.Reports {
+		next <- r
+	}
+	close(next)
+	wg.Wait()
+	c.Folded = true
+}
+
+func foldReport(r *Report, fold func(string) string) {
+	for _, p := range r.Paragraphs {
+		p.Folded = differs(fold(p.Text), p.Text)
+		for i := range p.Sentences {
+			p.Sentences[i].Folded = differs(fold(p.Sentences[i].Text), p.Sentences[i].Text)
 		}
 	}
-	c.Folded = true
 }
 
 func differs(folded, text string) string {

@@ -60,93 +60,174 @@ func (q *termQuery) add(an analysis.Analyzer, text string, boost float64) {
 
 func (q termQuery) empty() bool { return len(q.parts) == 0 }
 
-// scores ranks one level's documents for q by BM25 and returns the best n.
+// levelScores is a question's BM25 scores at each level, each in rank order.
+type levelScores struct {
+	sentences, paragraphs, reports scored
+}
+
+// score ranks sentences, paragraphs and reports for q in one pass over the sentences'
+// postings, and returns the best n of each level.
 //
 // It reads bleve's postings directly and scores as bleve's BM25 disjunction does — idf² ×
 // boost × tf saturation, each part's sum times the share of its terms matched, the whole
-// times the share of parts matched (TestScoresAsBleve holds it to bleve's own search) —
-// without bleve's searcher and collector: a match object, a heap step and a pool round trip
-// a posting were most of a search (115k sentences: p50 237 → … µs).
-func (ix *Index) scores(ctx context.Context, lv int, q termQuery, n int) (scored, error) {
-	idx := ix.levels[lv]
-	if idx == nil {
-		return scored{}, fmt.Errorf("search: index is closed")
+// times the share of parts matched (TestScoresAsBleve holds it to bleve's own search of
+// each level indexed whole) — without bleve's searcher and collector, whose match object,
+// heap step and pool round trip a posting were most of a search. A paragraph's and a
+// report's term frequencies are their sentences' added up (see layout).
+func (ix *Index) score(ctx context.Context, q termQuery, n [3]int) (levelScores, error) {
+	if ix.text == nil {
+		return levelScores{}, fmt.Errorf("search: index is closed")
 	}
-	adv, err := idx.Advanced()
+	text, err := reader(ix.text)
 	if err != nil {
-		return scored{}, fmt.Errorf("search: query: %w", err)
+		return levelScores{}, err
 	}
-	r, err := adv.Reader()
+	defer text.Close()
+	heads, err := reader(ix.heads)
 	if err != nil {
-		return scored{}, fmt.Errorf("search: query: %w", err)
+		return levelScores{}, err
 	}
-	defer r.Close()
-	acc := ix.accs[lv].get()
-	defer ix.accs[lv].put(acc)
-	acc.reset()
-	if err := accumulate(ctx, r, q, acc); err != nil {
-		return scored{}, fmt.Errorf("search: query: %w", err)
+	defer heads.Close()
+	sc := ix.scratch.get()
+	defer ix.scratch.put(sc)
+	sc.reset(len(ix.layout.paragraphIDs), len(ix.layout.reportIDs))
+	if err := ix.accumulate(ctx, text, heads, q, sc); err != nil {
+		return levelScores{}, fmt.Errorf("search: query: %w", err)
 	}
-	return acc.top(r, q, n)
+	l := ix.layout
+	return levelScores{
+		sentences:  sc.acc[0].top(q, n[0], func(d uint64) string { return l.sentenceIDs[l.sentence[d]] }),
+		paragraphs: sc.acc[1].top(q, n[1], func(p uint64) string { return l.paragraphIDs[p] }),
+		reports:    sc.acc[2].top(q, n[2], func(r uint64) string { return l.reportIDs[r] }),
+	}, nil
 }
 
-// accumulate adds every posting of every term of q into acc.
-func accumulate(ctx context.Context, r index.IndexReader, q termQuery, acc *accumulator) error {
-	docs, avg, err := lengthStats(r)
-	if err != nil || docs == 0 {
-		return err
+// bm25 is a level's collection statistics, as bleve's BM25 takes them: its document count
+// and its distinct terms over that count, rounded up, as the average length.
+type bm25 struct {
+	docs, avg float64
+}
+
+func newBM25(docs, terms int) bm25 {
+	if docs == 0 {
+		return bm25{}
 	}
+	return bm25{docs: float64(docs), avg: math.Ceil(float64(terms) / float64(docs))}
+}
+
+// weight is a term's weight at this level for df documents holding it.
+func (s bm25) weight(boost, df float64) float64 {
+	idf := math.Log(1 + (s.docs-df+0.5)/(df+0.5))
+	return boost * idf * idf
+}
+
+// saturate is a document's score for a term of weight w it holds freq times in length terms.
+func (s bm25) saturate(w, freq, length float64) float64 {
+	tf := math.Sqrt(freq)
+	return w * tf * bsearch.BM25_k1 / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+bsearch.BM25_b*length/s.avg))
+}
+
+// accumulate adds every posting of every term of q into sc: sentences as they come, and
+// each paragraph and report once its term frequency is summed over its sentences and head.
+func (ix *Index) accumulate(ctx context.Context, text, heads index.IndexReader, q termQuery, sc *scoring) error {
+	l := ix.layout
+	sentences := newBM25(len(l.sentence), l.sentenceTerms)
+	paragraphs := newBM25(len(l.paragraphIDs), l.sentenceTerms)
+	reports := newBM25(len(l.reportIDs), l.reportTerms)
 	var tfd index.TermFieldDoc
 	for part, p := range q.parts {
 		for _, term := range p.terms {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			tfr, err := r.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
+			tfr, err := text.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
 			if err != nil {
 				return err
 			}
-			df := float64(tfr.Count())
-			idf := math.Log(1 + (float64(docs)-df+0.5)/(df+0.5))
-			weight := p.boost * idf * idf
-			for {
-				d, err := tfr.Next(&tfd)
-				if err != nil {
-					tfr.Close()
-					return err
-				}
-				if d == nil {
-					break
-				}
-				tf := math.Sqrt(float64(d.Freq))
-				length := 1 / (d.Norm * d.Norm)
-				s := weight * tf * bsearch.BM25_k1 / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+bsearch.BM25_b*length/avg))
-				acc.add(binary.BigEndian.Uint64(d.ID), part, s)
-			}
-			if err := tfr.Close(); err != nil {
+			w := sentences.weight(p.boost, float64(tfr.Count()))
+			err = eachPosting(tfr, &tfd, func(d uint64, freq uint64, norm float64) {
+				sc.acc[0].add(d, part, sentences.saturate(w, float64(freq), 1/(norm*norm)))
+				sc.freq[0].add(l.paragraph[d], freq)
+				sc.freq[1].add(l.report[d], freq)
+			})
+			if err != nil {
 				return err
 			}
+			hr, err := heads.TermFieldReader(ctx, []byte(term), fieldText, true, false, false)
+			if err != nil {
+				return err
+			}
+			err = eachPosting(hr, &tfd, func(h uint64, freq uint64, _ float64) {
+				sc.freq[1].add(l.headReport[h], freq)
+			})
+			if err != nil {
+				return err
+			}
+			sc.freq[0].flush(&sc.acc[1], part, p.boost, paragraphs, l.paragraphLength)
+			sc.freq[1].flush(&sc.acc[2], part, p.boost, reports, l.reportLength)
 		}
 	}
 	return nil
 }
 
-// lengthStats is what bleve's BM25 takes as the collection's size and average length (its
-// dictionary's size over the documents, rounded up).
-func lengthStats(r index.IndexReader) (docs uint64, avg float64, err error) {
-	docs, err = r.DocCount()
-	if err != nil || docs == 0 {
-		return 0, 0, err
+// eachPosting calls f for each document of tfr, then closes it.
+func eachPosting(tfr index.TermFieldReader, tfd *index.TermFieldDoc, f func(doc, freq uint64, norm float64)) error {
+	for {
+		d, err := tfr.Next(tfd)
+		if err != nil {
+			tfr.Close()
+			return err
+		}
+		if d == nil {
+			return tfr.Close()
+		}
+		f(binary.BigEndian.Uint64(d.ID), d.Freq, d.Norm)
 	}
-	br, ok := r.(index.BM25Reader)
-	if !ok {
-		return 0, 0, fmt.Errorf("index keeps no BM25 statistics")
+}
+
+// scoring is one search's working space, kept for reuse (see scratch).
+type scoring struct {
+	acc  [3]accumulator // sentences by document number, paragraphs and reports by ordinal
+	freq [2]termFreqs   // paragraphs, reports: the current term's frequencies
+}
+
+func (sc *scoring) reset(paragraphs, reports int) {
+	for i := range sc.acc {
+		sc.acc[i].reset()
 	}
-	card, err := br.FieldCardinality(fieldText)
-	if err != nil {
-		return 0, 0, err
+	sc.freq[0].size(paragraphs)
+	sc.freq[1].size(reports)
+}
+
+// termFreqs sums one term's frequency over the sentences (and head) of each paragraph or
+// report, densely, cleared as it is flushed.
+type termFreqs struct {
+	freq    []uint64
+	touched []uint32
+}
+
+func (t *termFreqs) size(n int) {
+	if len(t.freq) < n {
+		t.freq = make([]uint64, n)
 	}
-	return docs, math.Ceil(float64(card) / float64(docs)), nil
+}
+
+func (t *termFreqs) add(i uint32, freq uint64) {
+	if t.freq[i] == 0 {
+		t.touched = append(t.touched, i)
+	}
+	t.freq[i] += freq
+}
+
+// flush scores the term for each unit that holds it — the unit's document frequency is how
+// many do — and clears it.
+func (t *termFreqs) flush(acc *accumulator, part int, boost float64, s bm25, length []float64) {
+	w := s.weight(boost, float64(len(t.touched)))
+	for _, i := range t.touched {
+		acc.add(uint64(i), part, s.saturate(w, float64(t.freq[i]), length[i]))
+		t.freq[i] = 0
+	}
+	t.touched = t.touched[:0]
 }
 
 // accumulator sums one query's term scores by document number. It is dense — a slot for each
@@ -200,7 +281,7 @@ func (a *accumulator) score(doc uint64, q termQuery) float64 {
 }
 
 // top returns the n best documents, ties in index order as bleve breaks them.
-func (a *accumulator) top(r index.IndexReader, q termQuery, n int) (scored, error) {
+func (a *accumulator) top(q termQuery, n int, idOf func(uint64) string) scored {
 	best := a.best[:0]
 	for _, d := range a.touched {
 		best = keepBest(best, docScore{d, a.score(d, q)}, n)
@@ -213,18 +294,13 @@ func (a *accumulator) top(r index.IndexReader, q termQuery, n int) (scored, erro
 	})
 	a.best = best
 	out := scored{ids: make([]string, len(best)), score: make(map[string]float64, len(best))}
-	id := make(index.IndexInternalID, 8)
 	for i, b := range best {
-		binary.BigEndian.PutUint64(id, b.doc)
-		ext, err := r.ExternalID(id)
-		if err != nil {
-			return scored{}, fmt.Errorf("search: query: %w", err)
-		}
-		out.ids[i] = ext
-		out.score[ext] = b.score
+		id := idOf(b.doc)
+		out.ids[i] = id
+		out.score[id] = b.score
 		out.max = max(out.max, b.score)
 	}
-	return out, nil
+	return out
 }
 
 type docScore struct {
@@ -270,20 +346,20 @@ func keepBest(h []docScore, d docScore, n int) []docScore {
 	}
 }
 
-// accumulators keeps one level's accumulators for reuse. Unlike a sync.Pool it is not
-// emptied by each garbage collection: an accumulator of 100k sentences is 2 MB to grow again.
-type accumulators chan *accumulator
+// scratch keeps searches' working space for reuse. Unlike a sync.Pool it is not emptied by
+// each garbage collection: the space for 100k sentences is megabytes to grow again.
+type scratch chan *scoring
 
-func (p accumulators) get() *accumulator {
+func (p scratch) get() *scoring {
 	select {
 	case a := <-p:
 		return a
 	default:
-		return new(accumulator)
+		return new(scoring)
 	}
 }
 
-func (p accumulators) put(a *accumulator) {
+func (p scratch) put(a *scoring) {
 	select {
 	case p <- a:
 	default: // more searches at once than kept: let this one go

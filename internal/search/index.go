@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
@@ -22,44 +24,42 @@ import (
 	"github.com/jingyan/jingyan/internal/glossary"
 )
 
-// Index answers queries over one corpus at sentence and paragraph level. Each level has its
-// own bleve index so BM25 length statistics are not mixed between short and long passages.
+// Index answers queries over one corpus at sentence and paragraph level.
 //
-// A third index holds whole reports: how well a report as a whole answers a question is
-// context for ranking its paragraphs and sentences (see SearchAnalysis).
+// One bleve index holds every sentence, another each report's head (title, unit, collection,
+// bylines, section headings). A question is one pass over the postings of its terms there:
+// it scores the sentences, and through the layout the paragraphs and reports as wholes —
+// how well a report as a whole answers a question is context for ranking its paragraphs and
+// sentences (see SearchAnalysis). Each level keeps its own BM25 statistics, so long and short
+// passages are not mixed.
 type Index struct {
 	corpus   *corpus.Corpus
 	glossary *glossary.Glossary
-	levels   [3]bleve.Index // by corpus.Level, then levelReport
+	text     bleve.Index // the sentences
+	heads    bleve.Index // the reports' heads
+	layout   *layout
 	reports  map[string]*corpus.Report
 	places   places
 	analyzer analysis.Analyzer  // the text field's, for building queries
 	priors   map[string]float64 // by sentence ID, those brevityPriors discounts
-	accs     [3]accumulators    // by level
+	scratch  scratch
 }
 
 // termReadersKept is how many term readers (a term's dictionary, postings and iterator per
-// segment) a level keeps for reuse by later queries; bleve keeps none by default. Opening them
-// afresh was a quarter of a search on the embedded corpus (/v1/search … → … req/s). A
-// question has up to a few dozen terms, so this serves a few searches at once.
+// segment) an index keeps for reuse by later queries; bleve keeps none by default. Opening
+// them afresh was a quarter of a search on the embedded corpus (/v1/search 11.1k → 16.1k
+// req/s). A question has up to a few dozen terms, so this serves a few searches at once.
 const termReadersKept = 256
 
-// keptAccumulators is how many searches at once a level keeps scoring space for.
-const keptAccumulators = 8
-
-// levelReport indexes whole reports, beside corpus.LevelSentence and corpus.LevelParagraph.
-const levelReport = 2
-
-var levelNames = [3]string{"sentence", "paragraph", "report"}
+// keptScratch is how many searches at once keep their working space for reuse.
+const keptScratch = 8
 
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
 	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report), places: newPlaces(c, g),
-		analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName), priors: brevityPriors(c)}
+		analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName), priors: brevityPriors(c),
+		scratch: make(scratch, keptScratch)}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r
-	}
-	for i := range ix.accs {
-		ix.accs[i] = make(accumulators, keptAccumulators)
 	}
 	return ix
 }
@@ -67,13 +67,19 @@ func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
 // Progress is told how many passages are indexed out of how many.
 type Progress func(done, total int)
 
-const batchSize = 2000
+const (
+	batchSize  = 2000
+	batchBytes = 2 << 20
+)
 
 // Files inside an on-disk index directory.
 const (
 	corpusFile = "corpus.json"
 	formatFile = "FORMAT"
-	format     = "jingyan-index 3" // 3: report-level index, folded text, one field
+	textDir    = "sentence.bleve"
+	headDir    = "head.bleve"
+	layoutFile = "layout"
+	format     = "jingyan-index 4" // 4: sentences and heads, one pass a question
 )
 
 // Build indexes c. With dir "" the index lives in memory; otherwise dir must not exist yet.
@@ -82,64 +88,69 @@ func Build(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, dir stri
 		c.FoldWith(g.Fold) // once, stored with the index: nothing folds it again at start
 	}
 	ix := newIndex(c, g)
-	total := int64(len(c.Reports))
-	for _, r := range c.Reports {
-		for _, p := range r.Paragraphs {
-			total += 1 + int64(len(p.Sentences))
-		}
-	}
-	// The levels are indexed one after another. At once, three bleve indexes merging their
-	// segments held 2.2 GB at 205k sentences against 1.25 GB one by one, for 22 s against 26 s;
-	// each batch is analysed in parallel either way.
-	done := 0
-	for lv := range ix.levels {
-		err := ix.buildLevel(ctx, lv, dir, func(n int) {
-			done += n
-			if progress != nil {
-				progress(done, int(total))
-			}
-		})
-		if err != nil {
-			ix.Close()
-			return nil, err
-		}
-	}
-	if dir != "" {
-		if err := writeCorpus(dir, c); err != nil {
-			ix.Close()
-			return nil, err
-		}
+	if err := ix.build(ctx, dir, progress); err != nil {
+		ix.Close()
+		return nil, err
 	}
 	return ix, nil
 }
 
-// buildLevel creates one level's bleve index (in dir, or in memory) and indexes its documents;
-// added is told how many more are done after each batch.
-func (ix *Index) buildLevel(ctx context.Context, lv int, dir string, added func(int)) error {
-	var docs docSource
-	if lv == levelReport {
-		docs = reportSource(ix.corpus, ix.glossary)
-	} else {
-		docs = passageSource(ix.corpus, ix.glossary, corpus.Level(lv))
+func (ix *Index) build(ctx context.Context, dir string, progress Progress) error {
+	docs, headDocs := sentenceSource(ix.corpus, ix.glossary), headSource(ix.corpus, ix.glossary)
+	total := docs.n + headDocs.n
+	var mu sync.Mutex
+	done := 0
+	added := func(n int) {
+		mu.Lock()
+		defer mu.Unlock()
+		done += n
+		if progress != nil {
+			progress(done, total)
+		}
 	}
+	var err error
+	if ix.text, err = buildLevel(ctx, dir, textDir, docs, added); err != nil {
+		return err
+	}
+	if ix.heads, err = buildLevel(ctx, dir, headDir, headDocs, added); err != nil {
+		return err
+	}
+	if ix.layout, err = newLayout(ctx, ix.corpus, ix.text, ix.heads, docs, headDocs, ix.analyzer); err != nil {
+		return err
+	}
+	if dir == "" {
+		return nil
+	}
+	if err := ix.layout.write(filepath.Join(dir, layoutFile)); err != nil {
+		return err
+	}
+	return writeCorpus(dir, ix.corpus)
+}
+
+// buildLevel creates one bleve index (in dir/name, or in memory when dir is "") and indexes
+// docs into it; added is told how many more are done after each batch.
+func buildLevel(ctx context.Context, dir, name string, docs docSource, added func(int)) (bleve.Index, error) {
 	path := ""
 	if dir != "" {
-		path = filepath.Join(dir, levelNames[lv]+".bleve")
+		path = filepath.Join(dir, name)
 	}
 	idx, err := newBleve(path)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	ix.levels[lv] = idx
 	last := 0
 	err = indexDocs(ctx, idx, docs, func(n int) {
 		added(n - last)
 		last = n
 	})
-	if err != nil || path == "" {
-		return err
+	if err == nil && path != "" {
+		err = mergeAll(ctx, idx)
 	}
-	return mergeAll(ctx, idx)
+	if err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return idx, nil
 }
 
 // mergeAll merges a freshly built on-disk index into one segment: a query opens a term reader
@@ -199,22 +210,54 @@ type passageDoc struct {
 // docSource is a level's documents, made one at a time as they are indexed: a collection
 // is never held folded in memory whole, three times over.
 type docSource struct {
-	n   int
-	doc func(i int) passageDoc
+	n    int
+	doc  func(i int) passageDoc
+	size func(i int) int // about how many bytes of text document i holds
 }
 
-// passageSource folds each passage (traditional → simplified, numerals → digits) as
-// questions are folded.
-func passageSource(c *corpus.Corpus, g *glossary.Glossary, lv corpus.Level) docSource {
-	ps := c.Passages(lv)
-	return docSource{n: len(ps), doc: func(i int) passageDoc {
-		return passageDoc{id: ps[i].ID, doc: doc{Text: c.FoldedOf(ps[i], g.Fold)}}
-	}}
+// batches sends the ranges of docs to index together: batchSize documents or batchBytes of
+// text, whichever comes first.
+func (docs docSource) batches(ctx context.Context, out chan<- [2]int) {
+	defer close(out)
+	for start := 0; start < docs.n; {
+		end, bytes := start, 0
+		for end < docs.n && end-start < batchSize && bytes < batchBytes {
+			bytes += docs.size(end)
+			end++
+		}
+		select {
+		case out <- [2]int{start, end}:
+		case <-ctx.Done():
+			return
+		}
+		start = end
+	}
 }
 
-// reportSource makes one document of each whole report: title, unit, collection and context
-// (bylines, breadcrumbs, file name) first, then section headings and paragraphs.
-func reportSource(c *corpus.Corpus, g *glossary.Glossary) docSource {
+// sentenceSource is every sentence in reading order (the layout's sentence ordinals),
+// folded as questions are (traditional → simplified, numerals → digits).
+func sentenceSource(c *corpus.Corpus, g *glossary.Glossary) docSource {
+	type ref struct {
+		p *corpus.Paragraph
+		i int
+	}
+	var refs []ref
+	for _, r := range c.Reports {
+		for _, p := range r.Paragraphs {
+			for i := range p.Sentences {
+				refs = append(refs, ref{p, i})
+			}
+		}
+	}
+	return docSource{n: len(refs), doc: func(i int) passageDoc {
+		s := refs[i].p.Sentences[refs[i].i]
+		return passageDoc{id: s.ID, doc: doc{Text: c.FoldText(s.Folded, s.Text, g.Fold)}}
+	}, size: func(i int) int { return len(refs[i].p.Sentences[refs[i].i].Text) }}
+}
+
+// headSource is each report's head, in order: title, unit, collection and context (bylines,
+// breadcrumbs, file name), then its section headings.
+func headSource(c *corpus.Corpus, g *glossary.Glossary) docSource {
 	return docSource{n: len(c.Reports), doc: func(i int) passageDoc {
 		r := c.Reports[i]
 		var b strings.Builder
@@ -225,31 +268,54 @@ func reportSource(c *corpus.Corpus, g *glossary.Glossary) docSource {
 				section = p.Section
 				b.WriteString(section + "\n")
 			}
-			b.WriteString(p.Text + "\n")
 		}
 		return passageDoc{id: r.ID, doc: doc{Text: g.Fold(b.String())}}
-	}}
+	}, size: func(i int) int { return len(c.Reports[i].Title) + len(c.Reports[i].Context) }}
 }
 
+// indexDocs indexes docs in batches, as many batches at once as there are cores: bleve
+// analyses a batch in parallel but turns it into a segment on one core.
 func indexDocs(ctx context.Context, idx bleve.Index, docs docSource, progress func(int)) error {
-	for start := 0; start < docs.n; start += batchSize {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		end := min(start+batchSize, docs.n)
-		b := idx.NewBatch()
-		for i := start; i < end; i++ {
-			d := docs.doc(i)
-			if err := b.Index(d.id, d.doc); err != nil {
-				return fmt.Errorf("search: index %s: %w", d.id, err)
+	ranges := make(chan [2]int)
+	go docs.batches(ctx, ranges)
+	var mu sync.Mutex
+	done := 0
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for w := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range ranges {
+				if errs[w] != nil {
+					continue // drain, so the producer is not left blocked
+				}
+				if errs[w] = indexBatch(idx, docs, r[0], r[1]); errs[w] != nil {
+					continue
+				}
+				mu.Lock()
+				done += r[1] - r[0]
+				if progress != nil {
+					progress(done)
+				}
+				mu.Unlock()
 			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(ctx.Err(), errors.Join(errs...))
+}
+
+func indexBatch(idx bleve.Index, docs docSource, start, end int) error {
+	b := idx.NewBatch()
+	for i := start; i < end; i++ {
+		d := docs.doc(i)
+		if err := b.Index(d.id, d.doc); err != nil {
+			return fmt.Errorf("search: index %s: %w", d.id, err)
 		}
-		if err := idx.Batch(b); err != nil {
-			return fmt.Errorf("search: index batch: %w", err)
-		}
-		if progress != nil {
-			progress(end)
-		}
+	}
+	if err := idx.Batch(b); err != nil {
+		return fmt.Errorf("search: index batch: %w", err)
 	}
 	return nil
 }
@@ -314,18 +380,34 @@ func Open(path string, g *glossary.Glossary) (*Index, error) {
 	}
 	cp.Folded = c.Folded
 	ix := newIndex(cp, g)
-	for lv := range ix.levels {
-		idx, err := bleve.OpenUsing(filepath.Join(dir, levelNames[lv]+".bleve"), map[string]interface{}{
-			"read_only":              true,
-			"fieldTFRCacheThreshold": termReadersKept,
-		})
-		if err != nil {
-			ix.Close()
-			return nil, fmt.Errorf("search: open index: %w", err)
-		}
-		ix.levels[lv] = idx
+	if err := ix.open(dir); err != nil {
+		ix.Close()
+		return nil, err
 	}
 	return ix, nil
+}
+
+func (ix *Index) open(dir string) error {
+	var err error
+	if ix.text, err = openLevel(filepath.Join(dir, textDir)); err != nil {
+		return err
+	}
+	if ix.heads, err = openLevel(filepath.Join(dir, headDir)); err != nil {
+		return err
+	}
+	ix.layout, err = readLayout(filepath.Join(dir, layoutFile), ix.corpus)
+	return err
+}
+
+func openLevel(path string) (bleve.Index, error) {
+	idx, err := bleve.OpenUsing(path, map[string]any{
+		"read_only":              true,
+		"fieldTFRCacheThreshold": termReadersKept,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("search: open index: %w", err)
+	}
+	return idx, nil
 }
 
 func isEmptyDir(dir string) bool {
@@ -342,10 +424,10 @@ func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }
 // Close releases the bleve indexes.
 func (ix *Index) Close() error {
 	var errs []error
-	for i, idx := range ix.levels {
-		if idx != nil {
-			errs = append(errs, idx.Close())
-			ix.levels[i] = nil
+	for _, idx := range []*bleve.Index{&ix.text, &ix.heads} {
+		if *idx != nil {
+			errs = append(errs, (*idx).Close())
+			*idx = nil
 		}
 	}
 	return errors.Join(errs...)

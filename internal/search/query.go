@@ -116,19 +116,13 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	if a.Comparative {
 		size = max(4*k, 20)
 	}
-	reports, err := ix.scores(ctx, levelReport, q, contextReports)
+	ls, err := ix.score(ctx, q, [3]int{max(size+20, ownSentences), max(size+20, 50), contextReports})
 	if err != nil {
 		return nil, err
 	}
-	paras, err := ix.scores(ctx, int(corpus.LevelParagraph), q, max(size+20, 50))
-	if err != nil {
-		return nil, err
-	}
-	own := paras
-	if level == corpus.LevelSentence {
-		if own, err = ix.scores(ctx, int(corpus.LevelSentence), q, max(size+20, ownSentences)); err != nil {
-			return nil, err
-		}
+	reports, paras, own := ls.reports, ls.paragraphs, ls.sentences
+	if level == corpus.LevelParagraph {
+		own = paras
 	}
 	named := ix.places.named(ix.glossary.Places(a.Normalized))
 	cands := ix.candidates(level, own, paras, reports)

@@ -101,7 +101,7 @@ func BenchmarkScale(b *testing.B) {
 
 // sliceSource serves documents already made.
 func sliceSource(docs []passageDoc) docSource {
-	return docSource{n: len(docs), doc: func(i int) passageDoc { return docs[i] }}
+	return docSource{n: len(docs), doc: func(i int) passageDoc { return docs[i] }, size: func(i int) int { return len(docs[i].Text) }}
 }
 
 func readLines(path string, limit int) ([]string, error) {

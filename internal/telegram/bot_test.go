@@ -683,7 +683,11 @@ func TestJournalAnswersAfterRestart(t *testing.T) {
 // An answer Telegram will not take is not silently lost: in a group the placeholder goes when
 // the answer had to be sent anew; when nothing got through, the user is told so.
 func TestUndeliveredAnswer(t *testing.T) {
-	tb := startBot(t, Config{RetryBase: 10 * time.Millisecond, SlowAfter: time.Nanosecond}, nil)
+	// A model slower than SlowAfter, so the answer surely starts as a placeholder: an
+	// extractive answer can be ready before even a nanosecond's timer fires.
+	slow := fakeopenai.New(fakeopenai.Step{Reply: "吉林电信网络诈骗发案数同比下降24.7%[1]。", Delay: 100 * time.Millisecond})
+	defer slow.Close()
+	tb := startBot(t, Config{RetryBase: 10 * time.Millisecond, SlowAfter: time.Millisecond}, slow)
 	tb.tg.mu.Lock()
 	for range 50 {
 		tb.tg.faults["editMessageText"] = append(tb.tg.faults["editMessageText"], "400")
