@@ -162,14 +162,13 @@ func LoadWith(ctx context.Context, fsys fs.FS, rd FileReader) (*Corpus, LoadRepo
 		return nil, rep, err
 	}
 	dropRepeated(docs)
+	assembled := assembleAll(names, docs, results)
 	var reports []*Report
-	for i, name := range names {
+	for i := range names {
 		if results[i].Skipped != "" {
 			continue
 		}
-		rs, warnings := assemble(name, docs[i])
-		number(name, rs)
-		results[i].Warnings = append(results[i].Warnings, warnings...)
+		rs := assembled[i]
 		if len(rs) == 0 {
 			results[i].Skipped = "没有找到正文"
 			continue
@@ -186,6 +185,36 @@ func LoadWith(ctx context.Context, fsys fs.FS, rd FileReader) (*Corpus, LoadRepo
 	}
 	c, err := New(reports)
 	return c, rep, err
+}
+
+// assembleAll makes each read file's reports, on every core (the cleaning rules are
+// regular expressions: 1.6 s of CPU at 880 files), and adds their warnings to results.
+func assembleAll(names []string, docs []reader.Document, results []FileResult) [][]*Report {
+	out := make([][]*Report, len(names))
+	warnings := make([][]string, len(names))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i], warnings[i] = assemble(names[i], docs[i])
+				number(names[i], out[i])
+			}
+		}()
+	}
+	for i := range names {
+		if results[i].Skipped == "" {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
+	for i := range results {
+		results[i].Warnings = append(results[i].Warnings, warnings[i]...)
+	}
+	return out
 }
 
 // ErrNoReports is a collection from which nothing could be read.
