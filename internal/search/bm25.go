@@ -123,9 +123,26 @@ func (s bm25) weight(boost, df float64) float64 {
 
 // saturate is a document's score for a term of weight w it holds freq times in length terms.
 func (s bm25) saturate(w, freq, length float64) float64 {
-	tf := math.Sqrt(freq)
-	return w * tf * bsearch.BM25_k1 / (tf + bsearch.BM25_k1*(1-bsearch.BM25_b+bsearch.BM25_b*length/s.avg))
+	return saturated(w, freq, s.lengthNorm(length))
 }
+
+// lengthNorm is the part of BM25's saturation a document's length decides.
+func (s bm25) lengthNorm(length float64) float64 {
+	return bsearch.BM25_k1 * (1 - bsearch.BM25_b + bsearch.BM25_b*length/s.avg)
+}
+
+// saturated is saturate with the length's part worked out already (for a sentence, once at
+// open: the postings then need not carry norms).
+func saturated(w, freq, norm float64) float64 {
+	tf := math.Sqrt(freq)
+	if freq < float64(len(sqrts)) {
+		tf = sqrts[int(freq)]
+	}
+	return w * tf * bsearch.BM25_k1 / (tf + norm)
+}
+
+// sqrts are the square roots of small term frequencies, most of those a posting holds.
+var sqrts = [...]float64{0, 1, math.Sqrt2, 1.7320508075688772, 2, 2.23606797749979, 2.449489742783178, 2.6457513110645907}
 
 // accumulate adds every posting of every term of q into sc: sentences as they come, and
 // each paragraph and report once its term frequency is summed over its sentences and head.
@@ -140,13 +157,13 @@ func (ix *Index) accumulate(ctx context.Context, text, heads index.IndexReader, 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			tfr, err := text.TermFieldReader(ctx, []byte(term), fieldText, true, true, false)
+			tfr, err := text.TermFieldReader(ctx, []byte(term), fieldText, true, false, false)
 			if err != nil {
 				return err
 			}
 			w := sentences.weight(p.boost, float64(tfr.Count()))
-			err = eachPosting(tfr, &tfd, func(d uint64, freq uint64, norm float64) {
-				sc.acc[0].add(d, part, sentences.saturate(w, float64(freq), 1/(norm*norm)))
+			err = eachPosting(tfr, &tfd, func(d uint64, freq uint64, _ float64) {
+				sc.acc[0].add(d, part, saturated(w, float64(freq), l.sentenceNorm[d]))
 				sc.freq[0].add(l.paragraph[d], freq)
 				sc.freq[1].add(l.report[d], freq)
 			})

@@ -35,6 +35,8 @@ type layout struct {
 
 	// Terms each paragraph and report holds: its sentences' (and, for a report, its head's).
 	paragraphLength, reportLength []float64
+	// Each sentence's length part of BM25's saturation, by document number.
+	sentenceNorm []float64
 	// Distinct terms of the sentence index, and of it and the head index together: bleve's
 	// BM25 takes a level's average length as these over its document count.
 	sentenceTerms, reportTerms int
@@ -227,7 +229,8 @@ func reader(idx bleve.Index) (index.IndexReader, error) {
 	return r, nil
 }
 
-// sum adds up paragraph and report lengths from their sentences and heads.
+// sum adds up paragraph and report lengths from their sentences and heads, and works out
+// each sentence's length norm.
 func (l *layout) sum() {
 	l.paragraphLength = make([]float64, len(l.paragraphIDs))
 	l.reportLength = make([]float64, len(l.reportIDs))
@@ -237,6 +240,11 @@ func (l *layout) sum() {
 	}
 	for h, n := range l.headLength {
 		l.reportLength[l.headReport[h]] += float64(n)
+	}
+	s := newBM25(len(l.sentence), l.sentenceTerms)
+	l.sentenceNorm = make([]float64, len(l.length))
+	for d, n := range l.length {
+		l.sentenceNorm[d] = s.lengthNorm(float64(n))
 	}
 }
 
