@@ -2,7 +2,7 @@ package search
 
 import (
 	"context"
-	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -121,18 +121,13 @@ func (s bm25) weight(boost, df float64) float64 {
 	return boost * idf * idf
 }
 
-// saturate is a document's score for a term of weight w it holds freq times in length terms.
-func (s bm25) saturate(w, freq, length float64) float64 {
-	return saturated(w, freq, s.lengthNorm(length))
-}
-
 // lengthNorm is the part of BM25's saturation a document's length decides.
 func (s bm25) lengthNorm(length float64) float64 {
 	return bsearch.BM25_k1 * (1 - bsearch.BM25_b + bsearch.BM25_b*length/s.avg)
 }
 
-// saturated is saturate with the length's part worked out already (for a sentence, once at
-// open: the postings then need not carry norms).
+// saturated is a document's score for a term of weight w it holds freq times, norm being its
+// length's part (worked out once at open for every sentence, paragraph and report).
 func saturated(w, freq, norm float64) float64 {
 	tf := math.Sqrt(freq)
 	if freq < float64(len(sqrts)) {
@@ -147,65 +142,53 @@ var sqrts = [...]float64{0, 1, math.Sqrt2, 1.7320508075688772, 2, 2.236067977499
 // accumulate adds every posting of every term of q into sc: sentences as they come, and
 // each paragraph and report once its term frequency is summed over its sentences and head.
 func (ix *Index) accumulate(ctx context.Context, text, heads index.IndexReader, q termQuery, sc *scoring) error {
+	if err := errors.Join(sc.text.open(text), sc.heads.open(heads)); err != nil {
+		return err
+	}
 	l := ix.layout
 	sentences := newBM25(len(l.sentence), l.sentenceTerms)
 	paragraphs := newBM25(len(l.paragraphIDs), l.sentenceTerms)
 	reports := newBM25(len(l.reportIDs), l.reportTerms)
-	var tfd index.TermFieldDoc
-	for part, p := range q.parts {
+	var w float64
+	var part int
+	addSentence := func(d, freq uint64) {
+		sc.acc[0].add(d, part, saturated(w, float64(freq), l.sentenceNorm[d]))
+		sc.freq[0].add(l.paragraph[d], freq)
+		sc.freq[1].add(l.report[d], freq)
+	}
+	addHead := func(h, freq uint64) { sc.freq[1].add(l.headReport[h], freq) }
+	for part = range q.parts {
+		p := q.parts[part]
 		for _, term := range p.terms {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			tfr, err := text.TermFieldReader(ctx, []byte(term), fieldText, true, false, false)
+			df, err := sc.text.lookup([]byte(term))
 			if err != nil {
 				return err
 			}
-			w := sentences.weight(p.boost, float64(tfr.Count()))
-			err = eachPosting(tfr, &tfd, func(d uint64, freq uint64, _ float64) {
-				sc.acc[0].add(d, part, saturated(w, float64(freq), l.sentenceNorm[d]))
-				sc.freq[0].add(l.paragraph[d], freq)
-				sc.freq[1].add(l.report[d], freq)
-			})
-			if err != nil {
+			w = sentences.weight(p.boost, float64(df))
+			if err := sc.text.each(addSentence); err != nil {
 				return err
 			}
-			hr, err := heads.TermFieldReader(ctx, []byte(term), fieldText, true, false, false)
-			if err != nil {
+			if _, err := sc.heads.lookup([]byte(term)); err != nil {
 				return err
 			}
-			err = eachPosting(hr, &tfd, func(h uint64, freq uint64, _ float64) {
-				sc.freq[1].add(l.headReport[h], freq)
-			})
-			if err != nil {
+			if err := sc.heads.each(addHead); err != nil {
 				return err
 			}
-			sc.freq[0].flush(&sc.acc[1], part, p.boost, paragraphs, l.paragraphLength)
-			sc.freq[1].flush(&sc.acc[2], part, p.boost, reports, l.reportLength)
+			sc.freq[0].flush(&sc.acc[1], part, p.boost, paragraphs, l.paragraphNorm)
+			sc.freq[1].flush(&sc.acc[2], part, p.boost, reports, l.reportNorm)
 		}
 	}
 	return nil
 }
 
-// eachPosting calls f for each document of tfr, then closes it.
-func eachPosting(tfr index.TermFieldReader, tfd *index.TermFieldDoc, f func(doc, freq uint64, norm float64)) error {
-	for {
-		d, err := tfr.Next(tfd)
-		if err != nil {
-			tfr.Close()
-			return err
-		}
-		if d == nil {
-			return tfr.Close()
-		}
-		f(binary.BigEndian.Uint64(d.ID), d.Freq, d.Norm)
-	}
-}
-
 // scoring is one search's working space, kept for reuse (see scratch).
 type scoring struct {
-	acc  [3]accumulator // sentences by document number, paragraphs and reports by ordinal
-	freq [2]termFreqs   // paragraphs, reports: the current term's frequencies
+	acc         [3]accumulator // sentences by document number, paragraphs and reports by ordinal
+	freq        [2]termFreqs   // paragraphs, reports: the current term's frequencies
+	text, heads postings
 }
 
 func (sc *scoring) reset(paragraphs, reports int) {
@@ -238,10 +221,10 @@ func (t *termFreqs) add(i uint32, freq uint64) {
 
 // flush scores the term for each unit that holds it — the unit's document frequency is how
 // many do — and clears it.
-func (t *termFreqs) flush(acc *accumulator, part int, boost float64, s bm25, length []float64) {
+func (t *termFreqs) flush(acc *accumulator, part int, boost float64, s bm25, norm []float64) {
 	w := s.weight(boost, float64(len(t.touched)))
 	for _, i := range t.touched {
-		acc.add(uint64(i), part, s.saturate(w, float64(t.freq[i]), length[i]))
+		acc.add(uint64(i), part, saturated(w, float64(t.freq[i]), norm[i]))
 		t.freq[i] = 0
 	}
 	t.touched = t.touched[:0]

@@ -35,8 +35,9 @@ type layout struct {
 
 	// Terms each paragraph and report holds: its sentences' (and, for a report, its head's).
 	paragraphLength, reportLength []float64
-	// Each sentence's length part of BM25's saturation, by document number.
-	sentenceNorm []float64
+	// The length part of BM25's saturation: each sentence's by document number, each
+	// paragraph's and report's by ordinal.
+	sentenceNorm, paragraphNorm, reportNorm []float64
 	// Distinct terms of the sentence index, and of it and the head index together: bleve's
 	// BM25 takes a level's average length as these over its document count.
 	sentenceTerms, reportTerms int
@@ -246,6 +247,16 @@ func (l *layout) sum() {
 	for d, n := range l.length {
 		l.sentenceNorm[d] = s.lengthNorm(float64(n))
 	}
+	l.paragraphNorm = norms(newBM25(len(l.paragraphIDs), l.sentenceTerms), l.paragraphLength)
+	l.reportNorm = norms(newBM25(len(l.reportIDs), l.reportTerms), l.reportLength)
+}
+
+func norms(s bm25, lengths []float64) []float64 {
+	out := make([]float64, len(lengths))
+	for i, n := range lengths {
+		out[i] = s.lengthNorm(n)
+	}
+	return out
 }
 
 // The layout file: a version, the two term counts, then the sentence index's columns and
