@@ -108,7 +108,7 @@ func (g *Glossary) removeStopwords(q string, protected []bool) string {
 
 // stopAt returns the length of the longest stopword at q[i:] that overlaps no protected byte.
 func (g *Glossary) stopAt(q string, i int, protected []bool) int {
-	for _, s := range g.stop {
+	for _, s := range g.stopFirst[q[i]] {
 		if !strings.HasPrefix(q[i:], s) {
 			continue
 		}

@@ -16,17 +16,20 @@ import (
 
 // Glossary is the parsed glossary file. It is read-only after Parse and safe to share.
 type Glossary struct {
-	terms    []string   // longest first
-	groups   [][]string // synonym groups, first member as written in the reports
-	words    []string   // every synonym-group member, longest first
-	member   map[string][]int
-	stop     []string // longest first
-	compare  []string
-	places   []string // longest first
-	figure   []string // question words asking for a figure
-	followUp []string // follow-up fillers, longest first
-	aspects  []string
-	fold     *normalize.Folder
+	terms  []string   // longest first
+	groups [][]string // synonym groups, first member as written in the reports
+	words  []string   // every synonym-group member, longest first
+	member map[string][]int
+	stop   []string // longest first
+	// stopFirst is stop by first byte, longest first: a question is scanned byte by byte,
+	// and trying every stopword at each byte was a tenth of a search.
+	stopFirst [256][]string
+	compare   []string
+	places    []string // longest first
+	figure    []string // question words asking for a figure
+	followUp  []string // follow-up fillers, longest first
+	aspects   []string
+	fold      *normalize.Folder
 }
 
 // Parse reads the glossary format documented at the top of index/glossary.txt.
@@ -113,6 +116,9 @@ func Parse(r io.Reader) (*Glossary, error) {
 	byLen(g.terms)
 	byLen(g.words)
 	byLen(g.stop)
+	for _, w := range g.stop {
+		g.stopFirst[w[0]] = append(g.stopFirst[w[0]], w)
+	}
 	byLen(g.places)
 	byLen(g.followUp)
 	return g, nil

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -29,33 +30,73 @@ type queryPart struct {
 // buildTerms turns an analysis into the terms a search looks up; user text only ever reaches
 // dictionary lookups, never a query syntax. It returns an empty query when nothing is
 // searchable.
-func buildTerms(a glossary.Analysis, an analysis.Analyzer) termQuery {
+func buildTerms(a glossary.Analysis, an *analyzer) termQuery {
 	content := a.Content
 	if strings.TrimSpace(content) == "" {
 		// The question was all question words ("有哪些？"): search what was typed.
 		content = a.Normalized
 	}
 	var q termQuery
-	q.add(an, content, 1)
-	q.add(an, strings.Join(a.Expansions, " "), boostExpansion)
+	q.add(an.terms(content), 1)
+	var expanded []string
+	for _, e := range a.Expansions {
+		expanded = append(expanded, an.glossaryTerms(e)...)
+	}
+	q.add(expanded, boostExpansion)
 	return q
 }
 
-// add appends the text's bigram terms as one part, each term once: synonyms share bigrams
-// (电信网络诈骗, 电信诈骗, 网络诈骗), and a bigram counted once per synonym outweighed the words
-// typed.
-func (q *termQuery) add(an analysis.Analyzer, text string, boost float64) {
-	seen := make(map[string]bool)
-	var terms []string
-	for _, tok := range an.Analyze([]byte(text)) {
-		if t := string(tok.Term); !seen[t] {
+// add appends terms as one part, each term once: synonyms share bigrams (电信网络诈骗,
+// 电信诈骗, 网络诈骗), and a bigram counted once per synonym outweighed the words typed.
+func (q *termQuery) add(terms []string, boost float64) {
+	seen := make(map[string]bool, len(terms))
+	var part []string
+	for _, t := range terms {
+		if !seen[t] {
 			seen[t] = true
-			terms = append(terms, t)
+			part = append(part, t)
 		}
 	}
-	if len(terms) > 0 {
-		q.parts = append(q.parts, queryPart{terms: terms, boost: boost})
+	if len(part) > 0 {
+		q.parts = append(q.parts, queryPart{terms: part, boost: boost})
 	}
+}
+
+// analyzer turns text into the index's terms, remembering those of glossary words: a
+// question's expansions are glossary words, and analysing them afresh was a tenth of a search.
+type analyzer struct {
+	analysis.Analyzer
+	mu   sync.Mutex
+	seen map[string][]string // glossary word → its terms; bounded by the glossary
+}
+
+// maxGlossaryWords bounds what analyzer remembers, should expansions ever come from elsewhere.
+const maxGlossaryWords = 20000
+
+func (an *analyzer) terms(text string) []string {
+	toks := an.Analyze([]byte(text))
+	out := make([]string, len(toks))
+	for i, tok := range toks {
+		out[i] = string(tok.Term)
+	}
+	return out
+}
+
+func (an *analyzer) glossaryTerms(word string) []string {
+	an.mu.Lock()
+	terms, ok := an.seen[word]
+	an.mu.Unlock()
+	if ok {
+		return terms
+	}
+	terms = an.terms(word)
+	an.mu.Lock()
+	defer an.mu.Unlock()
+	if an.seen == nil || len(an.seen) >= maxGlossaryWords {
+		an.seen = make(map[string][]string)
+	}
+	an.seen[word] = terms
+	return terms
 }
 
 func (q termQuery) empty() bool { return len(q.parts) == 0 }

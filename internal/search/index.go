@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 
 	"github.com/blevesearch/bleve/v2"
@@ -40,7 +39,7 @@ type Index struct {
 	layout   *layout
 	reports  map[string]*corpus.Report
 	places   places
-	analyzer analysis.Analyzer  // the text field's, for building queries
+	analyzer *analyzer          // the text field's, for building queries
 	priors   map[string]float64 // by sentence ID, those brevityPriors discounts
 	scratch  scratch
 }
@@ -56,7 +55,7 @@ const keptScratch = 8
 
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
 	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report), places: newPlaces(c, g),
-		analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName), priors: brevityPriors(c),
+		analyzer: &analyzer{Analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName)}, priors: brevityPriors(c),
 		scratch: make(scratch, keptScratch)}
 	for _, r := range c.Reports {
 		ix.reports[r.ID] = r

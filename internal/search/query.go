@@ -142,14 +142,26 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 			hits = append(hits, Hit{Passage: p, Score: s * ix.prior(p)})
 		}
 	}
-	slices.SortStableFunc(hits, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
-	if len(hits) > size {
-		hits = hits[:size]
-	}
+	hits = best(hits, size)
 	if a.Comparative {
 		hits = diversify(hits, k)
 	}
 	return hits, nil
+}
+
+// best returns the size best hits, ties in the order given. It sorts positions rather than
+// hits: a hit is a whole passage, and moving hundreds of them was a tenth of a search.
+func best(hits []Hit, size int) []Hit {
+	order := make([]int32, len(hits))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(hits[b].Score, hits[a].Score) })
+	out := make([]Hit, min(size, len(hits)))
+	for i := range out {
+		out[i] = hits[order[i]]
+	}
+	return out
 }
 
 // neighbours is the better normalised own score of the sentences just before and after p in

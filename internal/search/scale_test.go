@@ -79,7 +79,7 @@ func BenchmarkScale(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					sr := bleve.NewSearchRequestOptions(bleveQuery(buildTerms(a, newMapping().AnalyzerNamed(cjk.AnalyzerName))), 15, 0, false)
+					sr := bleve.NewSearchRequestOptions(bleveQuery(buildTerms(a, &analyzer{Analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName)})), 15, 0, false)
 					if _, err := idx.Search(sr); err != nil {
 						b.Fatal(err)
 					}
