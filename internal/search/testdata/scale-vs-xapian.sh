@@ -37,7 +37,7 @@ kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 
 echo "== jingyan whole search, in process"
 JINGYAN_SCALE_INDEX="$work/idx" JINGYAN_SCALE_QUERIES="$work/questions.txt" \
-  go test ./internal/search -run '^$' -bench ScaleSearch -benchtime 3x | grep Benchmark
+  go test ./internal/search -run '^$' -bench ScaleSearch -benchtime 10x | grep Benchmark
 
 echo "== Xapian"
 /usr/bin/python3 internal/search/testdata/xapian-scale.py "$work/idx" "$work/questions.txt"
