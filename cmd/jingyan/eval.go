@@ -53,6 +53,9 @@ func (e *env) eval(ctx context.Context, args []string) error {
 	}
 	defer ix.Close()
 	var rep interface{ Print(io.Writer) }
+	if views := rankingViews(ix); kind == "retrieval" && len(views) > 1 {
+		return e.retrievalSideBySide(ctx, views, items, *asJSON)
+	}
 	if kind == "retrieval" {
 		rep, err = eval.Retrieval(ctx, ix, items)
 	} else {
@@ -78,4 +81,29 @@ func hasReplies(items []eval.Item) bool {
 		}
 	}
 	return false
+}
+
+// retrievalSideBySide reports retrieval for each ranking the configuration allows, so a
+// bureau measures its own embeddings model and reranker with one command.
+func (e *env) retrievalSideBySide(ctx context.Context, views []rankingView, items []eval.Item, asJSON bool) error {
+	reports := make(map[string]eval.RetrievalReport)
+	for _, v := range views {
+		rep, err := eval.Retrieval(ctx, v.ix, items)
+		if err != nil {
+			return err
+		}
+		reports[v.name] = rep
+		if !asJSON {
+			fmt.Fprintf(e.stdout, "== %s\n", v.name)
+			rep.Print(e.stdout)
+			fmt.Fprintln(e.stdout)
+		}
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(reports)
+	}
+	return nil
 }

@@ -39,7 +39,8 @@ func loadGlossary(path string) (*glossary.Glossary, error) {
 }
 
 // open returns the index the flags name: on disk, or built in memory from the embedded corpus.
-func (f *indexFlags) open(ctx context.Context) (*search.Index, error) {
+// An on-disk index is searched with the embeddings model the environment configures.
+func (f *indexFlags) open(ctx context.Context, e *env) (*search.Index, error) {
 	g, err := loadGlossary(f.glossary)
 	if err != nil {
 		return nil, err
@@ -49,7 +50,12 @@ func (f *indexFlags) open(ctx context.Context) (*search.Index, error) {
 		if err != nil {
 			return nil, indexError(f.path, err)
 		}
-		return ix, nil
+		hybrid, err := e.withEmbeddings(ix, f.path)
+		if err != nil {
+			ix.Close()
+			return nil, err
+		}
+		return hybrid, nil
 	}
 	c, err := corpus.Embedded()
 	if err != nil {
@@ -114,7 +120,7 @@ func (e *env) index(ctx context.Context, args []string) error {
 	}
 	start := time.Now()
 	bar := newProgress(e.stderr, "indexing")
-	if err := search.BuildDir(ctx, c, g, *out, bar.update); err != nil {
+	if err := search.BuildDirWith(ctx, c, g, *out, bar.update, e.embedExtra(c)); err != nil {
 		bar.abort()
 		return err
 	}

@@ -35,7 +35,7 @@ func (e *env) search(ctx context.Context, args []string) error {
 	if *k < 1 || *k > search.MaxK {
 		return fmt.Errorf("%w: --k 应在 1..%d 之间", errUsage, search.MaxK)
 	}
-	ix, err := ixf.open(ctx)
+	ix, err := ixf.open(ctx, e)
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func (e *env) engineLLM(ctx context.Context, f *engineFlags) (*answer.Engine, *s
 	if f.timeout <= 0 {
 		return nil, nil, false, fmt.Errorf("%w: --timeout 应大于 0", errUsage)
 	}
-	ix, err := f.open(ctx)
+	ix, err := f.open(ctx, e)
 	if err != nil {
 		return nil, nil, false, err
 	}

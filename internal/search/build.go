@@ -17,6 +17,16 @@ import (
 // a versioned sibling directory, switched with one rename, so a reader opening out sees the
 // old index or the new one, never half of either. On failure nothing at out changes.
 func BuildDir(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, out string, progress Progress) error {
+	return BuildDirWith(ctx, c, g, out, progress, nil)
+}
+
+// Extra writes more into a new index directory before it is put in place — the embeddings of
+// its passages. previous is the index being replaced ("" when there is none), whose work it
+// may reuse.
+type Extra func(ctx context.Context, dir, previous string) error
+
+// BuildDirWith is BuildDir with extra run on the new directory before the switch.
+func BuildDirWith(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, out string, progress Progress, extra Extra) error {
 	out = filepath.Clean(out)
 	parent, base := filepath.Dir(out), filepath.Base(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -35,6 +45,13 @@ func BuildDir(ctx context.Context, c *corpus.Corpus, g *glossary.Glossary, out s
 	ix, err := Build(ctx, c, g, dir, progress)
 	if err == nil {
 		err = ix.Close()
+	}
+	if err == nil && extra != nil {
+		previous := ""
+		if old.target != "" || old.realDir {
+			previous = out
+		}
+		err = extra(ctx, dir, previous)
 	}
 	if err != nil {
 		os.RemoveAll(dir)

@@ -42,6 +42,7 @@ type Index struct {
 	analyzer *analyzer          // the text field's, for building queries
 	priors   map[string]float64 // by sentence ID, those brevityPriors discounts
 	scratch  scratch
+	ranking  Ranking // an embeddings model and a reranker beside BM25, when configured
 }
 
 // termReadersKept is how many term readers (a term's dictionary, postings and iterator per

@@ -142,7 +142,12 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 			hits = append(hits, Hit{Passage: p, Score: s * ix.prior(p)})
 		}
 	}
-	hits = best(hits, size)
+	if ix.ranking.Semantic == nil && ix.ranking.Reranker == nil {
+		hits = best(hits, size)
+	} else {
+		hits = ix.rank(ctx, a.Normalized, best(hits, max(size, fuseDepth)), level)
+		hits = hits[:min(size, len(hits))]
+	}
 	if a.Comparative {
 		hits = diversify(hits, k)
 	}
