@@ -22,8 +22,8 @@ import (
 // docs are three short reports; the fraud one says 拦截诈骗电话 where staff ask 拦下骗子电话,
 // words BM25 and the glossary do not link and the fake model's synonym table does.
 var docs = map[string]string{
-	"fraud.txt": "反诈中心工作通报\n\n今年全市拦截诈骗电话27.5亿次，紧急止付涉案资金3288亿元。\n\n各派出所开展反诈宣传进社区活动，发放宣传资料一万份。\n",
-	"patrol.txt": "巡逻防控工作通报\n\n每天出动警力4630名、警车984台开展巡逻。\n\n夜间巡逻重点是商圈和学校周边。\n",
+	"fraud.txt":    "反诈中心工作通报\n\n今年全市拦截诈骗电话27.5亿次，紧急止付涉案资金3288亿元。\n\n各派出所开展反诈宣传进社区活动，发放宣传资料一万份。\n",
+	"patrol.txt":   "巡逻防控工作通报\n\n每天出动警力4630名、警车984台开展巡逻。\n\n夜间巡逻重点是商圈和学校周边。\n",
 	"petition.txt": "信访工作通报\n\n局长每周接待来访群众，信访案件当年查结率在95%以上。\n\n群众来信来访一律登记在册。\n",
 }
 
