@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
+	"runtime"
 	"sync"
 
 	"github.com/jingyan/jingyan/internal/corpus"
@@ -16,7 +18,8 @@ type Semantic struct {
 	cfg       Config
 	client    *Client
 	dim       int
-	vecs      []float32 // rows × dim
+	vecs      []int8    // rows × dim, each row scaled to ±127 (see quantize)
+	scales    []float32 // by row: what one step of its int8 values is worth
 	ids       []string
 	sentences int // rows before this are sentences, the rest paragraphs
 
@@ -71,7 +74,8 @@ func Open(dir string, c *corpus.Corpus, cl *Client, logger *slog.Logger) (*Seman
 	if len(ids) != m.Rows {
 		return nil, fmt.Errorf("embed: %d vectors for %d passages: the index is damaged; rebuild it", m.Rows, len(ids))
 	}
-	return &Semantic{cfg: cl.cfg, client: cl, dim: m.Dim, vecs: vecs, ids: ids, sentences: sentences,
+	q, scales := quantize(vecs, m.Dim)
+	return &Semantic{cfg: cl.cfg, client: cl, dim: m.Dim, vecs: q, scales: scales, ids: ids, sentences: sentences,
 		health: newHealth("embeddings", cl.Model(), logger)}, nil
 }
 
@@ -96,26 +100,58 @@ func (s *Semantic) Rank(ctx context.Context, question string, level corpus.Level
 	return s.nearest(unit(vs[0]), lo, hi, n), nil
 }
 
-// nearest returns the IDs of the n rows in [lo, hi) with the largest dot product with q.
-func (s *Semantic) nearest(q []float32, lo, hi, n int) []string {
-	type scored struct {
-		row   int
-		score float32
+// quantize stores each row as int8 steps of its own scale: 100k rows of 1,024 dimensions
+// (bge-m3) are 103 MB instead of 410 MB at rest. A question scans every row: 80 ms in
+// float32 on one core, 38 ms with viterin/vek's AVX2 dot product, 36 ms as int8 on two cores
+// (BenchmarkRank100k) — without the dependency, at a quarter of the memory. The cosine's
+// error is about 1% (TestQuantizedNearest), below what reorders fusion's top fifty.
+func quantize(vecs []float32, dim int) ([]int8, []float32) {
+	rows := len(vecs) / dim
+	q := make([]int8, len(vecs))
+	scales := make([]float32, rows)
+	for r := range rows {
+		scales[r] = quantizeRow(q[r*dim:(r+1)*dim], vecs[r*dim:(r+1)*dim])
 	}
-	best := make([]scored, 0, n+1)
-	for r := lo; r < hi; r++ {
-		d := dot(q, s.vecs[r*s.dim:(r+1)*s.dim])
-		if len(best) == n && d <= best[n-1].score {
-			continue
+	return q, scales
+}
+
+func quantizeRow(dst []int8, v []float32) float32 {
+	var peak float32
+	for _, x := range v {
+		peak = max(peak, x, -x)
+	}
+	if peak == 0 {
+		return 0
+	}
+	scale := peak / 127
+	for i, x := range v {
+		dst[i] = int8(math.Round(float64(x / scale)))
+	}
+	return scale
+}
+
+// nearest returns the IDs of the n rows in [lo, hi) nearest q (a unit vector), the rows
+// split between the cores.
+func (s *Semantic) nearest(q []float32, lo, hi, n int) []string {
+	qq := make([]int8, len(q))
+	qs := quantizeRow(qq, q)
+	workers := max(1, min(runtime.GOMAXPROCS(0), (hi-lo)/minRowsPerWorker))
+	parts := make([][]scoredRow, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			from, to := lo+(hi-lo)*w/workers, lo+(hi-lo)*(w+1)/workers
+			parts[w] = s.scan(qq, qs, from, to, n)
+		}()
+	}
+	wg.Wait()
+	var best []scoredRow
+	for _, p := range parts {
+		for _, r := range p {
+			best = keep(best, r, n)
 		}
-		i := len(best)
-		best = append(best, scored{})
-		for i > 0 && best[i-1].score < d {
-			best[i] = best[i-1]
-			i--
-		}
-		best[i] = scored{r, d}
-		best = best[:min(len(best), n)]
 	}
 	out := make([]string, len(best))
 	for i, b := range best {
@@ -124,19 +160,52 @@ func (s *Semantic) nearest(q []float32, lo, hi, n int) []string {
 	return out
 }
 
-// dot is unrolled by four: the scan's whole cost, and the compiler keeps the sums apart.
-func dot(a, b []float32) float32 {
+// minRowsPerWorker keeps small collections on one core, where a goroutine costs more than
+// it saves.
+const minRowsPerWorker = 20000
+
+type scoredRow struct {
+	row   int
+	score float32
+}
+
+// scan returns the n best of rows [from, to) for the quantized question qq of scale qs.
+func (s *Semantic) scan(qq []int8, qs float32, from, to, n int) []scoredRow {
+	best := make([]scoredRow, 0, n+1)
+	for r := from; r < to; r++ {
+		d := float32(dot8(qq, s.vecs[r*s.dim:(r+1)*s.dim])) * qs * s.scales[r]
+		if len(best) < n || d > best[n-1].score {
+			best = keep(best, scoredRow{r, d}, n)
+		}
+	}
+	return best
+}
+
+// keep inserts r into best (sorted, best first, at most n), ties in row order.
+func keep(best []scoredRow, r scoredRow, n int) []scoredRow {
+	i := len(best)
+	best = append(best, r)
+	for i > 0 && (best[i-1].score < r.score || best[i-1].score == r.score && best[i-1].row > r.row) {
+		best[i] = best[i-1]
+		i--
+	}
+	best[i] = r
+	return best[:min(len(best), n)]
+}
+
+// dot8 is unrolled by four: the scan's whole cost, and the compiler keeps the sums apart.
+func dot8(a, b []int8) int32 {
 	b = b[:len(a)]
-	var s0, s1, s2, s3 float32
+	var s0, s1, s2, s3 int32
 	i := 0
 	for ; i+4 <= len(a); i += 4 {
-		s0 += a[i] * b[i]
-		s1 += a[i+1] * b[i+1]
-		s2 += a[i+2] * b[i+2]
-		s3 += a[i+3] * b[i+3]
+		s0 += int32(a[i]) * int32(b[i])
+		s1 += int32(a[i+1]) * int32(b[i+1])
+		s2 += int32(a[i+2]) * int32(b[i+2])
+		s3 += int32(a[i+3]) * int32(b[i+3])
 	}
 	for ; i < len(a); i++ {
-		s0 += a[i] * b[i]
+		s0 += int32(a[i]) * int32(b[i])
 	}
 	return s0 + s1 + s2 + s3
 }
