@@ -27,6 +27,9 @@ type Config struct {
 	Weight      float64       // JINGYAN_EMBED_WEIGHT: the model's share in fusion, default 0.3
 	Timeout     time.Duration // how long a question waits for its vector or reranking, default 2 s
 	Batch       int           // passages an embeddings request carries, default 64
+	// RetryDown is how often a question tries a server that failed, default 15 s; the
+	// others go to BM25 without waiting for it.
+	RetryDown time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment.
@@ -59,6 +62,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Batch <= 0 {
 		c.Batch = 64
+	}
+	if c.RetryDown <= 0 {
+		c.RetryDown = 15 * time.Second
 	}
 	return c
 }

@@ -25,7 +25,7 @@ func NewReranker(cfg Config, base http.RoundTripper, logger *slog.Logger) *Reran
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return &Reranker{cfg: cfg, http: &http.Client{Transport: base}, health: newHealth("reranker", cfg.RerankModel, logger)}
+	return &Reranker{cfg: cfg, http: &http.Client{Transport: base}, health: newHealth("reranker", cfg.RerankModel, cfg.RetryDown, logger)}
 }
 
 type rerankRequest struct {
@@ -44,6 +44,9 @@ type rerankResponse struct {
 
 // Rerank returns a score for each passage, within the configured timeout.
 func (r *Reranker) Rerank(ctx context.Context, question string, passages []string) ([]float64, error) {
+	if r.health.skip() {
+		return nil, errDown
+	}
 	scores, err := r.rerank(ctx, question, passages)
 	r.health.note(err)
 	return scores, err

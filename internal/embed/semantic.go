@@ -2,11 +2,13 @@ package embed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/jingyan/jingyan/internal/corpus"
 )
@@ -26,24 +28,45 @@ type Semantic struct {
 	health health
 }
 
-// health warns once when a server starts failing, and says when it is back.
+// health warns once when a server starts failing, and says when it is back. While it is down
+// questions do not wait for it: one tries again every retryDown, the rest go to BM25 at once
+// (a slow server would otherwise hold every question for the whole timeout).
 type health struct {
 	what, model string
 	logger      *slog.Logger
 	mu          sync.Mutex
 	down        bool
+	tried       time.Time     // when a question last tried the server while it was down
+	retry       time.Duration // how often a question tries a server that is down
 }
 
-func newHealth(what, model string, logger *slog.Logger) health {
+// errDown is a question not sent to a server known to be down.
+var errDown = errors.New("embed: the server is down; not tried for this question")
+
+// skip reports whether to leave the server out of this question.
+func (h *health) skip() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.down || time.Since(h.tried) >= h.retry {
+		h.tried = time.Now()
+		return false
+	}
+	return true
+}
+
+func newHealth(what, model string, retry time.Duration, logger *slog.Logger) health {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return health{what: what, model: model, logger: logger}
+	return health{what: what, model: model, retry: retry, logger: logger}
 }
 
 func (h *health) note(err error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if err != nil {
+		h.tried = time.Now() // the next try is counted from the failure, not the start
+	}
 	switch {
 	case err != nil && !h.down:
 		h.down = true
@@ -76,13 +99,16 @@ func Open(dir string, c *corpus.Corpus, cl *Client, logger *slog.Logger) (*Seman
 	}
 	q, scales := quantize(vecs, m.Dim)
 	return &Semantic{cfg: cl.cfg, client: cl, dim: m.Dim, vecs: q, scales: scales, ids: ids, sentences: sentences,
-		health: newHealth("embeddings", cl.Model(), logger)}, nil
+		health: newHealth("embeddings", cl.Model(), cl.cfg.RetryDown, logger)}, nil
 }
 
 // Rank returns the n passages of the level nearest the question. The question waits at most
 // the configured timeout for its vector; a failure is warned about once and returned, and
 // the search goes on with BM25 alone.
 func (s *Semantic) Rank(ctx context.Context, question string, level corpus.Level, n int) ([]string, error) {
+	if s.health.skip() {
+		return nil, errDown
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.Timeout)
 	defer cancel()
 	vs, err := s.client.embedOnce(ctx, []string{question})
