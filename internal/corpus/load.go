@@ -192,25 +192,12 @@ func LoadWith(ctx context.Context, fsys fs.FS, rd FileReader) (*Corpus, LoadRepo
 func assembleAll(names []string, docs []reader.Document, results []FileResult) [][]*Report {
 	out := make([][]*Report, len(names))
 	warnings := make([][]string, len(names))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i], warnings[i] = assemble(names[i], docs[i])
-				number(names[i], out[i])
-			}
-		}()
-	}
-	for i := range names {
+	onEveryCore(len(names), func(i int) {
 		if results[i].Skipped == "" {
-			next <- i
+			out[i], warnings[i] = assemble(names[i], docs[i])
+			number(names[i], out[i])
 		}
-	}
-	close(next)
-	wg.Wait()
+	})
 	for i := range results {
 		results[i].Warnings = append(results[i].Warnings, warnings[i]...)
 	}
