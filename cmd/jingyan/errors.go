@@ -146,6 +146,8 @@ func indexError(path string, err error) error {
 		return &userError{path + " 不是 jingyan 索引（里面没有索引文件）；" + build, err}
 	case errors.Is(err, search.ErrOldIndex):
 		return &userError{path + " 是另一版本的 jingyan 建的索引，请重建：jingyan index build --sources 材料目录 --out " + path, err}
+	case errors.Is(err, search.ErrDamagedIndex):
+		return &userError{path + " 里的索引已损坏（文件缺失或内容不全），请重建：jingyan index build --sources 材料目录 --out " + path, err}
 	}
 	return err
 }

@@ -196,7 +196,7 @@ func read(dir string) (meta, []float32, error) {
 	if err != nil {
 		return m, nil, fmt.Errorf("embed: read: %w", err)
 	}
-	if err := json.Unmarshal(data, &m); err != nil || m.Dim <= 0 || m.Rows < 0 {
+	if err := json.Unmarshal(data, &m); err != nil || m.Dim <= 0 || m.Dim > 1<<16 || m.Rows < 0 || m.Rows > 1<<28 {
 		return m, nil, fmt.Errorf("embed: read: %s is damaged", metaFile)
 	}
 	f, err := os.Open(filepath.Join(dir, vectorFile))

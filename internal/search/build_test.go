@@ -1,7 +1,9 @@
 package search
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -150,5 +152,45 @@ func TestFoldsStoredWithIndex(t *testing.T) {
 	hits, err := ix.Search(context.Background(), Request{Question: "社区警务室增加到了多少个", K: 1})
 	if err != nil || len(hits) == 0 || hits[0].Passage.Text != "社區警務室一下增加到了四十五個。" {
 		t.Errorf("simplified question: %v %v", hits, err)
+	}
+}
+
+// FuzzParseLayout: whatever a layout file holds, reading it returns a layout that fits the
+// corpus or an error, never a panic or a huge allocation.
+func FuzzParseLayout(f *testing.F) {
+	ix := memIndex(f)
+	c := ix.Corpus()
+	var good bytes.Buffer
+	path := filepath.Join(f.TempDir(), "layout")
+	if err := ix.layout.write(path); err != nil {
+		f.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	good.Write(data)
+	f.Add(good.Bytes())
+	f.Add(good.Bytes()[:20])
+	f.Add([]byte{1, 0, 0, 0, 9, 0, 0, 0, 9, 0, 0, 0, 255, 255, 255, 255})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		l, err := parseLayout(data, c)
+		if err == nil && len(l.sentence) != len(l.sentenceNorm) {
+			t.Fatalf("a layout without its norms")
+		}
+	})
+}
+
+// A damaged index is refused as damaged, so the user is told to rebuild it.
+func TestDamagedIndex(t *testing.T) {
+	c, g := embedded(t)
+	for _, file := range []string{layoutFile, corpusFile} {
+		out := filepath.Join(t.TempDir(), "idx")
+		if err := BuildDir(context.Background(), c, g, out, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, file), []byte{1, 0, 0, 0, 7}, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Open(out, g); !errors.Is(err, ErrDamagedIndex) {
+			t.Errorf("%s truncated: err = %v", file, err)
+		}
 	}
 }

@@ -346,6 +346,8 @@ var (
 	ErrNotIndex   = errors.New("not a jingyan index")
 	ErrOldIndex   = errors.New("a jingyan index of another version")
 	ErrEmptyIndex = errors.New("an empty directory")
+	// ErrDamagedIndex is an index of this version with a file missing or unreadable.
+	ErrDamagedIndex = errors.New("a damaged jingyan index")
 )
 
 // Open opens an index directory written by BuildDir, read-only.
@@ -368,15 +370,15 @@ func Open(path string, g *glossary.Glossary) (*Index, error) {
 	}
 	data, err := os.ReadFile(filepath.Join(dir, corpusFile))
 	if err != nil {
-		return nil, fmt.Errorf("search: open index: %w", err)
+		return nil, fmt.Errorf("search: open index: %w: %w", ErrDamagedIndex, err)
 	}
 	var c corpus.Corpus
 	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, fmt.Errorf("search: open index: decode corpus: %w", err)
+		return nil, fmt.Errorf("search: open index: decode corpus: %w: %w", ErrDamagedIndex, err)
 	}
 	cp, err := corpus.New(c.Reports)
 	if err != nil {
-		return nil, fmt.Errorf("search: open index: %w", err)
+		return nil, fmt.Errorf("search: open index: %w: %w", ErrDamagedIndex, err)
 	}
 	cp.Folded = c.Folded
 	ix := newIndex(cp, g)
@@ -405,7 +407,7 @@ func openLevel(path string) (bleve.Index, error) {
 		"fieldTFRCacheThreshold": termReadersKept,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("search: open index: %w", err)
+		return nil, fmt.Errorf("search: open index: %w: %w", ErrDamagedIndex, err)
 	}
 	return idx, nil
 }

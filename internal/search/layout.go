@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime"
 	"sync"
@@ -284,22 +283,44 @@ func (l *layout) write(path string) error {
 }
 
 func readLayout(path string, c *corpus.Corpus) (*layout, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("search: read layout: %w", err)
+		return nil, fmt.Errorf("search: read layout: %w: %w", ErrDamagedIndex, err)
 	}
-	defer f.Close()
-	r := bufio.NewReader(f)
-	var head [3]uint32
-	if err := binary.Read(r, binary.LittleEndian, &head); err != nil || head[0] != layoutVersion {
+	return parseLayout(data, c)
+}
+
+// parseLayout decodes a layout file; whatever the bytes, it returns a layout that fits c or
+// an error (FuzzParseLayout).
+func parseLayout(data []byte, c *corpus.Corpus) (*layout, error) {
+	word := func() (uint32, bool) {
+		if len(data) < 4 {
+			return 0, false
+		}
+		v := binary.LittleEndian.Uint32(data)
+		data = data[4:]
+		return v, true
+	}
+	version, ok1 := word()
+	sentenceTerms, ok2 := word()
+	reportTerms, ok3 := word()
+	if !ok1 || version != layoutVersion {
 		return nil, fmt.Errorf("search: read layout: %w", ErrOldIndex)
+	}
+	if !ok2 || !ok3 {
+		return nil, fmt.Errorf("search: read layout: %w: truncated", ErrDamagedIndex)
 	}
 	o := newOrdinals(c)
 	l := &layout{sentenceIDs: o.sentenceIDs, paragraphIDs: o.paragraphIDs, reportIDs: o.reportIDs,
-		sentenceTerms: int(head[1]), reportTerms: int(head[2])}
+		sentenceTerms: int(sentenceTerms), reportTerms: int(reportTerms)}
 	for _, col := range []*[]uint32{&l.sentence, &l.paragraph, &l.report, &l.length, &l.headReport, &l.headLength} {
-		if *col, err = readColumn(r); err != nil {
-			return nil, fmt.Errorf("search: read layout: %w", err)
+		n, ok := word()
+		if !ok || uint64(n)*4 > uint64(len(data)) {
+			return nil, fmt.Errorf("search: read layout: %w: truncated", ErrDamagedIndex)
+		}
+		*col = make([]uint32, n)
+		for i := range *col {
+			(*col)[i], _ = word()
 		}
 	}
 	if err := l.check(); err != nil {
@@ -309,32 +330,20 @@ func readLayout(path string, c *corpus.Corpus) (*layout, error) {
 	return l, nil
 }
 
-func readColumn(r io.Reader) ([]uint32, error) {
-	var n uint32
-	if err := binary.Read(r, binary.LittleEndian, &n); err != nil {
-		return nil, err
-	}
-	if n > 1<<28 {
-		return nil, errors.New("column too long")
-	}
-	col := make([]uint32, n)
-	return col, binary.Read(r, binary.LittleEndian, col)
-}
-
 // check refuses a layout that does not fit the corpus beside it.
 func (l *layout) check() error {
 	n := len(l.sentence)
 	if len(l.paragraph) != n || len(l.report) != n || len(l.length) != n || len(l.headReport) != len(l.headLength) {
-		return errors.New("search: read layout: columns differ in length")
+		return fmt.Errorf("search: read layout: %w: columns differ in length", ErrDamagedIndex)
 	}
 	for d := range l.sentence {
 		if int(l.sentence[d]) >= len(l.sentenceIDs) || int(l.paragraph[d]) >= len(l.paragraphIDs) || int(l.report[d]) >= len(l.reportIDs) {
-			return errors.New("search: read layout: does not fit the corpus")
+			return fmt.Errorf("search: read layout: %w: does not fit the corpus", ErrDamagedIndex)
 		}
 	}
 	for _, r := range l.headReport {
 		if int(r) >= len(l.reportIDs) {
-			return errors.New("search: read layout: does not fit the corpus")
+			return fmt.Errorf("search: read layout: %w: does not fit the corpus", ErrDamagedIndex)
 		}
 	}
 	return nil
