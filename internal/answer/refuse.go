@@ -478,7 +478,9 @@ func askedMeasure(q string) ([]string, bool) {
 
 var countRE = regexp.MustCompile(`(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*`)
 
-// hasCount reports whether text holds a figure followed by one of the measure words.
+// hasCount reports whether text holds a figure followed by one of the measure words, or a
+// bare magnitude (6万, 2.3亿) whose counted noun stands just before it in the clause, as
+// Chinese writes it: 常住人口超过6万, 警力达到1.2万.
 func hasCount(text string, class []string) bool {
 	for _, loc := range countRE.FindAllStringIndex(text, -1) {
 		rest := text[loc[1]:]
@@ -487,9 +489,30 @@ func hasCount(text string, class []string) bool {
 				return true
 			}
 		}
+		if m := text[loc[0]:loc[1]]; strings.ContainsAny(m, "万亿") && measureBefore(text[:loc[0]], class) {
+			return true
+		}
 	}
 	return false
 }
+
+// measureBefore reports whether one of the measure words stands within the last few
+// characters of before's clause.
+func measureBefore(before string, class []string) bool {
+	rs := []rune(before)
+	from := max(0, len(rs)-measureReach)
+	for i := len(rs) - 1; i >= from; i-- {
+		if strings.ContainsRune(",，。;；:：、!！?？", rs[i]) {
+			from = i + 1
+			break
+		}
+	}
+	window := string(rs[from:])
+	return slices.ContainsFunc(class, func(w string) bool { return strings.Contains(window, w) })
+}
+
+// measureReach is how far before a bare magnitude its noun may stand: 人口超过, 警力达到.
+const measureReach = 6
 
 // A place written with its administrative suffix at the start of a clause: 上海市…,
 // 拉萨市公安局…. Smaller forms (区, 镇, 街道) are left out: 社区, 辖区, 小区 end the same way.
