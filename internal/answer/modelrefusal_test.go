@@ -179,3 +179,17 @@ func TestNamelessPlace(t *testing.T) {
 		}
 	}
 }
+
+// A word that asks for a figure (比例) is not a topic the place's report must write: 延安's
+// report gives its satisfaction as 98.35% without the word 比例.
+func TestFigureWordIsNoTopic(t *testing.T) {
+	e, c := newEngine(t, answer.Config{}, nil)
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "延安群众满意的比例有多高"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Refused || len(ans.Citations) == 0 || ans.Citations[0].Org != "陕西省延安市公安局" {
+		t.Errorf("refused %v:\n%s", ans.Refused, ans.Text)
+	}
+	checkCited(t, c, ans)
+}

@@ -362,7 +362,9 @@ func (e *Engine) placeGap(a glossary.Analysis, names []string, own map[string]*c
 // named place's reports do not.
 func (e *Engine) lacksTerm(a glossary.Analysis, names []string, own map[string]*corpus.Report) bool {
 	for _, t := range a.Terms {
-		if slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, t) || strings.Contains(t, n) }) || !e.written(t) {
+		// A word that asks for a figure (比例, 占比) says what kind of answer is wanted, not
+		// what it is about: the figure rules judge it ("安全感达99.5%" is a proportion).
+		if slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, t) || strings.Contains(t, n) }) || !e.written(t) || e.glossary.AsksFigure(t) {
 			continue
 		}
 		inPlace := false
