@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -103,6 +104,51 @@ func TestScoresAsBleve(t *testing.T) {
 					t.Errorf("%s level %d rank %d: %s, bleve %s", question, lv, i, got.ids[i], h.ID)
 				}
 			}
+		}
+	}
+}
+
+// Searches at once share the kept scoring space and the remembered glossary terms: each must
+// get what it would alone (run with -race in CI's spirit: go test -race ./internal/search).
+func TestSearchesAtOnce(t *testing.T) {
+	ix := memIndex(t)
+	ctx := context.Background()
+	questions := append(append([]string{}, benchQuestions...), "公安", "派出所警务室建设", "110接处警")
+	want := make(map[string][]string)
+	ids := func(hits []Hit) []string {
+		var out []string
+		for _, h := range hits {
+			out = append(out, h.Passage.ID)
+		}
+		return out
+	}
+	for _, q := range questions {
+		hits, err := ix.Search(ctx, Request{Question: q, K: 8})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[q] = ids(hits)
+	}
+	errs := make(chan error, 16)
+	for w := range 16 {
+		go func() {
+			for i := range 40 {
+				q := questions[(w+i)%len(questions)]
+				hits, err := ix.Search(ctx, Request{Question: q, K: 8})
+				if err == nil && strings.Join(ids(hits), " ") != strings.Join(want[q], " ") {
+					err = fmt.Errorf("%s: %v, alone %v", q, ids(hits), want[q])
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
 		}
 	}
 }
