@@ -3,8 +3,11 @@ package embed_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -224,5 +227,51 @@ func TestBuildFailsClearlyWhenTheServerIsDown(t *testing.T) {
 	}
 	if f.fake.Calls() != 0 && f.fake.Inputs() != 0 {
 		t.Errorf("a down server embedded %d texts", f.fake.Inputs())
+	}
+}
+
+// The reranker reads both answer shapes: Jina/Cohere's (vLLM, llama.cpp) and
+// text-embeddings-inference's, whose request names the passages "texts".
+func TestRerankShapes(t *testing.T) {
+	for _, shape := range []string{"jina", "tei"} {
+		t.Run(shape, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var req struct {
+					Query     string   `json:"query"`
+					Documents []string `json:"documents"`
+					Texts     []string `json:"texts"`
+				}
+				json.NewDecoder(r.Body).Decode(&req)
+				docs := req.Documents
+				if shape == "tei" {
+					docs = req.Texts
+				}
+				type res struct {
+					Index int     `json:"index"`
+					Score float64 `json:"score,omitempty"`
+					Rel   float64 `json:"relevance_score,omitempty"`
+				}
+				var out []res
+				for i, d := range docs {
+					s := float64(len([]rune(d)))
+					if shape == "tei" {
+						out = append(out, res{Index: i, Score: s})
+					} else {
+						out = append(out, res{Index: i, Rel: s})
+					}
+				}
+				if shape == "tei" {
+					json.NewEncoder(w).Encode(out)
+				} else {
+					json.NewEncoder(w).Encode(map[string]any{"results": out})
+				}
+			}))
+			defer srv.Close()
+			r := embed.NewReranker(embed.Config{RerankModel: "m", RerankURL: srv.URL, Timeout: time.Second}, nil, nil)
+			got, err := r.Rerank(context.Background(), "问", []string{"一", "一二三", "一二"})
+			if err != nil || len(got) != 3 || got[1] != 3 || got[2] != 2 {
+				t.Errorf("scores %v, err %v", got, err)
+			}
+		})
 	}
 }
