@@ -325,6 +325,14 @@ func (a *accumulator) score(doc uint64, q termQuery) float64 {
 func (a *accumulator) top(q termQuery, n int, idOf func(uint64) string) scored {
 	best := a.best[:0]
 	for _, d := range a.touched {
+		// A document's sums bound its score (the shares that scale them are at most 1):
+		// most of a common term's documents are passed over without working it out.
+		if len(best) == n && n > 0 {
+			base := int(d) * maxParts
+			if a.sum[base]+a.sum[base+1] < best[0].score {
+				continue
+			}
+		}
 		best = keepBest(best, docScore{d, a.score(d, q)}, n)
 	}
 	slices.SortFunc(best, func(x, y docScore) int {
