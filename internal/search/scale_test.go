@@ -213,3 +213,27 @@ func BenchmarkScaleSearch(b *testing.B) {
 	reportPercentiles(b, lat)
 	b.ReportMetric(float64(len(lines)), "sentences")
 }
+
+// BenchmarkScaleOpen is opening an index of the scale data (JINGYAN_SCALE_INDEX), as `serve`
+// and `bot` do at start: the time, and the heap the open index holds.
+func BenchmarkScaleOpen(b *testing.B) {
+	path := os.Getenv("JINGYAN_SCALE_INDEX")
+	if path == "" {
+		b.Skip("JINGYAN_SCALE_INDEX is not set: build an index of the scale data first")
+	}
+	_, g := embedded(b)
+	var ms runtime.MemStats
+	for i := 0; i < b.N; i++ {
+		ix, err := Open(path, g)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if i == b.N-1 {
+			b.StopTimer()
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MiB")
+		}
+		ix.Close()
+	}
+}
