@@ -24,7 +24,7 @@ type Config struct {
 	APIKey      string        // OPENAI_API_KEY; never logged
 	RerankModel string        // JINGYAN_RERANK_MODEL; "" means no reranking
 	RerankURL   string        // JINGYAN_RERANK_BASE_URL, else the embeddings' base URL
-	Weight      float64       // JINGYAN_EMBED_WEIGHT: the model's share in fusion, default 0.3
+	Weight      float64       // JINGYAN_EMBED_WEIGHT: the model's share in fusion, (0, 1], default 0.3
 	Timeout     time.Duration // how long a question waits for its vector or reranking, default 2 s
 	Batch       int           // passages an embeddings request carries, default 64
 	// RetryDown is how often a question tries a server that failed, default 15 s; the
@@ -47,7 +47,8 @@ func ConfigFromEnv(getenv func(string) string) Config {
 	if c.RerankURL == "" {
 		c.RerankURL = c.BaseURL
 	}
-	if w, err := strconv.ParseFloat(getenv("JINGYAN_EMBED_WEIGHT"), 64); err == nil && w >= 0 && w <= 1 {
+	// 0 is not a weight: BM25 alone is JINGYAN_EMBED_MODEL unset.
+	if w, err := strconv.ParseFloat(getenv("JINGYAN_EMBED_WEIGHT"), 64); err == nil && w > 0 && w <= 1 {
 		c.Weight = w
 	}
 	return c.withDefaults()

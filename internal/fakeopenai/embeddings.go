@@ -25,7 +25,7 @@ type Embedder struct {
 	down   bool
 	delay  time.Duration
 	inputs int // texts embedded so far
-	calls  int // embeddings requests so far
+	calls  int // embeddings requests so far, answered or not
 	model  string
 }
 
@@ -48,15 +48,18 @@ func (e *Embedder) SetDown(down bool) { e.mu.Lock(); e.down = down; e.mu.Unlock(
 // SetDelay makes every request wait d first.
 func (e *Embedder) SetDelay(d time.Duration) { e.mu.Lock(); e.delay = d; e.mu.Unlock() }
 
-// Inputs is how many texts have been embedded; Calls how many requests were made.
+// Inputs is how many texts have been embedded.
 func (e *Embedder) Inputs() int { e.mu.Lock(); defer e.mu.Unlock(); return e.inputs }
 
-// Calls is how many embeddings requests were made.
+// Calls is how many embeddings requests were made, failed ones included.
 func (e *Embedder) Calls() int { e.mu.Lock(); defer e.mu.Unlock(); return e.calls }
 
-func (e *Embedder) gate(w http.ResponseWriter) bool {
+func (e *Embedder) gate(w http.ResponseWriter, r *http.Request) bool {
 	e.mu.Lock()
 	down, delay := e.down, e.delay
+	if r.URL.Path == "/v1/embeddings" {
+		e.calls++ // answered or not: a client's retries are counted
+	}
 	e.mu.Unlock()
 	time.Sleep(delay)
 	if down {
@@ -68,7 +71,7 @@ func (e *Embedder) gate(w http.ResponseWriter) bool {
 }
 
 func (e *Embedder) embeddings(w http.ResponseWriter, r *http.Request) {
-	if !e.gate(w) {
+	if !e.gate(w, r) {
 		return
 	}
 	var req struct {
@@ -81,7 +84,6 @@ func (e *Embedder) embeddings(w http.ResponseWriter, r *http.Request) {
 	}
 	e.mu.Lock()
 	e.inputs += len(req.Input)
-	e.calls++
 	e.mu.Unlock()
 	type item struct {
 		Object    string    `json:"object"`
@@ -139,7 +141,7 @@ func (e *Embedder) pairs(text string) []string {
 }
 
 func (e *Embedder) rerank(w http.ResponseWriter, r *http.Request) {
-	if !e.gate(w) {
+	if !e.gate(w, r) {
 		return
 	}
 	var req struct {

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -96,7 +97,7 @@ func (ix *Index) fuse(bm25 []Hit, ids []string, level corpus.Level, r Ranking) [
 			out = append(out, h)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Hit) int { return cmpDesc(a.Score, b.Score) })
+	slices.SortStableFunc(out, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 	return out
 }
 
@@ -115,16 +116,6 @@ func rerank(ctx context.Context, r Reranker, question string, hits []Hit) []Hit 
 	for i := range top {
 		top[i].Score = scores[i]
 	}
-	slices.SortStableFunc(top, func(a, b Hit) int { return cmpDesc(a.Score, b.Score) })
+	slices.SortStableFunc(top, func(a, b Hit) int { return cmp.Compare(b.Score, a.Score) })
 	return append(top, hits[n:]...)
-}
-
-func cmpDesc(a, b float64) int {
-	switch {
-	case a > b:
-		return -1
-	case a < b:
-		return 1
-	}
-	return 0
 }
