@@ -146,14 +146,24 @@ func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) 
 		text.WriteByte('\n')
 	}
 	evText := text.String()
-	have := make(map[string]bool)
-	for _, t := range tokens(evText) {
-		have[t] = true
+	var have map[string]bool // the evidence's tokens, made only when a question token needs them
+	holds := func(t string) bool {
+		if hanPair(t) {
+			return strings.Contains(evText, t) // the same as being one of its tokens, and cheaper
+		}
+		if have == nil {
+			have = make(map[string]bool)
+			for _, t := range tokens(evText) {
+				have[t] = true
+			}
+		}
+		return have[t]
 	}
+	termHeld := make(map[string]bool)
 	for _, term := range a.Terms {
 		if strings.Contains(evText, term) || slices.ContainsFunc(g.Related(term), func(r string) bool { return strings.Contains(evText, r) }) {
 			for _, t := range tokens(term) {
-				have[t] = true
+				termHeld[t] = true
 			}
 		}
 	}
@@ -165,7 +175,7 @@ func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) 
 	for _, t := range tokens(content) {
 		wt := w.weight(t)
 		total += wt
-		if have[t] {
+		if termHeld[t] || holds(t) {
 			got += wt
 		}
 	}
@@ -173,4 +183,12 @@ func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) 
 		return 0
 	}
 	return got / total
+}
+
+// hanPair reports whether t is two Chinese characters, a token a text holds exactly when it
+// writes them side by side.
+func hanPair(t string) bool {
+	r1, n1 := utf8.DecodeRuneInString(t)
+	r2, n2 := utf8.DecodeRuneInString(t[n1:])
+	return n1+n2 == len(t) && n2 > 0 && unicode.Is(unicode.Han, r1) && unicode.Is(unicode.Han, r2)
 }

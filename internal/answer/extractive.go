@@ -142,25 +142,72 @@ const compareFigureShare = 0.5
 // scored for every candidate sentence and each of their clauses.
 type askedWords struct {
 	subject string      // the places and units the question names
-	pairs   []string    // its character pairs
+	pairs   []wordPairs // its character pairs, each with its idf weight
 	runs    []wordPairs // its phrases (the runs between stopwords) and glossary terms
 	terms   []wordPairs // its glossary terms
+	// heads holds, per report, the weights left once the pairs its head names are left out:
+	// every sentence of a report shares them, so they are worked out once a report.
+	heads map[string]*headWeights
 }
 
 type wordPairs struct {
-	word  string
-	pairs []string
+	word   string
+	pairs  []string
+	weight float64 // of a pair: its idf; of a term: its pairs' idf summed
+}
+
+// headWeights are a question's pair and phrase weights within one report, zero where the
+// report's head or the question's subject names the pair.
+type headWeights struct {
+	pairs, runs     []float64
+	total, runTotal float64
+	inHead          []bool // per glossary term: the head names it
 }
 
 func (e *Engine) askedWords(a glossary.Analysis) askedWords {
-	q := askedWords{subject: strings.Join(e.subjects(a), " "), pairs: tokens(a.Content)}
+	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights)}
+	for _, t := range tokens(a.Content) {
+		q.pairs = append(q.pairs, wordPairs{word: t, weight: e.idf.weight(t)})
+	}
 	for _, run := range append(strings.Fields(a.Content), a.Terms...) {
-		q.runs = append(q.runs, wordPairs{run, tokens(run)})
+		q.runs = append(q.runs, wordPairs{word: run, pairs: tokens(run)})
 	}
 	for _, term := range a.Terms {
-		q.terms = append(q.terms, wordPairs{term, tokens(term)})
+		w := wordPairs{word: term, pairs: tokens(term)}
+		for _, t := range w.pairs {
+			w.weight += e.idf.weight(t)
+		}
+		q.terms = append(q.terms, w)
 	}
 	return q
+}
+
+// inReport is q's weights within report id's sentences, worked out at its first sentence.
+func (e *Engine) inReport(q askedWords, id string) *headWeights {
+	if h, ok := q.heads[id]; ok {
+		return h
+	}
+	head := e.heads[id] + " " + q.subject
+	h := &headWeights{pairs: make([]float64, len(q.pairs)), runs: make([]float64, len(q.runs)), inHead: make([]bool, len(q.terms))}
+	for i, t := range q.pairs {
+		if !strings.Contains(head, t.word) {
+			h.pairs[i] = t.weight
+			h.total += t.weight
+		}
+	}
+	for i, run := range q.runs {
+		for _, t := range run.pairs {
+			if !strings.Contains(head, t) {
+				h.runs[i] += e.idf.weight(t)
+			}
+		}
+		h.runTotal += h.runs[i]
+	}
+	for i, term := range q.terms {
+		h.inHead[i] = strings.Contains(head, term.word)
+	}
+	q.heads[id] = h
+	return h
 }
 
 // relevance is how much of what the question asks x holds, leaving out the words its
@@ -168,42 +215,30 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 // shares: half the idf-weighted share of the question's character pairs, half the share of
 // its phrases x writes whole — 社区民警 is not 社区 in one place and 民警 in another.
 func (e *Engine) relevance(q askedWords, x evidence) float64 {
-	head := e.heads[x.passage.Report.ID] + " " + q.subject
+	h := e.inReport(q, x.passage.Report.ID)
+	if h.total == 0 {
+		return 0
+	}
 	holds := func(w string) bool {
 		return strings.Contains(x.folded, w) || slices.ContainsFunc(e.glossary.Related(w), func(r string) bool { return strings.Contains(x.folded, r) })
 	}
-	var total, got, runTotal, runGot float64
-	for _, t := range q.pairs {
-		if !strings.Contains(head, t) {
-			total += e.idf.weight(t)
-			if strings.Contains(x.folded, t) {
-				got += e.idf.weight(t)
-			}
+	var got, runGot float64
+	for i, t := range q.pairs {
+		if h.pairs[i] > 0 && strings.Contains(x.folded, t.word) {
+			got += h.pairs[i]
 		}
 	}
-	for _, run := range q.runs {
-		var w float64
-		for _, t := range run.pairs {
-			if !strings.Contains(head, t) {
-				w += e.idf.weight(t)
-			}
-		}
-		runTotal += w
-		if w > 0 && holds(run.word) {
-			runGot += w
+	for i, run := range q.runs {
+		if h.runs[i] > 0 && holds(run.word) {
+			runGot += h.runs[i]
 		}
 	}
-	for _, term := range q.terms {
-		if !strings.Contains(head, term.word) && !strings.Contains(x.folded, term.word) && holds(term.word) {
-			for _, t := range term.pairs {
-				got += e.idf.weight(t) // a synonym holds the term: 电信网络诈骗 for 电诈
-			}
+	for i, term := range q.terms {
+		if !h.inHead[i] && !strings.Contains(x.folded, term.word) && holds(term.word) {
+			got += term.weight // a synonym holds the term: 电信网络诈骗 for 电诈
 		}
 	}
-	if total == 0 {
-		return 0
-	}
-	return min(1, got/total)/2 + runGot/max(runTotal, 1e-9)/2
+	return min(1, got/h.total)/2 + runGot/max(h.runTotal, 1e-9)/2
 }
 
 // figureRelevance is the relevance of x's best clause with a figure in it: the figure a
@@ -485,20 +520,21 @@ func quote(s string, words []string, limit int) string {
 
 func splitClauses(s string) []string {
 	var out []string
-	start := 0
-	runes := []rune(s)
-	for i, r := range runes {
-		if !strings.ContainsRune(",，;；", r) {
-			continue
+	start, prev := 0, rune(-1)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == ',' || r == '，' || r == ';' || r == '；' {
+			next, _ := utf8.DecodeRuneInString(s[i+size:])
+			if !(r == ',' && unicode.IsDigit(prev) && i+size < len(s) && unicode.IsDigit(next)) {
+				out = append(out, s[start:i+size])
+				start = i + size
+			}
 		}
-		if r == ',' && i > 0 && i+1 < len(runes) && unicode.IsDigit(runes[i-1]) && unicode.IsDigit(runes[i+1]) {
-			continue
-		}
-		out = append(out, string(runes[start:i+1]))
-		start = i + 1
+		prev = r
+		i += size
 	}
-	if start < len(runes) {
-		out = append(out, string(runes[start:]))
+	if start < len(s) {
+		out = append(out, s[start:])
 	}
 	return out
 }
