@@ -28,7 +28,8 @@ const (
 // paragraph, each paragraph cited once — used when no LLM is configured and whenever the LLM
 // fails.
 func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
-	focused := e.focus(a, ev)
+	asked := e.askedWords(a)
+	focused := e.focus(a, asked, ev)
 	if len(focused) == 0 {
 		return "", nil
 	}
@@ -37,7 +38,7 @@ func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citat
 	if !e.asksFigure(a) {
 		picked = withSiblings(picked)
 	}
-	words := e.quoteWords(a)
+	words := quoteWords(a, asked.subject)
 	var b strings.Builder
 	var cites []Citation
 	for i, group := range byReport(picked) {
@@ -65,14 +66,13 @@ func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citat
 // title, unit and bylines, and a figure of the asked measure when it asks for one. A neighbour
 // that shares only the subject ("吉林…") is filler. A comparative question gets the best
 // sentence of each report.
-func (e *Engine) focus(a glossary.Analysis, ev []evidence) []evidence {
+func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []evidence {
 	cands := slices.Clone(ev)
 	if len(cands) == 0 {
 		return nil
 	}
 	measure, counted := askedMeasure(a.Normalized)
 	figure := e.asksFigure(a)
-	asked := e.askedWords(a)
 	near := make(map[string]float64) // figure relevance, scored once, not at every comparison
 	if figure {
 		// Sentences with a figure first, of the asked measure before any other.
@@ -265,7 +265,7 @@ var unitRE = regexp.MustCompile(`\p{Han}{2,6}?(派出所|公安局|公安厅|公
 // A unit counts only as the collection writes it: "景山派出所" is a name; "社区民警占派出所"
 // is a match of the pattern across words, which no passage writes.
 func (e *Engine) subjects(a glossary.Analysis) []string {
-	out := e.glossary.Places(a.Normalized)
+	out := slices.Clone(a.Places)
 	for _, u := range unitRE.FindAllString(a.Normalized, -1) {
 		if e.written(u) {
 			out = append(out, u)
@@ -450,12 +450,30 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func hasDigit(s string) bool { return strings.IndexFunc(s, unicode.IsDigit) >= 0 }
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < utf8.RuneSelf:
+			if '0' <= c && c <= '9' {
+				return true
+			}
+		case 0xE4 <= c && c <= 0xE9 && i+2 < len(s) && s[i+1] >= 0x80 && s[i+2] >= 0x80:
+			i += 2 // U+4000–U+9FFF, Chinese characters: no digit among them, so not decoded
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsDigit(r) {
+				return true
+			}
+			i += n - 1
+		}
+	}
+	return false
+}
 
 // quoteWords are the question's words a long sentence is cut around: its subject (the unit
 // or place every clause of the report names) left out.
-func (e *Engine) quoteWords(a glossary.Analysis) []string {
-	subject := strings.Join(e.subjects(a), " ")
+func quoteWords(a glossary.Analysis, subject string) []string {
 	words := slices.DeleteFunc(queryWords(a), func(w string) bool { return strings.Contains(subject, w) })
 	if len(words) == 0 {
 		return queryWords(a)

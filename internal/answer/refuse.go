@@ -170,7 +170,7 @@ func markAll(s []rune, mark []bool, w []rune) {
 // beforeSearch decides what can be decided from the question alone: places the collection
 // never names, and gaps.
 func (e *Engine) beforeSearch(a glossary.Analysis) verdict {
-	if p := e.unwrittenPlaces(a.Normalized); len(p) > 0 {
+	if p := e.unwrittenPlaces(a); len(p) > 0 {
 		// A report that names no place ("市公安局…", "我市…", as files from government systems
 		// often are) may be that place's own: the search goes on, kept to such reports.
 		return verdict{unnamed: p}
@@ -295,7 +295,7 @@ func typeGap(t askedType, ev []evidence) string {
 func (e *Engine) placeReports(a glossary.Analysis) ([]string, map[string]*corpus.Report) {
 	own := make(map[string]*corpus.Report)
 	var names []string
-	for _, n := range e.namedPlaces(a.Normalized) {
+	for _, n := range e.namedPlaces(a) {
 		found := false
 		for _, r := range e.search.Corpus().Reports {
 			if strings.Contains(e.heads[r.ID], n) {
@@ -311,8 +311,9 @@ func (e *Engine) placeReports(a glossary.Analysis) ([]string, map[string]*corpus
 
 // namedPlaces returns the places a question names: bare names the glossary knows, and names in
 // 省/市/县 form.
-func (e *Engine) namedPlaces(q string) []string {
-	names := e.glossary.Places(q)
+func (e *Engine) namedPlaces(a glossary.Analysis) []string {
+	q := a.Normalized
+	names := slices.Clone(a.Places)
 	for _, m := range placeFormRE.FindAllStringSubmatch(q, -1) {
 		if name := []rune(m[1]); len(name) >= 3 {
 			names = append(names, string(name[:len(name)-1]))
@@ -523,8 +524,9 @@ var placeFormRE = regexp.MustCompile(`(?:^|[\s,，、;；:：?？!！])(\p{Han}{
 // unwrittenPlaces returns the places a question names — bare names the glossary knows as
 // places, or names in 省/市/县/区/镇/街道 form — that no title, unit or passage of the
 // collection writes. A place written anywhere, even only in a report's body, is covered.
-func (e *Engine) unwrittenPlaces(q string) []string {
-	names := e.glossary.Places(q)
+func (e *Engine) unwrittenPlaces(a glossary.Analysis) []string {
+	q := a.Normalized
+	names := slices.Clone(a.Places)
 	for _, m := range placeFormRE.FindAllStringSubmatch(q, -1) {
 		// The name before the suffix, or its first two characters: "吉林全省" names 吉林.
 		if name := []rune(m[1]); len(name) >= 3 && !e.written(string(name[:2])) {

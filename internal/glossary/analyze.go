@@ -19,6 +19,9 @@ type Analysis struct {
 	Expansions []string
 	// Comparative is set when the question asks across units ("各地…", "哪些地方…").
 	Comparative bool
+	// Places are the places the glossary knows that Normalized names (Glossary.Places):
+	// found once, as a question's answer asks for them again and again.
+	Places []string
 }
 
 // Analyze normalizes a question, finds the glossary terms and synonyms in it, and removes
@@ -35,6 +38,7 @@ func (g *Glossary) Analyze(question string) Analysis {
 		return a
 	}
 	q := a.Normalized
+	a.Places = longestMatches(g.places, q)
 	for _, c := range g.compare {
 		if strings.Contains(q, c) {
 			a.Comparative = true

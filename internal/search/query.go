@@ -124,7 +124,7 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	if level == corpus.LevelParagraph {
 		own = paras
 	}
-	named := ix.places.named(ix.glossary.Places(a.Normalized))
+	named := ix.places.named(a.Places)
 	cands := ix.candidates(level, own, paras, reports)
 	hits := make([]Hit, 0, len(cands))
 	// A comparative question is about many reports, so no one report's match as a whole
