@@ -115,7 +115,9 @@ type levelScores struct {
 // each level indexed whole) — without bleve's searcher and collector, whose match object,
 // heap step and pool round trip a posting were most of a search. A paragraph's and a
 // report's term frequencies are their sentences' added up (see layout).
-func (ix *Index) score(ctx context.Context, q termQuery, n [3]int) (levelScores, error) {
+//
+// The scores live in sc, the caller's working space, until it is given back.
+func (ix *Index) score(ctx context.Context, q termQuery, n [3]int, sc *scoring) (levelScores, error) {
 	if ix.text == nil {
 		return levelScores{}, fmt.Errorf("search: index is closed")
 	}
@@ -129,17 +131,15 @@ func (ix *Index) score(ctx context.Context, q termQuery, n [3]int) (levelScores,
 		return levelScores{}, err
 	}
 	defer heads.Close()
-	sc := ix.scratch.get()
-	defer ix.scratch.put(sc)
 	sc.reset(len(ix.layout.paragraphIDs), len(ix.layout.reportIDs))
 	if err := ix.accumulate(ctx, text, heads, q, sc); err != nil {
 		return levelScores{}, fmt.Errorf("search: query: %w", err)
 	}
 	l := ix.layout
 	return levelScores{
-		sentences:  sc.acc[0].top(q, n[0], func(d uint64) string { return l.sentenceIDs[l.sentence[d]] }),
-		paragraphs: sc.acc[1].top(q, n[1], func(p uint64) string { return l.paragraphIDs[p] }),
-		reports:    sc.acc[2].top(q, n[2], func(r uint64) string { return l.reportIDs[r] }),
+		sentences:  sc.acc[0].top(q, n[0], func(d uint64) uint32 { return l.sentence[d] }),
+		paragraphs: sc.acc[1].top(q, n[1], func(p uint64) uint32 { return uint32(p) }),
+		reports:    sc.acc[2].top(q, n[2], func(r uint64) uint32 { return uint32(r) }),
 	}, nil
 }
 
@@ -230,6 +230,42 @@ type scoring struct {
 	acc         [3]accumulator // sentences by document number, paragraphs and reports by ordinal
 	freq        [2]termFreqs   // paragraphs, reports: the current term's frequencies
 	text, heads postings
+
+	// SearchAnalysis's: candidates, their scores, and marks of those already taken.
+	cands  []uint32
+	ranked []ordScore
+	seen   marks
+}
+
+// marks remembers which ordinals a search has taken, without clearing between searches: an
+// ordinal is marked when its slot holds the current search's generation.
+type marks struct {
+	gen  uint32
+	slot []uint32
+}
+
+// marks starts a search's marks over n ordinals.
+func (sc *scoring) marks(n int) *marks {
+	m := &sc.seen
+	if len(m.slot) < n {
+		m.slot = make([]uint32, n)
+		m.gen = 0
+	}
+	m.gen++
+	if m.gen == 0 { // wrapped: old marks could pass for new ones
+		clear(m.slot)
+		m.gen = 1
+	}
+	return m
+}
+
+// marked reports whether i was marked, and marks it.
+func (m *marks) marked(i uint32) bool {
+	if m.slot[i] == m.gen {
+		return true
+	}
+	m.slot[i] = m.gen
+	return false
 }
 
 func (sc *scoring) reset(paragraphs, reports int) {
@@ -279,6 +315,7 @@ type accumulator struct {
 	matched []uint16  // [doc*maxParts+part]: how many of the part's terms the document holds
 	touched []uint64
 	best    []docScore
+	out     scored // top's, reused
 }
 
 // maxParts is how many parts buildTerms makes at most: the words typed and their expansions.
@@ -322,7 +359,7 @@ func (a *accumulator) score(doc uint64, q termQuery) float64 {
 }
 
 // top returns the n best documents, ties in index order as bleve breaks them.
-func (a *accumulator) top(q termQuery, n int, idOf func(uint64) string) scored {
+func (a *accumulator) top(q termQuery, n int, ordOf func(uint64) uint32) scored {
 	best := a.best[:0]
 	for _, d := range a.touched {
 		// A document's sums bound its score (the shares that scale them are at most 1):
@@ -342,14 +379,20 @@ func (a *accumulator) top(q termQuery, n int, idOf func(uint64) string) scored {
 		return 1
 	})
 	a.best = best
-	out := scored{ids: make([]string, len(best)), score: make(map[string]float64, len(best))}
-	for i, b := range best {
-		id := idOf(b.doc)
-		out.ids[i] = id
-		out.score[id] = b.score
+	out := &a.out
+	out.ords = out.ords[:0]
+	if out.score == nil {
+		out.score = make(map[uint32]float64)
+	}
+	clear(out.score)
+	out.max = 0
+	for _, b := range best {
+		o := ordOf(b.doc)
+		out.ords = append(out.ords, o)
+		out.score[o] = b.score
 		out.max = max(out.max, b.score)
 	}
-	return out
+	return *out
 }
 
 type docScore struct {

@@ -76,13 +76,23 @@ func TestScoresAsBleve(t *testing.T) {
 		"公安", "派出所警务室建设", "有哪些？", "110接处警", "电信诈骗网络诈骗的防范宣传", "没有这个词的问题呵呵",
 		"浦江县公安局", "第一部分")
 	n := [3]int{40, 50, contextReports}
+	l := ix.layout
+	names := [][]string{l.sentenceIDs, l.paragraphIDs, l.reportIDs}
+	ords := make([]map[string]uint32, 3)
+	for lv, ids := range names {
+		ords[lv] = make(map[string]uint32)
+		for i, id := range ids {
+			ords[lv][id] = uint32(i)
+		}
+	}
+	sc := new(scoring)
 	for _, question := range questions {
 		a, err := ix.Analyze(question)
 		if err != nil {
 			t.Fatal(err)
 		}
 		q := buildTerms(a, ix.analyzer)
-		ls, err := ix.score(ctx, q, n)
+		ls, err := ix.score(ctx, q, n, sc)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,17 +101,18 @@ func TestScoresAsBleve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got.ids) != len(res.Hits) {
-				t.Fatalf("%s level %d: %d hits, bleve %d", question, lv, len(got.ids), len(res.Hits))
+			if len(got.ords) != len(res.Hits) {
+				t.Fatalf("%s level %d: %d hits, bleve %d", question, lv, len(got.ords), len(res.Hits))
 			}
 			for i, h := range res.Hits {
 				want := h.Score / res.MaxScore
 				// bleve keeps a length as a float32 norm; the layout keeps it whole.
-				if g := got.norm(h.ID); math.Abs(g-want) > 1e-6 {
+				o, ok := ords[lv][h.ID]
+				if g := got.norm(o); !ok || math.Abs(g-want) > 1e-6 {
 					t.Errorf("%s level %d: %s scores %.9f, bleve %.9f", question, lv, h.ID, g, want)
 				}
-				if got.ids[i] != h.ID && math.Abs(got.norm(got.ids[i])-want) > 1e-6 {
-					t.Errorf("%s level %d rank %d: %s, bleve %s", question, lv, i, got.ids[i], h.ID)
+				if id := names[lv][got.ords[i]]; id != h.ID && math.Abs(got.norm(got.ords[i])-want) > 1e-6 {
+					t.Errorf("%s level %d rank %d: %s, bleve %s", question, lv, i, id, h.ID)
 				}
 			}
 		}

@@ -18,9 +18,10 @@ func BenchmarkScore(b *testing.B) {
 		}
 		qs = append(qs, buildTerms(a, ix.analyzer))
 	}
+	sc := new(scoring)
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if _, err := ix.score(ctx, qs[i%len(qs)], [3]int{ownSentences, 50, contextReports}); err != nil {
+		if _, err := ix.score(ctx, qs[i%len(qs)], [3]int{ownSentences, 50, contextReports}, sc); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -37,10 +37,9 @@ type Index struct {
 	text     bleve.Index // the sentences
 	heads    bleve.Index // the reports' heads
 	layout   *layout
-	reports  map[string]*corpus.Report
 	places   places
-	analyzer *analyzer          // the text field's, for building queries
-	priors   map[string]float64 // by sentence ID, those brevityPriors discounts
+	analyzer *analyzer // the text field's, for building queries
+	priors   []float64 // by sentence ordinal (see brevityPriors)
 	scratch  scratch
 	ranking  Ranking // an embeddings model and a reranker beside BM25, when configured
 }
@@ -55,12 +54,9 @@ const termReadersKept = 256
 const keptScratch = 8
 
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
-	ix := &Index{corpus: c, glossary: g, reports: make(map[string]*corpus.Report), places: newPlaces(c, g),
+	ix := &Index{corpus: c, glossary: g, places: newPlaces(c, g),
 		analyzer: &analyzer{Analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName)}, priors: brevityPriors(c),
 		scratch: make(scratch, keptScratch)}
-	for _, r := range c.Reports {
-		ix.reports[r.ID] = r
-	}
 	return ix
 }
 

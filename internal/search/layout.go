@@ -31,6 +31,7 @@ type layout struct {
 	headReport, headLength []uint32
 
 	sentenceIDs, paragraphIDs, reportIDs []string
+	tree
 
 	// Terms each paragraph and report holds: its sentences' (and, for a report, its head's).
 	paragraphLength, reportLength []float64
@@ -47,33 +48,64 @@ type ordinals struct {
 	sentence, paragraph, report map[string]uint32
 	sentenceIDs, paragraphIDs   []string
 	reportIDs                   []string
-	paragraphOf, reportOf       []uint32 // by sentence ordinal
+	reportOf                    []uint32 // by sentence ordinal
+	tree
+}
+
+// tree finds a sentence's or paragraph's place in the corpus by ordinal, so a search works
+// with numbers and makes passages only of the hits it returns.
+type tree struct {
+	paragraphs      []*corpus.Paragraph // by paragraph ordinal
+	reports         []*corpus.Report    // by report ordinal
+	firstSentence   []uint32            // by paragraph ordinal: its first sentence's
+	paragraphReport []uint32            // by paragraph ordinal
+	firstParagraph  []uint32            // by report ordinal: its first paragraph's
+	paragraphOf     []uint32            // by sentence ordinal: its paragraph's
 }
 
 func newOrdinals(c *corpus.Corpus) ordinals {
 	o := ordinals{sentence: map[string]uint32{}, paragraph: map[string]uint32{}, report: map[string]uint32{}}
 	for _, r := range c.Reports {
-		o.report[r.ID] = uint32(len(o.reportIDs))
+		ri := uint32(len(o.reportIDs))
+		o.report[r.ID] = ri
 		o.reportIDs = append(o.reportIDs, r.ID)
+		o.reports = append(o.reports, r)
+		o.firstParagraph = append(o.firstParagraph, uint32(len(o.paragraphIDs)))
 		for _, p := range r.Paragraphs {
-			o.paragraph[p.ID] = uint32(len(o.paragraphIDs))
+			pi := uint32(len(o.paragraphIDs))
+			o.paragraph[p.ID] = pi
 			o.paragraphIDs = append(o.paragraphIDs, p.ID)
+			o.paragraphs = append(o.paragraphs, p)
+			o.paragraphReport = append(o.paragraphReport, ri)
+			o.firstSentence = append(o.firstSentence, uint32(len(o.sentenceIDs)))
 			for _, s := range p.Sentences {
 				o.sentence[s.ID] = uint32(len(o.sentenceIDs))
 				o.sentenceIDs = append(o.sentenceIDs, s.ID)
-				o.paragraphOf = append(o.paragraphOf, o.paragraph[p.ID])
-				o.reportOf = append(o.reportOf, o.report[r.ID])
+				o.paragraphOf = append(o.paragraphOf, pi)
+				o.reportOf = append(o.reportOf, ri)
 			}
 		}
 	}
 	return o
 }
 
+// passage is the passage of level at ordinal i.
+func (t *tree) passage(level corpus.Level, i uint32) corpus.Passage {
+	if level == corpus.LevelParagraph {
+		para := t.paragraphs[i]
+		return corpus.Passage{ID: para.ID, Level: level, Report: t.reports[t.paragraphReport[i]], Paragraph: para, Text: para.Text}
+	}
+	p := t.paragraphOf[i]
+	para := t.paragraphs[p]
+	s := para.Sentences[i-t.firstSentence[p]]
+	return corpus.Passage{ID: s.ID, Level: level, Report: t.reports[t.paragraphReport[p]], Paragraph: para, Sentence: s.N, Text: s.Text}
+}
+
 // newLayout reads what it needs from freshly built indexes: each document's external ID,
 // once, and each document's length by analysing its text as bleve did.
 func newLayout(ctx context.Context, c *corpus.Corpus, text, heads bleve.Index, docs, headDocs docSource, an analysis.Analyzer) (*layout, error) {
 	o := newOrdinals(c)
-	l := &layout{sentenceIDs: o.sentenceIDs, paragraphIDs: o.paragraphIDs, reportIDs: o.reportIDs}
+	l := &layout{sentenceIDs: o.sentenceIDs, paragraphIDs: o.paragraphIDs, reportIDs: o.reportIDs, tree: o.tree}
 	lengths, err := analysedLengths(ctx, docs, an)
 	if err != nil {
 		return nil, err
@@ -311,7 +343,7 @@ func parseLayout(data []byte, c *corpus.Corpus) (*layout, error) {
 		return nil, fmt.Errorf("search: read layout: %w: truncated", ErrDamagedIndex)
 	}
 	o := newOrdinals(c)
-	l := &layout{sentenceIDs: o.sentenceIDs, paragraphIDs: o.paragraphIDs, reportIDs: o.reportIDs,
+	l := &layout{sentenceIDs: o.sentenceIDs, paragraphIDs: o.paragraphIDs, reportIDs: o.reportIDs, tree: o.tree,
 		sentenceTerms: int(sentenceTerms), reportTerms: int(reportTerms)}
 	for _, col := range []*[]uint32{&l.sentence, &l.paragraph, &l.report, &l.length, &l.headReport, &l.headLength} {
 		n, ok := word()

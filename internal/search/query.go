@@ -116,7 +116,9 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	if a.Comparative {
 		size = max(4*k, 20)
 	}
-	ls, err := ix.score(ctx, q, [3]int{max(size+20, ownSentences), max(size+20, 50), contextReports})
+	sc := ix.scratch.get()
+	defer ix.scratch.put(sc)
+	ls, err := ix.score(ctx, q, [3]int{max(size+20, ownSentences), max(size+20, 50), contextReports}, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -125,27 +127,34 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 		own = paras
 	}
 	named := ix.places.named(a.Places)
-	cands := ix.candidates(level, own, paras, reports)
-	hits := make([]Hit, 0, len(cands))
+	l := ix.layout
 	// A comparative question is about many reports, so no one report's match as a whole
 	// should lift its passages (colloquial set: sentence recall@5 0.97 → 1.00).
 	wr := weightReport
 	if a.Comparative {
 		wr = 0
 	}
-	for _, p := range cands {
-		s := own.norm(p.ID) + wr*reports.norm(p.Report.ID) + weightPlace*named[p.Report.ID]
+	ranked := sc.ranked[:0]
+	for _, c := range ix.candidates(level, own, paras, reports, sc) {
+		para, prior := c, 1.0
 		if level == corpus.LevelSentence {
-			s += weightParagraph*paras.norm(p.Paragraph.ID) + weightNeighbour*neighbours(own, p)
+			para, prior = l.paragraphOf[c], ix.priors[c]
+		}
+		r := l.paragraphReport[para]
+		s := own.norm(c) + wr*reports.norm(r) + weightPlace*named[l.reportIDs[r]]
+		if level == corpus.LevelSentence {
+			s += weightParagraph*paras.norm(para) + weightNeighbour*l.neighbours(own, c)
 		}
 		if s > 0 {
-			hits = append(hits, Hit{Passage: p, Score: s * ix.prior(p)})
+			ranked = append(ranked, ordScore{c, s * prior})
 		}
 	}
+	sc.ranked = ranked
+	var hits []Hit
 	if ix.ranking.Semantic == nil && ix.ranking.Reranker == nil {
-		hits = best(hits, size)
+		hits = l.best(level, ranked, size)
 	} else {
-		hits = ix.rank(ctx, a.Normalized, best(hits, max(size, fuseDepth)), level)
+		hits = ix.rank(ctx, a.Normalized, l.best(level, ranked, max(size, fuseDepth)), level)
 		hits = hits[:min(size, len(hits))]
 	}
 	if a.Comparative {
@@ -154,30 +163,35 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 	return hits, nil
 }
 
-// best returns the size best hits, ties in the order given. It sorts positions rather than
-// hits: a hit is a whole passage, and moving hundreds of them was a tenth of a search.
-func best(hits []Hit, size int) []Hit {
-	order := make([]int32, len(hits))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(hits[b].Score, hits[a].Score) })
-	out := make([]Hit, min(size, len(hits)))
+// ordScore is a candidate passage by its ordinal at the level searched, and its score.
+type ordScore struct {
+	ord   uint32
+	score float64
+}
+
+// best returns the size best candidates as hits, ties in the order given. Only they are made
+// passages: a passage is a dozen words to move, and hundreds of candidates were a tenth of a
+// search.
+func (t *tree) best(level corpus.Level, ranked []ordScore, size int) []Hit {
+	slices.SortStableFunc(ranked, func(a, b ordScore) int { return cmp.Compare(b.score, a.score) })
+	out := make([]Hit, min(size, len(ranked)))
 	for i := range out {
-		out[i] = hits[order[i]]
+		out[i] = Hit{Passage: t.passage(level, ranked[i].ord), Score: ranked[i].score}
 	}
 	return out
 }
 
-// neighbours is the better normalised own score of the sentences just before and after p in
-// its paragraph: an answer often follows the sentence that names its topic ("…漏水…。原来是
-// 下水管道老化").
-func neighbours(own scored, p corpus.Passage) float64 {
+// neighbours is the better normalised own score of the sentences just before and after
+// sentence i in its paragraph: an answer often follows the sentence that names its topic
+// ("…漏水…。原来是下水管道老化").
+func (t *tree) neighbours(own scored, i uint32) float64 {
 	best := 0.0
-	for _, s := range p.Paragraph.Sentences {
-		if s.N == p.Sentence-1 || s.N == p.Sentence+1 {
-			best = max(best, own.norm(s.ID))
-		}
+	p := t.paragraphOf[i]
+	if i > 0 && t.paragraphOf[i-1] == p {
+		best = own.norm(i - 1)
+	}
+	if int(i)+1 < len(t.paragraphOf) && t.paragraphOf[i+1] == p {
+		best = max(best, own.norm(i+1))
 	}
 	return best
 }
@@ -199,68 +213,69 @@ const (
 	maxContextParagraphs = 200
 )
 
-// scored holds one level's BM25 scores for a query, in rank order, and their maximum.
+// scored holds one level's best BM25 scores for a query by ordinal (see ordinals), in rank
+// order, and their maximum.
 type scored struct {
-	ids   []string
-	score map[string]float64
+	ords  []uint32
+	score map[uint32]float64
 	max   float64
 }
 
-func (s scored) norm(id string) float64 {
+func (s scored) norm(ord uint32) float64 {
 	if s.max <= 0 {
 		return 0
 	}
-	return s.score[id] / s.max
+	return s.score[ord] / s.max
 }
 
 // candidates are the passages of the level that rank by their own text, plus those inside the
-// best few paragraphs (for sentences) and reports.
-func (ix *Index) candidates(level corpus.Level, own, paras, reports scored) []corpus.Passage {
-	seen := make(map[string]bool, 2*len(own.ids))
-	out := make([]corpus.Passage, 0, 2*len(own.ids))
-	add := func(p corpus.Passage) {
-		if !seen[p.ID] {
-			seen[p.ID] = true
-			out = append(out, p)
+// best few paragraphs (for sentences) and reports, by ordinal.
+func (ix *Index) candidates(level corpus.Level, own, paras, reports scored, sc *scoring) []uint32 {
+	l := ix.layout
+	seen := sc.marks(max(len(l.paragraphOf), len(l.paragraphs)))
+	out := sc.cands[:0]
+	add := func(i uint32) {
+		if !seen.marked(i) {
+			out = append(out, i)
 		}
 	}
-	for _, id := range own.ids {
-		if p, ok := ix.corpus.Passage(id); ok {
-			add(p)
-		}
+	for _, i := range own.ords {
+		add(i)
 	}
-	addParagraph := func(para *corpus.Paragraph, r *corpus.Report) {
+	addParagraph := func(p uint32) {
 		if level == corpus.LevelParagraph {
-			add(corpus.Passage{ID: para.ID, Level: level, Report: r, Paragraph: para, Text: para.Text})
+			add(p)
 			return
 		}
-		for _, s := range para.Sentences {
-			add(corpus.Passage{ID: s.ID, Level: level, Report: r, Paragraph: para, Sentence: s.N, Text: s.Text})
+		first := l.firstSentence[p]
+		for k := range l.paragraphs[p].Sentences {
+			add(first + uint32(k))
 		}
 	}
 	if level == corpus.LevelSentence {
-		for _, id := range paras.ids[:min(contextCands, len(paras.ids))] {
-			if p, ok := ix.corpus.Passage(id); ok {
-				addParagraph(p.Paragraph, p.Report)
-			}
+		for _, p := range paras.ords[:min(contextCands, len(paras.ords))] {
+			addParagraph(p)
 		}
 	}
-	for _, id := range reports.ids[:min(contextCands, len(reports.ids))] {
+	for _, r := range reports.ords[:min(contextCands, len(reports.ords))] {
 		// A book-length report lends only what matched: its every sentence would be thousands
 		// of candidates a search.
-		if r := ix.reports[id]; r != nil && len(r.Paragraphs) <= maxContextParagraphs {
-			for _, para := range r.Paragraphs {
-				// Sentence candidates come from the report's paragraphs that match at all:
-				// the rest would all rank on the report's score alone, tied, and scoring them
-				// was half the time of a search at 200k sentences (p50 1.17 → 0.63 ms) for no
-				// change in recall on any of our sets.
-				if level == corpus.LevelSentence && paras.score[para.ID] == 0 {
-					continue
-				}
-				addParagraph(para, r)
+		n := len(l.reports[r].Paragraphs)
+		if n > maxContextParagraphs {
+			continue
+		}
+		for p := l.firstParagraph[r]; p < l.firstParagraph[r]+uint32(n); p++ {
+			// Sentence candidates come from the report's paragraphs that match at all:
+			// the rest would all rank on the report's score alone, tied, and scoring them
+			// was half the time of a search at 200k sentences (p50 1.17 → 0.63 ms) for no
+			// change in recall on any of our sets.
+			if level == corpus.LevelSentence && paras.score[p] == 0 {
+				continue
 			}
+			addParagraph(p)
 		}
 	}
+	sc.cands = out
 	return out
 }
 
@@ -290,21 +305,20 @@ func diversify(hits []Hit, k int) []Hit {
 // brevityPriors discounts very short sentences. BM25's length normalisation favours them, but
 // in reports a short sentence is mostly a paragraph's topic line ("…坚持领导干部带头下访，扛
 // 起公安信访工作主体责任。"), which restates the question rather than answering it. Computed
-// once at start for the sentences it discounts; the rest count in full.
-func brevityPriors(c *corpus.Corpus) map[string]float64 {
+// once at start, by sentence ordinal; the rest count in full.
+func brevityPriors(c *corpus.Corpus) []float64 {
 	const full = 60 // runes from which a sentence counts in full
-	out := make(map[string]float64)
-	for _, p := range c.Passages(corpus.LevelSentence) {
-		if n := utf8.RuneCountInString(p.Text); n < full {
-			out[p.ID] = math.Pow(float64(n)/full, 0.3)
+	var out []float64
+	for _, r := range c.Reports {
+		for _, p := range r.Paragraphs {
+			for _, s := range p.Sentences {
+				w := 1.0
+				if n := utf8.RuneCountInString(s.Text); n < full {
+					w = math.Pow(float64(n)/full, 0.3)
+				}
+				out = append(out, w)
+			}
 		}
 	}
 	return out
-}
-
-func (ix *Index) prior(p corpus.Passage) float64 {
-	if w, ok := ix.priors[p.ID]; ok {
-		return w
-	}
-	return 1
 }
