@@ -1,6 +1,7 @@
 package glossary
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/jingyan/jingyan/internal/normalize"
@@ -38,9 +39,10 @@ func (g *Glossary) Analyze(question string) Analysis {
 		return a
 	}
 	q := a.Normalized
-	a.Places = longestMatches(g.places, q)
-	for _, c := range g.compare {
-		if strings.Contains(q, c) {
+	a.Places = longestMatches(g.places, g.placesAt, q)
+	var buf [64]int32
+	for _, c := range g.compareAt.candidates(q, buf[:0]) {
+		if strings.Contains(q, g.compare[c]) {
 			a.Comparative = true
 		}
 	}
@@ -64,26 +66,22 @@ func (g *Glossary) Analyze(question string) Analysis {
 			off = i + len(w)
 		}
 	}
-	for _, t := range g.terms {
-		if mark(t) {
+	for _, i := range g.termsAt.candidates(q, buf[:0]) {
+		if t := g.terms[i]; mark(t) {
 			a.Terms = append(a.Terms, t)
 		}
 	}
-	groups := make(map[int]bool)
-	for _, w := range g.words {
-		if strings.Contains(q, w) {
-			for _, gi := range g.member[w] {
-				groups[gi] = true
-			}
+	var groups []int
+	for _, i := range g.wordsAt.candidates(q, buf[:0]) {
+		if w := g.words[i]; strings.Contains(q, w) {
+			groups = append(groups, g.member[w]...)
 			if mark(w) && len([]rune(w)) > 1 {
 				a.Terms = append(a.Terms, w)
 			}
 		}
 	}
-	for gi := range g.groups {
-		if !groups[gi] {
-			continue
-		}
+	slices.Sort(groups)
+	for _, gi := range slices.Compact(groups) {
 		for _, w := range g.groups[gi] {
 			if !strings.Contains(q, w) && !contains(a.Expansions, w) {
 				a.Expansions = append(a.Expansions, w)

@@ -156,3 +156,42 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Matching through the first-character index finds exactly the words a scan of the whole
+// list finds, in list order, on questions with repeated characters and with none.
+func TestFirstsFindEveryWord(t *testing.T) {
+	g := loadEmbedded(t)
+	questions := []string{
+		"各地社区民警占派出所警力多少?", "警地融合是怎么运作的?", "枫桥经验和枫桥式派出所", "吉林电诈电诈降了多少",
+		"", "abc 123", "哪些地方的派出所都有警务室,各地怎么做的", strings.Repeat("派出所", 50),
+	}
+	for _, list := range [][]string{g.terms, g.words, g.compare, g.places} {
+		at := indexFirsts(list)
+		for _, q := range questions {
+			var want, got []string
+			for _, w := range list {
+				if strings.Contains(q, w) {
+					want = append(want, w)
+				}
+			}
+			for _, i := range at.candidates(q, nil) {
+				if strings.Contains(q, list[i]) {
+					got = append(got, list[i])
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%q: index finds %q, a scan %q", q, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkAnalyze is one question's analysis, which every search and answer starts with.
+func BenchmarkAnalyze(b *testing.B) {
+	g := loadEmbedded(b)
+	qs := []string{"警地融合是怎么运作的?", "各地社区民警占派出所警力多少?", "浦江信访工作有什么做法?"}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		g.Analyze(qs[i%len(qs)])
+	}
+}
