@@ -49,13 +49,22 @@ func buildTerms(a glossary.Analysis, an *analyzer) termQuery {
 // add appends terms as one part, each term once: synonyms share bigrams (电信网络诈骗,
 // 电信诈骗, 网络诈骗), and a bigram counted once per synonym outweighed the words typed.
 func (q *termQuery) add(terms []string, boost float64) {
-	seen := make(map[string]bool, len(terms))
 	var part []string
+	var seen map[string]bool // a long question's; a short one's are few to look through
 	for _, t := range terms {
-		if !seen[t] {
+		switch {
+		case len(terms) <= 64:
+			if slices.Contains(part, t) {
+				continue
+			}
+		case seen[t]:
+			continue
+		case seen == nil:
+			seen = map[string]bool{t: true}
+		default:
 			seen[t] = true
-			part = append(part, t)
 		}
+		part = append(part, t)
 	}
 	if len(part) > 0 {
 		q.parts = append(q.parts, queryPart{terms: part, boost: boost})
