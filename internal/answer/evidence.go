@@ -140,28 +140,28 @@ func tokens(s string) []string {
 // Place names are left out: when a question names a unit's place, search has already kept to
 // that unit's passages, so the name says nothing about whether they answer the rest.
 func coverage(a glossary.Analysis, g *glossary.Glossary, w *idf, ev []evidence) float64 {
-	var text strings.Builder
-	for _, e := range ev {
-		text.WriteString(e.folded)
-		text.WriteByte('\n')
+	// Each test below asks whether any passage holds a word; no word crosses passages.
+	anyHolds := func(t string) bool {
+		return slices.ContainsFunc(ev, func(e evidence) bool { return strings.Contains(e.folded, t) })
 	}
-	evText := text.String()
 	var have map[string]bool // the evidence's tokens, made only when a question token needs them
 	holds := func(t string) bool {
 		if hanPair(t) {
-			return strings.Contains(evText, t) // the same as being one of its tokens, and cheaper
+			return anyHolds(t) // the same as being one of its tokens, and cheaper
 		}
 		if have == nil {
 			have = make(map[string]bool)
-			for _, t := range tokens(evText) {
-				have[t] = true
+			for _, e := range ev {
+				for _, t := range tokens(e.folded) {
+					have[t] = true
+				}
 			}
 		}
 		return have[t]
 	}
 	termHeld := make(map[string]bool)
 	for _, term := range a.Terms {
-		if strings.Contains(evText, term) || slices.ContainsFunc(g.Related(term), func(r string) bool { return strings.Contains(evText, r) }) {
+		if anyHolds(term) || slices.ContainsFunc(g.Related(term), anyHolds) {
 			for _, t := range tokens(term) {
 				termHeld[t] = true
 			}

@@ -151,9 +151,15 @@ type askedWords struct {
 }
 
 type wordPairs struct {
-	word   string
-	pairs  []string
-	weight float64 // of a pair: its idf; of a term: its pairs' idf summed
+	word    string
+	pairs   []string
+	weight  float64  // of a pair: its idf; of a term: its pairs' idf summed
+	related []string // of a phrase or term: the words of its synonym groups
+}
+
+// holds reports whether text writes the word or one of its synonyms.
+func (w wordPairs) holds(text string) bool {
+	return strings.Contains(text, w.word) || slices.ContainsFunc(w.related, func(r string) bool { return strings.Contains(text, r) })
 }
 
 // headWeights are a question's pair and phrase weights within one report, zero where the
@@ -170,10 +176,10 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 		q.pairs = append(q.pairs, wordPairs{word: t, weight: e.idf.weight(t)})
 	}
 	for _, run := range append(strings.Fields(a.Content), a.Terms...) {
-		q.runs = append(q.runs, wordPairs{word: run, pairs: tokens(run)})
+		q.runs = append(q.runs, wordPairs{word: run, pairs: tokens(run), related: e.glossary.Related(run)})
 	}
 	for _, term := range a.Terms {
-		w := wordPairs{word: term, pairs: tokens(term)}
+		w := wordPairs{word: term, pairs: tokens(term), related: e.glossary.Related(term)}
 		for _, t := range w.pairs {
 			w.weight += e.idf.weight(t)
 		}
@@ -219,9 +225,6 @@ func (e *Engine) relevance(q askedWords, x evidence) float64 {
 	if h.total == 0 {
 		return 0
 	}
-	holds := func(w string) bool {
-		return strings.Contains(x.folded, w) || slices.ContainsFunc(e.glossary.Related(w), func(r string) bool { return strings.Contains(x.folded, r) })
-	}
 	var got, runGot float64
 	for i, t := range q.pairs {
 		if h.pairs[i] > 0 && strings.Contains(x.folded, t.word) {
@@ -229,12 +232,12 @@ func (e *Engine) relevance(q askedWords, x evidence) float64 {
 		}
 	}
 	for i, run := range q.runs {
-		if h.runs[i] > 0 && holds(run.word) {
+		if h.runs[i] > 0 && run.holds(x.folded) {
 			runGot += h.runs[i]
 		}
 	}
 	for i, term := range q.terms {
-		if !h.inHead[i] && !strings.Contains(x.folded, term.word) && holds(term.word) {
+		if !h.inHead[i] && !strings.Contains(x.folded, term.word) && term.holds(x.folded) {
 			got += term.weight // a synonym holds the term: 电信网络诈骗 for 电诈
 		}
 	}
