@@ -367,7 +367,9 @@ func (a *accumulator) score(doc uint64, q termQuery) float64 {
 	return total * float64(parts) / float64(len(q.parts))
 }
 
-// top returns the n best documents, ties in index order as bleve breaks them.
+// top returns the n best documents, ties in reading order. (bleve breaks ties by document
+// number, which depends on which batch of a build was indexed first: in-memory indexes built
+// twice ranked tied passages differently.)
 func (a *accumulator) top(q termQuery, n int, ordOf func(uint64) uint32) scored {
 	best := a.best[:0]
 	for _, d := range a.touched {
@@ -379,7 +381,7 @@ func (a *accumulator) top(q termQuery, n int, ordOf func(uint64) uint32) scored 
 				continue
 			}
 		}
-		best = keepBest(best, docScore{d, a.score(d, q)}, n)
+		best = keepBest(best, docScore{ordOf(d), a.score(d, q)}, n)
 	}
 	slices.SortFunc(best, func(x, y docScore) int {
 		if better(x, y) {
@@ -396,21 +398,20 @@ func (a *accumulator) top(q termQuery, n int, ordOf func(uint64) uint32) scored 
 	clear(out.score)
 	out.max = 0
 	for _, b := range best {
-		o := ordOf(b.doc)
-		out.ords = append(out.ords, o)
-		out.score[o] = b.score
+		out.ords = append(out.ords, b.ord)
+		out.score[b.ord] = b.score
 		out.max = max(out.max, b.score)
 	}
 	return *out
 }
 
 type docScore struct {
-	doc   uint64
+	ord   uint32
 	score float64
 }
 
 func better(a, b docScore) bool {
-	return a.score > b.score || a.score == b.score && a.doc < b.doc
+	return a.score > b.score || a.score == b.score && a.ord < b.ord
 }
 
 // keepBest adds d to h, a min-heap of at most n (the worst of the best on top).

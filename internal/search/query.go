@@ -282,22 +282,29 @@ func (ix *Index) candidates(level corpus.Level, own, paras, reports scored, sc *
 // diversify re-ranks hits for a comparative question so that each further passage from an
 // already represented report counts for less, and the top k spread across reports.
 func diversify(hits []Hit, k int) []Hit {
-	const decay = 0.5
-	seen := make(map[string]int)
+	const decay = 0.5 // a power of two: halving a score is exact, as the power once taken was
 	out := make([]Hit, 0, k)
 	left := slices.Clone(hits)
+	score := make([]float64, len(left)) // each left hit's score, discounted for its report
+	for i, h := range left {
+		score[i] = h.Score
+	}
 	for len(out) < k && len(left) > 0 {
 		best, bestScore := 0, -1.0
-		for i, h := range left {
-			s := h.Score * math.Pow(decay, float64(seen[h.Passage.Report.ID]))
+		for i, s := range score {
 			if s > bestScore {
 				best, bestScore = i, s
 			}
 		}
 		h := left[best]
-		seen[h.Passage.Report.ID]++
 		out = append(out, h)
-		left = append(left[:best], left[best+1:]...)
+		left = slices.Delete(left, best, best+1)
+		score = slices.Delete(score, best, best+1)
+		for i := range left {
+			if left[i].Passage.Report == h.Passage.Report {
+				score[i] *= decay
+			}
+		}
 	}
 	return out
 }
