@@ -41,6 +41,7 @@ func (e *env) bot(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ix.Close()
+	e.collectLess()
 	cfg := telegram.Config{
 		Token:         e.getenv("TELEGRAM_BOT_TOKEN"),
 		APIURL:        e.getenv("JINGYAN_TELEGRAM_API_URL"),

@@ -62,6 +62,7 @@ func (e *env) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer srv.Close()
+	e.collectLess()
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
