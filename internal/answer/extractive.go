@@ -260,7 +260,7 @@ func (e *Engine) figureRelevance(q askedWords, x evidence) float64 {
 }
 
 // unitRE finds a unit a question names: 景山派出所, 金山所, 广阳区公安分局.
-var unitRE = regexp.MustCompile(`\p{Han}{2,6}?(派出所|公安局|公安厅|公安分局|分局|警务室|警务站|所|大队|支队|中队)`)
+var unitRE = mustPattern(`\p{Han}{2,6}?(派出所|公安局|公安厅|公安分局|分局|警务室|警务站|所|大队|支队|中队)`)
 
 // subjects returns the places and units the question names: who it asks about, which every
 // sentence of their reports shares, not what it asks.

@@ -459,7 +459,7 @@ var measures = [][]string{
 	{"元", "万元", "亿元"},
 }
 
-var askedCountRE = regexp.MustCompile(`(?:多长时间|多久)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
+var askedCountRE = mustPattern(`(?:多长时间|多久)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
 
 // askedMeasure returns the measure class a count question asks in ("有多少名民警" → people).
 func askedMeasure(q string) ([]string, bool) {
@@ -519,7 +519,7 @@ const measureReach = 6
 
 // A place written with its administrative suffix at the start of a clause: 上海市…,
 // 拉萨市公安局…. Smaller forms (区, 镇, 街道) are left out: 社区, 辖区, 小区 end the same way.
-var placeFormRE = regexp.MustCompile(`(?:^|[\s,，、;；:：?？!！])(\p{Han}{2,3}?(?:省|自治区|市|自治州|县))`)
+var placeFormRE = mustPattern(`(?:^|[\s,，、;；:：?？!！])(\p{Han}{2,3}?(?:省|自治区|市|自治州|县))`)
 
 // unwrittenPlaces returns the places a question names — bare names the glossary knows as
 // places, or names in 省/市/县/区/镇/街道 form — that no title, unit or passage of the
