@@ -148,18 +148,29 @@ type askedWords struct {
 	// heads holds, per report, the weights left once the pairs its head names are left out:
 	// every sentence of a report shares them, so they are worked out once a report.
 	heads map[string]*headWeights
+	// vocab holds every word above and their synonyms; held is its scratch, reused from
+	// text to text (an answer weighs its sentences one at a time).
+	vocab *vocab
+	held  *[]bool
 }
 
 type wordPairs struct {
 	word    string
-	pairs   []string
-	weight  float64  // of a pair: its idf; of a term: its pairs' idf summed
-	related []string // of a phrase or term: the words of its synonym groups
+	id      int32 // in the vocabulary
+	pairs   []int32
+	weight  float64 // of a pair: its idf; of a term: its pairs' idf summed
+	related []int32 // of a phrase or term: the words of its synonym groups
 }
 
-// holds reports whether text writes the word or one of its synonyms.
-func (w wordPairs) holds(text string) bool {
-	return strings.Contains(text, w.word) || slices.ContainsFunc(w.related, func(r string) bool { return strings.Contains(text, r) })
+// holds reports whether the word or one of its synonyms is held.
+func (w wordPairs) holds(held []bool) bool {
+	return held[w.id] || slices.ContainsFunc(w.related, func(r int32) bool { return held[r] })
+}
+
+// heldIn is which of q's words text holds, valid until the next call.
+func (q askedWords) heldIn(text string) []bool {
+	*q.held = q.vocab.in(text, *q.held)
+	return *q.held
 }
 
 // headWeights are a question's pair and phrase weights within one report, zero where the
@@ -171,17 +182,25 @@ type headWeights struct {
 }
 
 func (e *Engine) askedWords(a glossary.Analysis) askedWords {
-	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights)}
+	v := new(vocab)
+	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights), vocab: v, held: new([]bool)}
+	words := func(ws []string) []int32 {
+		out := make([]int32, len(ws))
+		for i, w := range ws {
+			out[i] = v.add(w)
+		}
+		return out
+	}
 	for _, t := range tokens(a.Content) {
-		q.pairs = append(q.pairs, wordPairs{word: t, weight: e.idf.weight(t)})
+		q.pairs = append(q.pairs, wordPairs{word: t, id: v.add(t), weight: e.idf.weight(t)})
 	}
 	for _, run := range append(strings.Fields(a.Content), a.Terms...) {
-		q.runs = append(q.runs, wordPairs{word: run, pairs: tokens(run), related: e.glossary.Related(run)})
+		q.runs = append(q.runs, wordPairs{word: run, id: v.add(run), pairs: words(tokens(run)), related: words(e.glossary.Related(run))})
 	}
 	for _, term := range a.Terms {
-		w := wordPairs{word: term, pairs: tokens(term), related: e.glossary.Related(term)}
+		w := wordPairs{word: term, id: v.add(term), pairs: words(tokens(term)), related: words(e.glossary.Related(term))}
 		for _, t := range w.pairs {
-			w.weight += e.idf.weight(t)
+			w.weight += e.idf.weight(v.words[t])
 		}
 		q.terms = append(q.terms, w)
 	}
@@ -193,24 +212,24 @@ func (e *Engine) inReport(q askedWords, id string) *headWeights {
 	if h, ok := q.heads[id]; ok {
 		return h
 	}
-	head := e.heads[id] + " " + q.subject
+	inHead := q.heldIn(e.heads[id] + " " + q.subject)
 	h := &headWeights{pairs: make([]float64, len(q.pairs)), runs: make([]float64, len(q.runs)), inHead: make([]bool, len(q.terms))}
 	for i, t := range q.pairs {
-		if !strings.Contains(head, t.word) {
+		if !inHead[t.id] {
 			h.pairs[i] = t.weight
 			h.total += t.weight
 		}
 	}
 	for i, run := range q.runs {
 		for _, t := range run.pairs {
-			if !strings.Contains(head, t) {
-				h.runs[i] += e.idf.weight(t)
+			if !inHead[t] {
+				h.runs[i] += e.idf.weight(q.vocab.words[t])
 			}
 		}
 		h.runTotal += h.runs[i]
 	}
 	for i, term := range q.terms {
-		h.inHead[i] = strings.Contains(head, term.word)
+		h.inHead[i] = inHead[term.id]
 	}
 	q.heads[id] = h
 	return h
@@ -225,19 +244,20 @@ func (e *Engine) relevance(q askedWords, x evidence) float64 {
 	if h.total == 0 {
 		return 0
 	}
+	held := q.heldIn(x.folded)
 	var got, runGot float64
 	for i, t := range q.pairs {
-		if h.pairs[i] > 0 && strings.Contains(x.folded, t.word) {
+		if h.pairs[i] > 0 && held[t.id] {
 			got += h.pairs[i]
 		}
 	}
 	for i, run := range q.runs {
-		if h.runs[i] > 0 && run.holds(x.folded) {
+		if h.runs[i] > 0 && run.holds(held) {
 			runGot += h.runs[i]
 		}
 	}
 	for i, term := range q.terms {
-		if !h.inHead[i] && !strings.Contains(x.folded, term.word) && term.holds(x.folded) {
+		if !h.inHead[i] && !held[term.id] && term.holds(held) {
 			got += term.weight // a synonym holds the term: 电信网络诈骗 for 电诈
 		}
 	}
