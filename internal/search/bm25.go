@@ -192,46 +192,63 @@ var sqrts = [...]float64{0, 1, math.Sqrt2, 1.7320508075688772, 2, 2.236067977499
 // accumulate adds every posting of every term of q into sc: sentences as they come, and
 // each paragraph and report once its term frequency is summed over its sentences and head.
 func (ix *Index) accumulate(ctx context.Context, text, heads index.IndexReader, q termQuery, sc *scoring) error {
-	if err := errors.Join(sc.text.open(text), sc.heads.open(heads)); err != nil {
-		return err
-	}
 	l := ix.layout
 	sentences := newBM25(len(l.sentence), l.sentenceTerms)
 	paragraphs := newBM25(len(l.paragraphIDs), l.sentenceTerms)
 	reports := newBM25(len(l.reportIDs), l.reportTerms)
-	var w float64
-	var part int
-	addSentence := func(d, freq uint64) {
-		sc.acc[0].add(d, part, saturated(w, float64(freq), l.sentenceNorm[d]))
-		sc.freq[0].add(l.paragraph[d], freq)
-		sc.freq[1].add(l.report[d], freq)
-	}
-	addHead := func(h, freq uint64) { sc.freq[1].add(l.headReport[h], freq) }
-	for part = range q.parts {
-		p := q.parts[part]
+	opened := false
+	for part, p := range q.parts {
 		for _, term := range p.terms {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			df, err := sc.text.lookup([]byte(term))
-			if err != nil {
-				return err
+			tp, ok := ix.cache.get(term)
+			if !ok {
+				if !opened {
+					if err := errors.Join(sc.text.open(text), sc.heads.open(heads)); err != nil {
+						return err
+					}
+					opened = true
+				}
+				var err error
+				if tp, err = sc.readTerm(term); err != nil {
+					return err
+				}
+				ix.cache.put(term, tp)
 			}
-			w = sentences.weight(p.boost, float64(df))
-			if err := sc.text.each(addSentence); err != nil {
-				return err
+			w := sentences.weight(p.boost, float64(len(tp.text.docs)))
+			for i, d := range tp.text.docs {
+				freq := uint64(tp.text.freqs[i])
+				sc.acc[0].add(uint64(d), part, saturated(w, float64(freq), l.sentenceNorm[d]))
+				sc.freq[0].add(l.paragraph[d], freq)
+				sc.freq[1].add(l.report[d], freq)
 			}
-			if _, err := sc.heads.lookup([]byte(term)); err != nil {
-				return err
-			}
-			if err := sc.heads.each(addHead); err != nil {
-				return err
+			for i, h := range tp.heads.docs {
+				sc.freq[1].add(l.headReport[h], uint64(tp.heads.freqs[i]))
 			}
 			sc.freq[0].flush(&sc.acc[1], part, p.boost, paragraphs, l.paragraphNorm)
 			sc.freq[1].flush(&sc.acc[2], part, p.boost, reports, l.reportNorm)
 		}
 	}
 	return nil
+}
+
+// readTerm reads a term's postings out of the sentences and the heads.
+func (sc *scoring) readTerm(term string) (*termPostings, error) {
+	t := new(termPostings)
+	for _, r := range []struct {
+		p   *postings
+		out *decoded
+	}{{&sc.text, &t.text}, {&sc.heads, &t.heads}} {
+		if _, err := r.p.lookup([]byte(term)); err != nil {
+			return nil, err
+		}
+		var err error
+		if *r.out, err = r.p.read(decoded{}); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
 }
 
 // scoring is one search's working space, kept for reuse (see scratch).

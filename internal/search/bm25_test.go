@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -207,4 +208,43 @@ func firstDifference(a, b []string) string {
 		return fmt.Sprintf("%d hits against %d", len(b), len(a))
 	}
 	return ""
+}
+
+// Postings kept from earlier searches score as postings read afresh, and a cache that fills
+// starts again within its bound.
+func TestCachedPostingsScoreAlike(t *testing.T) {
+	fresh, kept := memIndex(t), memIndex(t)
+	fresh.cache = newPostingCache(0) // keeps nothing
+	kept.cache = newPostingCache(4 << 10)
+	ctx := context.Background()
+	questions := append(append([]string{}, benchQuestions...), "公安", "派出所警务室建设", "110接处警", "群众满意度")
+	for round := range 3 {
+		for _, q := range questions {
+			want, err := fresh.Search(ctx, Request{Question: q, K: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := kept.Search(ctx, Request{Question: q, K: 10})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, w := idScores(got), idScores(want); !slices.Equal(g, w) {
+				t.Fatalf("round %d, %s: kept postings rank %v, fresh %v", round, q, g, w)
+			}
+		}
+		if n := kept.cache.size.Load(); n > kept.cache.max || n == 0 {
+			t.Fatalf("round %d: the cache holds %d bytes, bound %d", round, n, kept.cache.max)
+		}
+	}
+	if n := fresh.cache.size.Load(); n != 0 {
+		t.Errorf("a cache bound at 0 holds %d bytes", n)
+	}
+}
+
+func idScores(hits []Hit) []string {
+	var out []string
+	for _, h := range hits {
+		out = append(out, fmt.Sprintf("%s %.12f", h.Passage.ID, h.Score))
+	}
+	return out
 }

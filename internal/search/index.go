@@ -41,6 +41,7 @@ type Index struct {
 	analyzer *analyzer // the text field's, for building queries
 	priors   []float64 // by sentence ordinal (see brevityPriors)
 	scratch  scratch
+	cache    *postingCache
 	ranking  Ranking // an embeddings model and a reranker beside BM25, when configured
 }
 
@@ -56,7 +57,7 @@ const keptScratch = 8
 func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
 	ix := &Index{corpus: c, glossary: g, places: newPlaces(c, g),
 		analyzer: &analyzer{Analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName)}, priors: brevityPriors(c),
-		scratch: make(scratch, keptScratch)}
+		scratch: make(scratch, keptScratch), cache: newPostingCache(maxCached)}
 	return ix
 }
 

@@ -3,6 +3,9 @@ package search
 import (
 	"errors"
 	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -81,4 +84,71 @@ func (p *postings) each(f func(doc, freq uint64)) error {
 		}
 	}
 	return nil
+}
+
+// decoded is a term's postings in one index, read out: document numbers and frequencies, in
+// document order.
+type decoded struct {
+	docs, freqs []uint32
+}
+
+// read appends the postings of the term last looked up to d.
+func (p *postings) read(d decoded) (decoded, error) {
+	d.docs, d.freqs = d.docs[:0], d.freqs[:0]
+	err := p.each(func(doc, freq uint64) {
+		d.docs = append(d.docs, uint32(doc))
+		d.freqs = append(d.freqs, uint32(min(freq, math.MaxUint32)))
+	})
+	return d, err
+}
+
+// termPostings is a term's postings in the sentences and in the heads.
+type termPostings struct {
+	text, heads decoded
+}
+
+// cost is what keeping t takes, in bytes, roughly.
+func (t *termPostings) cost() int64 {
+	return int64(8*(len(t.text.docs)+len(t.heads.docs))) + 160
+}
+
+// postingCache keeps terms' postings read out, so a term asked again is neither looked up in
+// bleve's dictionaries nor decoded: finding and opening a term's postings in each segment was
+// half of a search on a small collection, and decoding a common term's thousands of postings
+// most of the slowest searches on a large one. An index never changes once built, so what is
+// kept stays true. When it holds maxCached bytes it starts again empty: what is asked most is
+// soon back.
+type postingCache struct {
+	terms atomic.Pointer[sync.Map] // term → *termPostings
+	size  atomic.Int64
+	max   int64
+}
+
+// maxCached bounds a postings cache: all the postings of 115k scale sentences are about 40 MB.
+const maxCached = 64 << 20
+
+func newPostingCache(max int64) *postingCache {
+	c := &postingCache{max: max}
+	c.terms.Store(new(sync.Map))
+	return c
+}
+
+func (c *postingCache) get(term string) (*termPostings, bool) {
+	t, ok := c.terms.Load().Load(term)
+	if !ok {
+		return nil, false
+	}
+	return t.(*termPostings), true
+}
+
+func (c *postingCache) put(term string, t *termPostings) {
+	n := t.cost()
+	if n > c.max {
+		return
+	}
+	if c.size.Add(n) > c.max {
+		c.terms.Store(new(sync.Map))
+		c.size.Store(n)
+	}
+	c.terms.Load().Store(term, t)
 }
