@@ -409,7 +409,7 @@ func withFollowers(picked []evidence) []evidence {
 // ones, not how many.
 func (e *Engine) asksFigure(a glossary.Analysis) bool {
 	_, counted := askedMeasure(a.Normalized)
-	return counted || e.glossary.AsksFigure(a.Normalized) && !strings.Contains(a.Normalized, "哪几")
+	return counted || a.AsksFigure && !strings.Contains(a.Normalized, "哪几")
 }
 
 // ordinalRE finds an item of a numbered list as official writing numbers them: 一是, 二是,

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // vocab finds many words in a text in one pass: the words relevance looks for (a question's
@@ -32,7 +33,7 @@ func (v *vocab) add(w string) int32 {
 		v.always = append(v.always, id)
 		return id
 	}
-	r := []rune(w)[0]
+	r, _ := utf8.DecodeRuneInString(w)
 	v.starts = append(v.starts, start{r, id})
 	v.sorted = false
 	v.bloom[(r>>6)&3] |= 1 << (r & 63)

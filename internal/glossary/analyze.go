@@ -20,6 +20,8 @@ type Analysis struct {
 	Expansions []string
 	// Comparative is set when the question asks across units ("各地…", "哪些地方…").
 	Comparative bool
+	// AsksFigure is set when the question asks for a figure (Glossary.AsksFigure).
+	AsksFigure bool
 	// Places are the places the glossary knows that Normalized names (Glossary.Places):
 	// found once, as a question's answer asks for them again and again.
 	Places []string
@@ -40,6 +42,7 @@ func (g *Glossary) Analyze(question string) Analysis {
 	}
 	q := a.Normalized
 	a.Places = longestMatches(g.places, g.placesAt, q)
+	a.AsksFigure = g.asksFigure(q)
 	var buf [64]int32
 	for _, c := range g.compareAt.candidates(q, buf[:0]) {
 		if strings.Contains(q, g.compare[c]) {

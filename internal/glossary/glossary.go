@@ -149,13 +149,12 @@ func (g *Glossary) AsksFigure(q string) bool {
 	if g == nil {
 		return false
 	}
-	q = g.normalize(q)
-	for _, w := range g.figure {
-		if strings.Contains(q, w) {
-			return true
-		}
-	}
-	return false
+	return g.asksFigure(g.normalize(q))
+}
+
+// asksFigure is AsksFigure of a question already folded.
+func (g *Glossary) asksFigure(q string) bool {
+	return slices.ContainsFunc(g.figure, func(w string) bool { return strings.Contains(q, w) })
 }
 
 // FollowUpWords are the words that make a short message a follow-up ("那…呢") and carry no

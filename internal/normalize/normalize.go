@@ -13,6 +13,14 @@ import (
 // control characters with spaces, collapses whitespace and trims. Chinese characters and
 // Chinese punctuation such as 。“” are kept as they are.
 func Text(s string) string {
+	if isNormal(s) {
+		return s
+	}
+	return fold(s)
+}
+
+// fold is Text the long way, for any text.
+func fold(s string) string {
 	s = strings.ToValidUTF8(s, " ")
 	s = width.Fold.String(s)
 	var b strings.Builder
@@ -30,6 +38,40 @@ func Text(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// isNormal reports whether Text would return s as it is, character by character: cheaper
+// than the folding it spares, as most text Text sees (a passage's clauses, read again at each
+// answer) is Chinese characters, punctuation and lower-case words already.
+func isNormal(s string) bool {
+	space := true // a leading space is dropped, and so is a second one
+	for _, r := range s {
+		if r == ' ' {
+			if space {
+				return false
+			}
+			space = true
+			continue
+		}
+		if !normalRune(r) {
+			return false
+		}
+		space = false
+	}
+	return !space || s == "" // a trailing space is dropped
+}
+
+// normalRune reports a character Text keeps as it is, whatever stands around it (see
+// TestNormalRunes): printable ASCII but capitals, and the blocks of Chinese characters and
+// Chinese and general punctuation, but their spaces and separators.
+func normalRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r > ' ' && r != 0x7f && (r < 'A' || r > 'Z')
+	case 0x4e00 <= r && r <= 0x9fff, 0x3001 <= r && r <= 0x303f, 0x2010 <= r && r <= 0x2027, 0x2030 <= r && r <= 0x205e, r == 0xb7:
+		return true
+	}
+	return false
 }
 
 // HanCount is the number of Han characters in s: how much Chinese a line or reply holds,

@@ -106,3 +106,42 @@ func TestTraditionalTable(t *testing.T) {
 		t.Error("traditional.go is out of date with the OpenCC tables: go test ./internal/normalize -run TestTraditionalTable -update")
 	}
 }
+
+// Every character isNormal lets through is one Text keeps as it is, alone and among others:
+// the fast path returns what the folding would.
+func TestNormalRunes(t *testing.T) {
+	n := 0
+	for r := rune(0); r <= 0x10ffff; r++ {
+		if !normalRune(r) {
+			continue
+		}
+		n++
+		for _, s := range []string{string(r), "a" + string(r) + "社", "社 " + string(r) + " x"} {
+			if got := fold(s); got != s {
+				t.Fatalf("U+%04X: Text(%q) = %q, but isNormal passes it", r, s, got)
+			}
+		}
+	}
+	if n < 20000 {
+		t.Fatalf("only %d characters pass as normal", n)
+	}
+	for _, s := range []string{" 社区", "社区 ", "社  区", "ABC", "社\t区", "\xff", "社\u3000区", "，", "（", "\ufffd", "a\u2028b"} {
+		if isNormal(s) {
+			t.Errorf("isNormal(%q): Text makes it %q", s, fold(s))
+		}
+	}
+}
+
+func FuzzTextFastPath(f *testing.F) {
+	for _, s := range []string{"社区民警占派出所警力的49.4%", "“警地融合”", " a  B ", "\xff\xfe", "全角，（１）"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if isNormal(s) && fold(s) != s {
+			t.Errorf("isNormal(%q) but Text gives %q", s, fold(s))
+		}
+		if got := Text(s); Text(got) != got {
+			t.Errorf("Text(%q) = %q is not normal itself", s, got)
+		}
+	})
+}
