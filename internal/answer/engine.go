@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
@@ -79,15 +80,20 @@ type Engine struct {
 	corpusText string            // normalized text of every paragraph, to ask "does the corpus mention X"
 	writtenMu  sync.Mutex
 	seen       map[string]bool   // written's answers: a scan of 100k passages is milliseconds
-	folded     map[string]string // passage ID → its text folded, done once rather than per question
+	folded     map[string]folding // by passage ID, done once rather than per question
 }
 
-// foldedText is p's text folded as questions are.
-func (e *Engine) foldedText(p corpus.Passage) string {
+// folding is a passage's text folded as questions are, and the length of the text as written.
+type folding struct {
+	text  string
+	runes int
+}
+
+func (e *Engine) folding(p corpus.Passage) folding {
 	if f, ok := e.folded[p.ID]; ok {
 		return f
 	}
-	return e.glossary.Fold(p.Text)
+	return folding{e.glossary.Fold(p.Text), utf8.RuneCountInString(p.Text)}
 }
 
 // New makes an engine. llm may be nil.
@@ -99,7 +105,7 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 	c := s.Corpus()
 	e.idf = &idf{df: make(map[string]int), chars: make(map[rune]int)}
 	e.headGrams = make(map[string]bool)
-	e.folded = make(map[string]string)
+	e.folded = make(map[string]folding)
 	e.heads = make(map[string]string)
 	var b strings.Builder
 	for _, r := range c.Reports {
@@ -117,9 +123,9 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 			// One fold a paragraph serves the corpus text and, cut into sentences, the idf;
 			// an index stores its folds, so start-up does none.
 			text := c.FoldText(p.Folded, p.Text, g.Fold)
-			e.folded[p.ID] = text
+			e.folded[p.ID] = folding{text, utf8.RuneCountInString(p.Text)}
 			for _, s := range p.Sentences {
-				e.folded[s.ID] = c.FoldText(s.Folded, s.Text, g.Fold)
+				e.folded[s.ID] = folding{c.FoldText(s.Folded, s.Text, g.Fold), utf8.RuneCountInString(s.Text)}
 			}
 			b.WriteString(text)
 			b.WriteByte('\n')
@@ -204,7 +210,7 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if err != nil {
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
-	ev := selectEvidence(hits, e.foldedText, e.cfg.MaxPassages, e.cfg.Budget)
+	ev := selectEvidence(hits, e.folding, e.cfg.MaxPassages, e.cfg.Budget)
 	v, ev = e.afterSearch(a, v.unnamed, ev)
 	if v.refuse && v.offer {
 		return e.refuseOffering(ans, a, v.reason, ev, emit), nil

@@ -29,22 +29,19 @@ func citationOf(n int, e evidence) Citation {
 // selectEvidence keeps the best distinct passages within the passage and character budgets.
 // Ranking (and spreading across reports for comparative questions) is search's work. Passages
 // that fold to the same text are one.
-func selectEvidence(hits []search.Hit, fold func(corpus.Passage) string, maxPassages, budget int) []evidence {
+func selectEvidence(hits []search.Hit, fold func(corpus.Passage) folding, maxPassages, budget int) []evidence {
 	var out []evidence
 	used := 0
-	seen := make(map[string]bool)
 	for _, h := range hits {
-		key := fold(h.Passage)
-		if seen[h.Passage.ID] || seen[key] {
+		f := fold(h.Passage)
+		if slices.ContainsFunc(out, func(x evidence) bool { return x.passage.ID == h.Passage.ID || x.folded == f.text }) {
 			continue
 		}
-		n := utf8.RuneCountInString(h.Passage.Text)
-		if used+n > budget && len(out) > 0 {
+		if used+f.runes > budget && len(out) > 0 {
 			continue // a shorter passage further down may still fit
 		}
-		seen[h.Passage.ID], seen[key] = true, true
-		out = append(out, evidence{passage: h.Passage, folded: key, score: h.Score})
-		used += n
+		out = append(out, evidence{passage: h.Passage, folded: f.text, score: h.Score})
+		used += f.runes
 		if len(out) == maxPassages {
 			break
 		}

@@ -223,7 +223,7 @@ func (e *Engine) namesPlace(r *corpus.Report) bool {
 	if org := []rune(r.Org); len(org) > 0 && !strings.ContainsRune("省市县区", org[0]) {
 		return true
 	}
-	return slices.ContainsFunc(r.Paragraphs, func(p *corpus.Paragraph) bool { return len(e.glossary.Places(e.folded[p.ID])) > 0 })
+	return slices.ContainsFunc(r.Paragraphs, func(p *corpus.Paragraph) bool { return len(e.glossary.Places(e.folded[p.ID].text)) > 0 })
 }
 
 // withoutWords is a with words taken out of what it asks: a place no report writes is not a gap
@@ -371,7 +371,7 @@ func (e *Engine) lacksTerm(a glossary.Analysis, names []string, own map[string]*
 		inPlace := false
 		for _, r := range own {
 			for _, p := range r.Paragraphs {
-				f := e.folded[p.ID]
+				f := e.folded[p.ID].text
 				inPlace = inPlace || strings.Contains(f, t) || slices.ContainsFunc(e.glossary.Related(t), func(w string) bool { return strings.Contains(f, w) })
 			}
 		}
@@ -388,7 +388,7 @@ func (e *Engine) unwrittenIn(a glossary.Analysis, names []string, reports []*cor
 	var text strings.Builder
 	for _, r := range reports {
 		for _, p := range r.Paragraphs {
-			text.WriteString(e.folded[p.ID])
+			text.WriteString(e.folded[p.ID].text)
 		}
 	}
 	body := text.String()
