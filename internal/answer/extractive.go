@@ -184,12 +184,13 @@ type headWeights struct {
 func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 	v := new(vocab)
 	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights), vocab: v, held: new([]bool)}
+	arena := make([]int32, 0, 64) // one backing array for the lists below
 	words := func(ws []string) []int32 {
-		out := make([]int32, len(ws))
-		for i, w := range ws {
-			out[i] = v.add(w)
+		start := len(arena)
+		for _, w := range ws {
+			arena = append(arena, v.add(w))
 		}
-		return out
+		return arena[start:len(arena):len(arena)]
 	}
 	for _, t := range tokens(a.Content) {
 		q.pairs = append(q.pairs, wordPairs{word: t, id: v.add(t), weight: e.idf.weight(t)})
