@@ -182,7 +182,7 @@ type headWeights struct {
 }
 
 func (e *Engine) askedWords(a glossary.Analysis) askedWords {
-	v := new(vocab)
+	v := &vocab{words: make([]string, 0, 64), starts: make([]start, 0, 64)}
 	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights), vocab: v, held: new([]bool)}
 	arena := make([]int32, 0, 64) // one backing array for the lists below
 	words := func(ws []string) []int32 {
@@ -192,10 +192,14 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 		}
 		return arena[start:len(arena):len(arena)]
 	}
-	for _, t := range tokens(a.Content) {
+	pairs := tokens(a.Content)
+	q.pairs = make([]wordPairs, 0, len(pairs))
+	for _, t := range pairs {
 		q.pairs = append(q.pairs, wordPairs{word: t, id: v.add(t), weight: e.idf.weight(t)})
 	}
-	for _, run := range append(strings.Fields(a.Content), a.Terms...) {
+	runs := append(strings.Fields(a.Content), a.Terms...)
+	q.runs = make([]wordPairs, 0, len(runs))
+	for _, run := range runs {
 		q.runs = append(q.runs, wordPairs{word: run, id: v.add(run), pairs: words(tokens(run)), related: words(e.glossary.Related(run))})
 	}
 	for _, term := range a.Terms {
