@@ -1,7 +1,6 @@
 package search
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -171,12 +170,21 @@ type ordScore struct {
 
 // best returns the size best candidates as hits, ties in the order given. Only they are made
 // passages: a passage is a dozen words to move, and hundreds of candidates were a tenth of a
-// search.
+// search. They are picked with a heap (keepBest, by position in ranked), not by sorting all.
 func (t *tree) best(level corpus.Level, ranked []ordScore, size int) []Hit {
-	slices.SortStableFunc(ranked, func(a, b ordScore) int { return cmp.Compare(b.score, a.score) })
-	out := make([]Hit, min(size, len(ranked)))
-	for i := range out {
-		out[i] = Hit{Passage: t.passage(level, ranked[i].ord), Score: ranked[i].score}
+	h := make([]docScore, 0, min(size, len(ranked)))
+	for i, c := range ranked {
+		h = keepBest(h, docScore{uint32(i), c.score}, size)
+	}
+	slices.SortFunc(h, func(x, y docScore) int {
+		if better(x, y) {
+			return -1
+		}
+		return 1
+	})
+	out := make([]Hit, len(h))
+	for i, d := range h {
+		out[i] = Hit{Passage: t.passage(level, ranked[d.ord].ord), Score: d.score}
 	}
 	return out
 }
@@ -283,25 +291,23 @@ func (ix *Index) candidates(level corpus.Level, own, paras, reports scored, sc *
 // already represented report counts for less, and the top k spread across reports.
 func diversify(hits []Hit, k int) []Hit {
 	const decay = 0.5 // a power of two: halving a score is exact, as the power once taken was
-	out := make([]Hit, 0, k)
-	left := slices.Clone(hits)
-	score := make([]float64, len(left)) // each left hit's score, discounted for its report
-	for i, h := range left {
+	out := make([]Hit, 0, min(k, len(hits)))
+	score := make([]float64, len(hits)) // each hit's score, discounted for its report
+	taken := make([]bool, len(hits))
+	for i, h := range hits {
 		score[i] = h.Score
 	}
-	for len(out) < k && len(left) > 0 {
+	for len(out) < cap(out) {
 		best, bestScore := 0, -1.0
 		for i, s := range score {
-			if s > bestScore {
+			if !taken[i] && s > bestScore {
 				best, bestScore = i, s
 			}
 		}
-		h := left[best]
-		out = append(out, h)
-		left = slices.Delete(left, best, best+1)
-		score = slices.Delete(score, best, best+1)
-		for i := range left {
-			if left[i].Passage.Report == h.Passage.Report {
+		taken[best] = true
+		out = append(out, hits[best])
+		for i := range hits {
+			if !taken[i] && hits[i].Passage.Report == hits[best].Passage.Report {
 				score[i] *= decay
 			}
 		}
