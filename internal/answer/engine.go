@@ -79,7 +79,7 @@ type Engine struct {
 	heads      map[string]string // report ID → its title, unit, collection and bylines, folded
 	corpusText string            // normalized text of every paragraph, to ask "does the corpus mention X"
 	writtenMu  sync.Mutex
-	seen       map[string]bool   // written's answers: a scan of 100k passages is milliseconds
+	seen       map[string]bool    // written's answers: a scan of 100k passages is milliseconds
 	folded     map[string]folding // by passage ID, done once rather than per question
 }
 

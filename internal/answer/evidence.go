@@ -93,40 +93,46 @@ func (w *idf) weight(t string) float64 {
 // stands alone), words of letters and digits.
 func tokens(s string) []string {
 	var out []string
-	var run []rune
-	flush := func() {
-		if len(run) == 1 {
-			out = append(out, string(run))
+	var at [32]int
+	han := at[:0] // where each character of the current run of Chinese characters starts
+	word := -1    // where the current word of letters and digits starts, or -1
+	// Tokens are cut out of s, not built: no token costs an allocation.
+	flushHan := func(end int) {
+		if len(han) == 1 {
+			out = append(out, s[han[0]:end])
 		}
-		for i := 0; i+1 < len(run); i++ {
-			out = append(out, string(run[i:i+2]))
+		for i := 0; i+1 < len(han); i++ {
+			hi := end
+			if i+2 < len(han) {
+				hi = han[i+2]
+			}
+			out = append(out, s[han[i]:hi])
 		}
-		run = run[:0]
+		han = han[:0]
 	}
-	var word strings.Builder
-	for _, r := range s {
+	flushWord := func(end int) {
+		if word >= 0 {
+			out = append(out, s[word:end])
+			word = -1
+		}
+	}
+	for i, r := range s {
 		switch {
 		case unicode.Is(unicode.Han, r):
-			if word.Len() > 0 {
-				out = append(out, word.String())
-				word.Reset()
-			}
-			run = append(run, r)
+			flushWord(i)
+			han = append(han, i)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flush()
-			word.WriteRune(r)
-		default:
-			flush()
-			if word.Len() > 0 {
-				out = append(out, word.String())
-				word.Reset()
+			flushHan(i)
+			if word < 0 {
+				word = i
 			}
+		default:
+			flushHan(i)
+			flushWord(i)
 		}
 	}
-	flush()
-	if word.Len() > 0 {
-		out = append(out, word.String())
-	}
+	flushHan(len(s))
+	flushWord(len(s))
 	return out
 }
 
