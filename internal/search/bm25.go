@@ -146,9 +146,9 @@ func (ix *Index) score(ctx context.Context, q termQuery, n [3]int, sc *scoring) 
 	}
 	l := ix.layout
 	return levelScores{
-		sentences:  sc.acc[0].top(q, n[0], func(d uint64) uint32 { return l.sentence[d] }),
-		paragraphs: sc.acc[1].top(q, n[1], func(p uint64) uint32 { return uint32(p) }),
-		reports:    sc.acc[2].top(q, n[2], func(r uint64) uint32 { return uint32(r) }),
+		sentences:  sc.acc[0].top(q, n[0], len(l.sentenceIDs), func(d uint64) uint32 { return l.sentence[d] }),
+		paragraphs: sc.acc[1].top(q, n[1], len(l.paragraphIDs), func(p uint64) uint32 { return uint32(p) }),
+		reports:    sc.acc[2].top(q, n[2], len(l.reportIDs), func(r uint64) uint32 { return uint32(r) }),
 	}, nil
 }
 
@@ -260,38 +260,7 @@ type scoring struct {
 	// SearchAnalysis's: candidates, their scores, and marks of those already taken.
 	cands  []uint32
 	ranked []ordScore
-	seen   marks
-}
-
-// marks remembers which ordinals a search has taken, without clearing between searches: an
-// ordinal is marked when its slot holds the current search's generation.
-type marks struct {
-	gen  uint32
-	slot []uint32
-}
-
-// marks starts a search's marks over n ordinals.
-func (sc *scoring) marks(n int) *marks {
-	m := &sc.seen
-	if len(m.slot) < n {
-		m.slot = make([]uint32, n)
-		m.gen = 0
-	}
-	m.gen++
-	if m.gen == 0 { // wrapped: old marks could pass for new ones
-		clear(m.slot)
-		m.gen = 1
-	}
-	return m
-}
-
-// marked reports whether i was marked, and marks it.
-func (m *marks) marked(i uint32) bool {
-	if m.slot[i] == m.gen {
-		return true
-	}
-	m.slot[i] = m.gen
-	return false
+	seen   stamps
 }
 
 func (sc *scoring) reset(paragraphs, reports int) {
@@ -387,7 +356,7 @@ func (a *accumulator) score(doc uint64, q termQuery) float64 {
 // top returns the n best documents, ties in reading order. (bleve breaks ties by document
 // number, which depends on which batch of a build was indexed first: in-memory indexes built
 // twice ranked tied passages differently.)
-func (a *accumulator) top(q termQuery, n int, ordOf func(uint64) uint32) scored {
+func (a *accumulator) top(q termQuery, n, size int, ordOf func(uint64) uint32) scored {
 	best := a.best[:0]
 	for _, d := range a.touched {
 		// A document's sums bound its score (the shares that scale them are at most 1):
@@ -409,14 +378,14 @@ func (a *accumulator) top(q termQuery, n int, ordOf func(uint64) uint32) scored 
 	a.best = best
 	out := &a.out
 	out.ords = out.ords[:0]
-	if out.score == nil {
-		out.score = make(map[uint32]float64)
-	}
-	clear(out.score)
 	out.max = 0
+	if out.at == nil {
+		out.at = new(stamped)
+	}
+	out.at.start(size)
 	for _, b := range best {
 		out.ords = append(out.ords, b.ord)
-		out.score[b.ord] = b.score
+		out.at.set(b.ord, b.score)
 		out.max = max(out.max, b.score)
 	}
 	return *out
