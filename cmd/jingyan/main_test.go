@@ -264,3 +264,22 @@ func TestIndexBuildFormats(t *testing.T) {
 		t.Errorf("answer from the slides' notes not cited by page: %s", res)
 	}
 }
+
+// A server lets a fixed headroom of garbage build up: a small index collects a quarter as
+// often as Go's default, a large one at the default.
+func TestGCPercentFor(t *testing.T) {
+	for _, tt := range []struct {
+		live uint64
+		want int
+	}{
+		{0, 100},         // no collection yet: the default
+		{10 << 20, 400},  // the embedded corpus: at most 400
+		{32 << 20, 200},  // headroom / live
+		{64 << 20, 100},  // as much garbage as heap: the default
+		{200 << 20, 100}, // 115k sentences: never below the default
+	} {
+		if got := gcPercentFor(tt.live); got != tt.want {
+			t.Errorf("gcPercentFor(%d MiB) = %d, want %d", tt.live>>20, got, tt.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"time"
 
 	"github.com/jingyan/jingyan/internal/answer"
@@ -95,18 +96,44 @@ func (e *env) engineLLM(ctx context.Context, f *engineFlags) (*answer.Engine, *s
 	return eng, ix, model != nil, nil
 }
 
-// servingGCPercent is how much a serving process's heap may grow over what it holds before
-// the collector runs (Go's default is 100).
-const servingGCPercent = 400
+// gcHeadroom is how much garbage a serving process lets build up beyond the heap it holds
+// before collecting, within [100%, 400%] of that heap (Go's default is 100%).
+const (
+	gcHeadroom      = 64 << 20
+	maxServingGCPct = 400
+)
 
-// collectLess lets a long-running server collect garbage a quarter as often once its index is
-// loaded, unless GOGC says otherwise. What the index holds stays for the life of the process
-// and an answer's garbage is short-lived, so at the default the collector marked the same
-// index over again every few hundred answers: a fifth of an extractive answer's CPU (wrk
-// /v1/ask on the embedded corpus +23%, RSS under load 43 → 63 MB; see README, Measured).
-// GOMEMLIMIT, which the runtime reads itself, still bounds the heap.
+// collectLess lets a long-running server collect garbage less often once its index is loaded,
+// unless GOGC says otherwise. What the index holds stays for the life of the process and an
+// answer's garbage is short-lived, so with a small index the collector at Go's default marked
+// the same index over again every few hundred answers: a fifth of an extractive answer's CPU
+// (wrk /v1/ask on the embedded corpus +23%, RSS under load 43 → 63 MB). The garbage allowed
+// is a fixed headroom rather than a multiple of the heap: a 115k-sentence index holds ~200 MB,
+// and 400% of it let RSS under load reach 900 MB for no gain in throughput, so a large index
+// keeps the default. GOMEMLIMIT, which the runtime reads itself, still bounds the heap.
 func (e *env) collectLess() {
-	if e.getenv("GOGC") == "" {
-		debug.SetGCPercent(servingGCPercent)
+	if e.getenv("GOGC") != "" {
+		return
 	}
+	pct := gcPercentFor(liveHeap())
+	debug.SetGCPercent(pct)
+	e.logger.Debug("serve: garbage collection", "percent", pct)
+}
+
+// gcPercentFor is the GC percent that lets gcHeadroom of garbage build up over a live heap.
+func gcPercentFor(live uint64) int {
+	if live == 0 {
+		return 100
+	}
+	return int(min(max(100*gcHeadroom/live, 100), maxServingGCPct))
+}
+
+// liveHeap is the heap the last collection found in use, or 0 if none has run.
+func liveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
 }
