@@ -273,9 +273,9 @@ func TestGCPercentFor(t *testing.T) {
 		want int
 	}{
 		{0, 100},         // no collection yet: the default
-		{10 << 20, 400},  // the embedded corpus: at most 400
-		{32 << 20, 200},  // headroom / live
-		{64 << 20, 100},  // as much garbage as heap: the default
+		{4 << 20, 400},   // the embedded corpus: at most 400
+		{16 << 20, 200},  // headroom / live
+		{32 << 20, 100},  // as much garbage as heap: the default
 		{200 << 20, 100}, // 115k sentences: never below the default
 	} {
 		if got := gcPercentFor(tt.live); got != tt.want {
