@@ -240,11 +240,11 @@ func (sc *scoring) readTerm(term string) (*termPostings, error) {
 		p   *postings
 		out *decoded
 	}{{&sc.text, &t.text}, {&sc.heads, &t.heads}} {
-		if _, err := r.p.lookup([]byte(term)); err != nil {
+		n, err := r.p.lookup([]byte(term))
+		if err != nil {
 			return nil, err
 		}
-		var err error
-		if *r.out, err = r.p.read(decoded{}); err != nil {
+		if *r.out, err = r.p.read(n); err != nil {
 			return nil, err
 		}
 	}

@@ -235,6 +235,15 @@ func TestCachedPostingsScoreAlike(t *testing.T) {
 		if n := kept.cache.size.Load(); n > kept.cache.max || n == 0 {
 			t.Fatalf("round %d: the cache holds %d bytes, bound %d", round, n, kept.cache.max)
 		}
+		// What is kept is counted by length: it must hold no more than that.
+		kept.cache.terms.Load().Range(func(term, v any) bool {
+			for _, d := range []decoded{v.(*termPostings).text, v.(*termPostings).heads} {
+				if cap(d.docs) != len(d.docs) || cap(d.freqs) != len(d.freqs) {
+					t.Errorf("%s: %d postings kept in room for %d", term, len(d.docs), cap(d.docs))
+				}
+			}
+			return true
+		})
 	}
 	if n := fresh.cache.size.Load(); n != 0 {
 		t.Errorf("a cache bound at 0 holds %d bytes", n)

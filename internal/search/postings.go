@@ -92,9 +92,10 @@ type decoded struct {
 	docs, freqs []uint32
 }
 
-// read appends the postings of the term last looked up to d.
-func (p *postings) read(d decoded) (decoded, error) {
-	d.docs, d.freqs = d.docs[:0], d.freqs[:0]
+// read reads out the postings of the term last looked up, which n documents hold: sized to
+// them, as what a cache keeps is counted by length.
+func (p *postings) read(n uint64) (decoded, error) {
+	d := decoded{make([]uint32, 0, n), make([]uint32, 0, n)}
 	err := p.each(func(doc, freq uint64) {
 		d.docs = append(d.docs, uint32(doc))
 		d.freqs = append(d.freqs, uint32(min(freq, math.MaxUint32)))
