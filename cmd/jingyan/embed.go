@@ -4,35 +4,62 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/embed"
 	"github.com/jingyan/jingyan/internal/search"
 )
 
-// withEmbeddings gives an on-disk index the embeddings model and reranker the environment
-// configures (JINGYAN_EMBED_MODEL, JINGYAN_RERANK_MODEL); without them it is BM25 alone.
-func (e *env) withEmbeddings(ix *search.Index, dir string) (*search.Index, error) {
+// withEmbeddings gives an index the embeddings model and reranker the environment configures
+// (JINGYAN_EMBED_MODEL, JINGYAN_RERANK_MODEL); without them it is BM25 alone. An on-disk index
+// (dir) holds its vectors; the built-in collection (dir "") is embedded at start.
+func (e *env) withEmbeddings(ctx context.Context, ix *search.Index, dir string) (*search.Index, error) {
 	cfg := embed.ConfigFromEnv(e.getenv)
 	if cfg.Model == "" && cfg.RerankModel == "" {
 		return ix, nil
 	}
 	r := search.Ranking{Weight: cfg.Weight}
 	if cfg.Model != "" {
-		sem, err := embed.Open(dir, ix.Corpus(), embed.NewClient(cfg, nil), e.logger)
-		switch {
-		case errors.Is(err, embed.ErrNoVectors):
-			e.logger.Warn("JINGYAN_EMBED_MODEL is set but the index was built without it: searching with BM25 alone; rebuild the index to embed it", "index", dir)
-		case err != nil:
+		sem, err := e.semantic(ctx, ix, dir, cfg)
+		if err != nil {
 			return nil, err
-		default:
-			r.Semantic = sem
 		}
+		r.Semantic = sem // nil: BM25 alone, as warned
 	}
 	if cfg.RerankModel != "" {
 		r.Reranker = embed.NewReranker(cfg, nil, e.logger)
 	}
 	return ix.WithRanking(r), nil
+}
+
+// startEmbedding bounds embedding the built-in collection at start: a few hundred passages,
+// a second or two on a local server; one that is down must not hold up a start for its
+// retries.
+const startEmbedding = 3 * time.Second
+
+// semantic is the vector ranking of ix, or nil (warned) when there is none to be had.
+func (e *env) semantic(ctx context.Context, ix *search.Index, dir string, cfg embed.Config) (search.Semantic, error) {
+	cl := embed.NewClient(cfg, nil)
+	if dir == "" {
+		ctx, cancel := context.WithTimeout(ctx, startEmbedding)
+		defer cancel()
+		sem, err := embed.InMemory(ctx, ix.Corpus(), cl, e.logger)
+		if err != nil {
+			e.logger.Warn("the embeddings model could not embed the built-in collection at start: searching with BM25 alone until restarted", "model", cfg.Model, "err", err)
+			return nil, nil
+		}
+		return sem, nil
+	}
+	sem, err := embed.Open(dir, ix.Corpus(), cl, e.logger)
+	switch {
+	case errors.Is(err, embed.ErrNoVectors):
+		e.logger.Warn("JINGYAN_EMBED_MODEL is set but the index was built without it: searching with BM25 alone; rebuild the index to embed it", "index", dir)
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return sem, nil
 }
 
 // embedExtra embeds a new index's passages when JINGYAN_EMBED_MODEL is set, reusing the

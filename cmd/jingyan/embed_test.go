@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jingyan/jingyan/internal/fakeopenai"
 )
@@ -52,5 +57,43 @@ func TestEmbeddingsEndToEnd(t *testing.T) {
 	_, err = runEnv(t, vars, "", "search", "--index", idx, "每天出动多少警车")
 	if err == nil || !strings.Contains(err.Error(), "bge-m3") || !strings.Contains(err.Error(), "重建索引") {
 		t.Errorf("another model: err = %v", err)
+	}
+}
+
+// The built-in collection, which no index build embeds, is embedded at start when a model is
+// configured; with the model down it starts at once on BM25 alone and says so.
+func TestEmbeddingsBuiltIn(t *testing.T) {
+	fake := fakeopenai.NewEmbedder("fake-embed", 64)
+	defer fake.Close()
+	vars := map[string]string{"JINGYAN_EMBED_MODEL": "fake-embed", "JINGYAN_EMBED_BASE_URL": fake.URL()}
+	qa := filepath.Join(t.TempDir(), "qa.jsonl")
+	os.WriteFile(qa, []byte(`{"id":"q1","question":"吉林电诈降了多少?","evidence":[["24.7%"]],"facts":["24.7%"],"answerable":true}`+"\n"), 0o644)
+	out, err := runEnv(t, vars, "", "eval", "retrieval", "--qa", qa)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fake.Inputs() < 50 {
+		t.Errorf("the built-in collection was not embedded: %d texts", fake.Inputs())
+	}
+	for _, view := range []string{"== BM25", "== vector", "== fused"} {
+		if !strings.Contains(out, view) {
+			t.Errorf("eval retrieval does not report %q:\n%s", view, out)
+		}
+	}
+
+	fake.SetDown(true)
+	var logs bytes.Buffer
+	var stdout bytes.Buffer
+	start := time.Now()
+	err = run(context.Background(), []string{"search", "吉林电诈降了多少"}, &env{stdin: strings.NewReader(""), stdout: &stdout,
+		stderr: io.Discard, logger: slog.New(slog.NewTextHandler(&logs, nil)), getenv: func(k string) string { return vars[k] }})
+	if err != nil || !strings.Contains(stdout.String(), "24.7%") {
+		t.Errorf("search with the model down: %v\n%s", err, stdout.String())
+	}
+	if d := time.Since(start); d > startEmbedding+2*time.Second {
+		t.Errorf("a start with the model down took %v", d)
+	}
+	if !strings.Contains(logs.String(), "BM25 alone") {
+		t.Errorf("no warning that the search is BM25 alone:\n%s", logs.String())
 	}
 }

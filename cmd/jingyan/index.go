@@ -38,8 +38,8 @@ func loadGlossary(path string) (*glossary.Glossary, error) {
 	return glossary.Parse(f)
 }
 
-// open returns the index the flags name: on disk, or built in memory from the embedded corpus.
-// An on-disk index is searched with the embeddings model the environment configures.
+// open returns the index the flags name: on disk, or built in memory from the embedded corpus;
+// either is searched with the embeddings model the environment configures.
 func (f *indexFlags) open(ctx context.Context, e *env) (*search.Index, error) {
 	g, err := loadGlossary(f.glossary)
 	if err != nil {
@@ -50,18 +50,27 @@ func (f *indexFlags) open(ctx context.Context, e *env) (*search.Index, error) {
 		if err != nil {
 			return nil, indexError(f.path, err)
 		}
-		hybrid, err := e.withEmbeddings(ix, f.path)
-		if err != nil {
-			ix.Close()
-			return nil, err
-		}
-		return hybrid, nil
+		return e.hybrid(ctx, ix, f.path)
 	}
 	c, err := corpus.Embedded()
 	if err != nil {
 		return nil, err
 	}
-	return search.Build(ctx, c, g, "", nil)
+	ix, err := search.Build(ctx, c, g, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	return e.hybrid(ctx, ix, "")
+}
+
+// hybrid is ix with the embeddings the environment configures, closed on failure.
+func (e *env) hybrid(ctx context.Context, ix *search.Index, dir string) (*search.Index, error) {
+	h, err := e.withEmbeddings(ctx, ix, dir)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return h, nil
 }
 
 func (e *env) index(ctx context.Context, args []string) error {

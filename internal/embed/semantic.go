@@ -97,9 +97,35 @@ func Open(dir string, c *corpus.Corpus, cl *Client, logger *slog.Logger) (*Seman
 	if len(ids) != m.Rows {
 		return nil, fmt.Errorf("embed: %d vectors for %d passages: the index is damaged; rebuild it", m.Rows, len(ids))
 	}
-	q, scales := quantize(vecs, m.Dim)
-	return &Semantic{cfg: cl.cfg, client: cl, dim: m.Dim, vecs: q, scales: scales, ids: ids, sentences: sentences,
-		health: newHealth("embeddings", cl.Model(), cl.cfg.RetryDown, logger)}, nil
+	return newSemantic(cl, m.Dim, vecs, ids, sentences, logger), nil
+}
+
+// InMemory embeds c's passages now, for a collection no index build embedded (the built-in
+// one, indexed in memory at start), and ranks them as Open's vectors do.
+func InMemory(ctx context.Context, c *corpus.Corpus, cl *Client, logger *slog.Logger) (*Semantic, error) {
+	ids, texts, sentences := rows(c)
+	got, err := cl.Embed(ctx, texts, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(got) == 0 {
+		return nil, errors.New("embed: the collection holds no passages")
+	}
+	dim := len(got[0])
+	vecs := make([]float32, 0, dim*len(got))
+	for _, v := range got {
+		if len(v) != dim {
+			return nil, fmt.Errorf("embed: the model gave vectors of %d and of %d dimensions", dim, len(v))
+		}
+		vecs = append(vecs, unit(v)...)
+	}
+	return newSemantic(cl, dim, vecs, ids, sentences, logger), nil
+}
+
+func newSemantic(cl *Client, dim int, vecs []float32, ids []string, sentences int, logger *slog.Logger) *Semantic {
+	q, scales := quantize(vecs, dim)
+	return &Semantic{cfg: cl.cfg, client: cl, dim: dim, vecs: q, scales: scales, ids: ids, sentences: sentences,
+		health: newHealth("embeddings", cl.Model(), cl.cfg.RetryDown, logger)}
 }
 
 // Rank returns the n passages of the level nearest the question. The question waits at most
