@@ -40,6 +40,7 @@ type Index struct {
 	places   places
 	analyzer *analyzer // the text field's, for building queries
 	priors   []float64 // by sentence ordinal (see brevityPriors)
+	twins    [2]twins  // by sentence and by paragraph ordinal
 	scratch  scratch
 	cache    *postingCache
 	ranking  Ranking // an embeddings model and a reranker beside BM25, when configured
@@ -58,6 +59,8 @@ func newIndex(c *corpus.Corpus, g *glossary.Glossary) *Index {
 	ix := &Index{corpus: c, glossary: g, places: newPlaces(c, g),
 		analyzer: &analyzer{Analyzer: newMapping().AnalyzerNamed(cjk.AnalyzerName)}, priors: brevityPriors(c),
 		scratch: make(scratch, keptScratch), cache: newPostingCache(maxCached)}
+	sentences, paragraphs := levelTexts(c, g)
+	ix.twins = [2]twins{newTwins(sentences), newTwins(paragraphs)}
 	return ix
 }
 

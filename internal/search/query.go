@@ -148,6 +148,11 @@ func (ix *Index) SearchAnalysis(ctx context.Context, a glossary.Analysis, k int,
 			ranked = append(ranked, ordScore{c, s * prior})
 		}
 	}
+	if level == corpus.LevelSentence {
+		ranked = ix.twins[0].collapse(ranked)
+	} else {
+		ranked = ix.twins[1].collapse(ranked)
+	}
 	sc.ranked = ranked
 	var hits []Hit
 	if ix.ranking.Semantic == nil && ix.ranking.Reranker == nil {
