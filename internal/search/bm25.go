@@ -339,6 +339,12 @@ func (a *accumulator) add(doc uint64, part int, s float64) {
 	a.matched[base+part]++
 }
 
+// touches reports whether any term of the query is in the document.
+func (a *accumulator) touches(doc uint64) bool {
+	base := int(doc) * maxParts
+	return base < len(a.matched) && (a.matched[base] > 0 || a.matched[base+1] > 0)
+}
+
 // score is a document's total: each part's sum times the share of its terms matched, then
 // the share of parts matched.
 func (a *accumulator) score(doc uint64, q termQuery) float64 {
