@@ -315,11 +315,19 @@ func (e *Engine) namedPlaces(a glossary.Analysis) []string {
 	q := a.Normalized
 	names := slices.Clone(a.Places)
 	for _, m := range placeFormRE.FindAllStringSubmatch(q, -1) {
-		if name := []rune(m[1]); len(name) >= 3 {
+		if name := []rune(m[1]); len(name) >= 3 && canName(m[1]) {
 			names = append(names, string(name[:len(name)-1]))
 		}
 	}
 	return names
+}
+
+// canName reports whether a match of the place form can be a name. No place name holds a
+// particle or a question word, or opens with 那个 or 那一 — words that point at a place
+// instead of naming it: "那个市", "建了全省", "这些县" are stretches of a question. (那, 个,
+// 全 and 本 alone do open names: 那曲, 个旧, 全州, 本溪.)
+func canName(form string) bool {
+	return !strings.ContainsAny(form, "了的吗呢么些哪这怎谁") && !strings.HasPrefix(form, "那个") && !strings.HasPrefix(form, "那一")
 }
 
 // fromPlace reports evidence from a named place's report, or a passage that names the place.
@@ -529,7 +537,7 @@ func (e *Engine) unwrittenPlaces(a glossary.Analysis) []string {
 	names := slices.Clone(a.Places)
 	for _, m := range placeFormRE.FindAllStringSubmatch(q, -1) {
 		// The name before the suffix, or its first two characters: "吉林全省" names 吉林.
-		if name := []rune(m[1]); len(name) >= 3 && !e.written(string(name[:2])) {
+		if name := []rune(m[1]); len(name) >= 3 && canName(m[1]) && !e.written(string(name[:2])) {
 			names = append(names, string(name[:len(name)-1]))
 		}
 	}

@@ -102,3 +102,20 @@ func TestCountQuestionRefused(t *testing.T) {
 		{"浦江化解了多少件信访积案?", false},
 	})
 }
+
+// Words that point at a place ("那个市") or run across a verb into 全省 are no place names:
+// such a question is answered from the report it describes, and a place the collection does
+// not write is still refused.
+func TestPointingIsNoPlace(t *testing.T) {
+	ix := mock.IndexFiles(t, map[string]string{
+		"a.txt": "处于全国同级城市最低水平\n1月7日,市公安局召开新闻发布会,向人民报告过去一年取得的成果。\n全年8类严重暴力案件破案率实现100%。建成全省首个出入境“敬老一站式”服务区,集中清理涉企“挂案”29起。\n",
+	})
+	refused(t, mock.Engine(t, ix, answer.Config{}, nil), []struct {
+		q       string
+		refused bool
+	}{
+		{"那个市8类严重暴力案子的破案率是多少?", false},
+		{"建了全省首个敬老一站式服务区的那个市,清理了多少起涉企挂案?", false},
+		{"拉萨市8类严重暴力案件破案率是多少?", true},
+	})
+}
