@@ -254,7 +254,9 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
 		}
 	}
-	if t, ok := askedFor(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return t.holds.MatchString(x.passage.Paragraph.Text) }) {
+	// The paragraph as folded: 局長 in a traditional-character report is the 局长 a person
+	// follows, and full-width figures are figures.
+	if t, ok := askedFor(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return t.holds.MatchString(e.paragraphText(x)) }) {
 		return verdict{refuse: true, reason: typeGap(t, ev)}, ev
 	}
 	if e.llm != nil {
@@ -274,6 +276,14 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}, ev
 	}
 	return verdict{}, ev
+}
+
+// paragraphText is the folded text of x's paragraph.
+func (e *Engine) paragraphText(x evidence) string {
+	if f, ok := e.folded[x.passage.Paragraph.ID]; ok {
+		return f.text
+	}
+	return e.glossary.Fold(x.passage.Paragraph.Text)
 }
 
 // typeGap says the evidence is on the topic but holds no item of the kind asked: "材料提到了…，

@@ -119,3 +119,17 @@ func TestPointingIsNoPlace(t *testing.T) {
 		{"拉萨市8类严重暴力案件破案率是多少?", true},
 	})
 }
+
+// A report in traditional characters answers a question for a person: 局長 is the 局长 a
+// name follows once folded.
+func TestTraditionalPersonAnswers(t *testing.T) {
+	ix := mock.IndexFiles(t, map[string]string{
+		"a.txt": "黑龍江省各級公安機關敞開大門\n5月30日上午,20多名農民工來到了牡丹江市陽明公安分局信訪接待室,正在進行信訪接待的分局副局長朱俊峰熱情接待了來訪的民工。\n",
+	})
+	refused(t, mock.Engine(t, ix, answer.Config{}, nil), []struct {
+		q       string
+		refused bool
+	}{
+		{"在阳明分局接待来访农民工的是哪位副局长?", false},
+	})
+}
