@@ -61,7 +61,8 @@ func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citat
 	return b.String(), cites
 }
 
-// focus keeps the sentences that answer the question: the best one, and others only when
+// focus keeps the sentences that answer the question: the one of search's first five that
+// holds most of what it asks (a figure first, when it asks for one), and others only when
 // they hold what the question asks beyond its subject — words not already in the report's
 // title, unit and bylines, and a figure of the asked measure when it asks for one. A neighbour
 // that shares only the subject ("吉林…") is filler. A comparative question gets the best
@@ -74,6 +75,20 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 	measure, counted := askedMeasure(a.Normalized)
 	figure := e.asksFigure(a)
 	near := make(map[string]float64) // figure relevance, scored once, not at every comparison
+	head := cands[:min(5, len(cands))]
+	if a.Comparative {
+		head = cands // one sentence a report: each report's best answer, wherever search put it
+	}
+	if !figure {
+		// The sentence that holds most of what the question asks beyond its subject leads:
+		// search's best is often a topic line that only restates the subject ("XX县区公安局
+		// 积极探索…推行…") above the one that answers ("…派出考察组,前往…黔西南州考察学习").
+		rel := make(map[string]float64, len(head))
+		for _, x := range head {
+			rel[x.passage.ID] = e.relevance(asked, x)
+		}
+		slices.SortStableFunc(head, func(x, y evidence) int { return cmp.Compare(rel[y.passage.ID], rel[x.passage.ID]) })
+	}
 	if figure {
 		// Sentences with a figure first, of the asked measure before any other.
 		rank := func(x evidence) int {
@@ -84,10 +99,6 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 				return 1
 			}
 			return 2
-		}
-		head := cands[:min(5, len(cands))]
-		if a.Comparative {
-			head = cands // one sentence a report: each report's best answer, wherever search put it
 		}
 		for _, x := range head {
 			near[x.passage.ID] = e.figureRelevance(asked, x)
@@ -369,7 +380,7 @@ func quoteParagraph(para []evidence, words []string, lead string) string {
 		case x.follower || x.passage.ID == lead:
 			limit = maxQuote
 		}
-		b.WriteString(quote(x.passage.Text, words, limit))
+		b.WriteString(plainFootnotes(quote(x.passage.Text, words, limit)))
 	}
 	return b.String()
 }
@@ -518,6 +529,19 @@ func queryWords(a glossary.Analysis) []string {
 // quote returns a sentence, or when it is long the run of its clauses around the one that
 // best matches the question, marked with … where it was cut. Clauses split at Chinese commas
 // and semicolons, never inside a number.
+// footnoteRE finds a source's own footnote references ("…“枫桥经验”[2]。" in a paper), which
+// read as the answer's citation markers once quoted.
+var footnoteRE = regexp.MustCompile(`[\[［【](\d{1,3})[\]］】]`)
+
+// plainFootnotes writes a source's footnote references as 〔2〕, which no citation renderer,
+// checker or reader takes for one of the answer's own markers.
+func plainFootnotes(s string) string {
+	if !strings.ContainsAny(s, "[［【") {
+		return s
+	}
+	return footnoteRE.ReplaceAllString(s, "〔$1〕")
+}
+
 func quote(s string, words []string, limit int) string {
 	if utf8.RuneCountInString(s) <= limit {
 		return s

@@ -30,7 +30,7 @@ func (e *Engine) llmAnswer(ctx context.Context, question string, a glossary.Anal
 	for i, x := range ev {
 		p := x.passage
 		data.Passages = append(data.Passages, prompt.Passage{
-			N: i + 1, Title: p.Report.Title, Org: p.Report.Org, Paragraph: p.Paragraph.N, Text: p.Text,
+			N: i + 1, Title: p.Report.Title, Org: p.Report.Org, Paragraph: p.Paragraph.N, Text: plainFootnotes(p.Text),
 		})
 	}
 	user, err := e.prompts.Answer(data)

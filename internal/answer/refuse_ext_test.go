@@ -2,7 +2,11 @@ package answer_test
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/jingyan/jingyan/internal/answer"
@@ -132,4 +136,47 @@ func TestTraditionalPersonAnswers(t *testing.T) {
 	}{
 		{"在阳明分局接待来访农民工的是哪位副局长?", false},
 	})
+}
+
+// A paper's own footnote references ("…“枫桥经验”[2]。") are quoted as 〔2〕: as [2] they read
+// as a citation of the answer's that does not exist, and a renderer would link them.
+func TestQuotedFootnotesAreNoCitations(t *testing.T) {
+	ix := mock.IndexFiles(t, map[string]string{
+		"a.txt": "“枫桥式公安派出所”建设路径探讨\n2019年初,公安部发文、部署全国各级公安机关坚持和发展“枫桥经验”[2]。各地派出所开展创建活动[3]。\n",
+	})
+	e := mock.Engine(t, ix, answer.Config{}, nil)
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "公安部是哪年发文要求坚持和发展枫桥经验的?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans.Text, "〔2〕") {
+		t.Errorf("the footnote is not quoted as 〔2〕: %s", ans.Text)
+	}
+	for _, m := range regexp.MustCompile(`\[(\d+)\]`).FindAllStringSubmatch(ans.Text, -1) {
+		if n, _ := strconv.Atoi(m[1]); n < 1 || n > len(ans.Citations) {
+			t.Errorf("marker %s points to no citation (%d citations): %s", m[0], len(ans.Citations), ans.Text)
+		}
+	}
+}
+
+// The answer leads with the sentence that holds what the question asks beyond its subject,
+// not with the topic lines search put first because they repeat the subject, rare in the
+// collection, while what is asked (考察, 学习) is common.
+func TestAnswerLeadsWithWhatIsAsked(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "推行一村一警一助理开启农村警务新模式\nXX县公安局积极探索,在全县范围内推行一村一警一助理农村警务机制,取得了良好的效果。" +
+			"全县推行一村一警一助理,县公安局高度重视。县公安局推行一村一警一助理,推行工作有序开展。推行一村一警一助理以来,全县推行成效明显。" +
+			"5月16日至18日,XX县公安局派出考察组,前往黔西南州考察学习。\n",
+	}
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警考察学习,考察组到外地学习经验。\n", i)
+	}
+	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "推行一村一警一助理的那个县,派考察组去哪儿学习了?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans.Text, "黔西南州") {
+		t.Errorf("the answer does not say where the group went: %s", ans.Text)
+	}
 }
