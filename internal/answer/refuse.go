@@ -333,11 +333,14 @@ func (e *Engine) namedPlaces(a glossary.Analysis) []string {
 }
 
 // canName reports whether a match of the place form can be a name. No place name holds a
-// particle or a question word, or opens with 那个 or 那一 — words that point at a place
-// instead of naming it: "那个市", "建了全省", "这些县" are stretches of a question. (那, 个,
-// 全 and 本 alone do open names: 那曲, 个旧, 全州, 本溪.)
+// particle or a question word, ends in 个 before its 省/市/县, or opens with 那一 — words
+// that count or point at a place instead of naming it: "那个市", "有个省", "建了全省",
+// "这些县" are stretches of a question. (那, 个, 全 and 本 do open names: 那曲, 个旧, 全州,
+// 本溪.)
 func canName(form string) bool {
-	return !strings.ContainsAny(form, "了的吗呢么些哪这怎谁") && !strings.HasPrefix(form, "那个") && !strings.HasPrefix(form, "那一")
+	name := []rune(form)
+	return !strings.ContainsAny(form, "了的吗呢么些哪这怎谁") && !strings.HasPrefix(form, "那一") &&
+		(len(name) < 2 || name[len(name)-2] != '个')
 }
 
 // fromPlace reports evidence from a named place's report, or a passage that names the place.
