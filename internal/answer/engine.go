@@ -79,8 +79,9 @@ type Engine struct {
 	heads      map[string]string // report ID → its title, unit, collection and bylines, folded
 	corpusText string            // normalized text of every paragraph, to ask "does the corpus mention X"
 	writtenMu  sync.Mutex
-	seen       map[string]bool    // written's answers: a scan of 100k passages is milliseconds
-	folded     map[string]folding // by passage ID, done once rather than per question
+	seen       map[string]bool             // written's answers: a scan of 100k passages is milliseconds
+	writers    map[string][]*corpus.Report // reportsWriting's answers
+	folded     map[string]folding          // by passage ID, done once rather than per question
 }
 
 // folding is a passage's text folded as questions are, and the length of the text as written.

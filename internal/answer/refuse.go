@@ -254,6 +254,16 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
 		}
 	}
+	// A unit the question names answers for itself: evidence from other units' reports is
+	// another unit's practice or figure ("北京景山派出所…多少个社区民警" answered with 大明宫派出所's
+	// 16名社区民警). Unlike a place's, its reports are not held to the question's every term:
+	// a unit named only in a story's text is a weaker hold than a place in a title.
+	if units, unitOwn := e.unitReports(a); len(unitOwn) > 0 {
+		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return !fromPlace(x, units, unitOwn) })
+		if len(ev) == 0 {
+			return verdict{refuse: true, reason: e.placeGap(a, units, unitOwn)}, ev
+		}
+	}
 	// The paragraph as folded: 局長 in a traditional-character report is the 局长 a person
 	// follows, and full-width figures are figures.
 	if t, ok := askedFor(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return t.holds.MatchString(e.paragraphText(x)) }) {
@@ -317,6 +327,55 @@ func (e *Engine) placeReports(a glossary.Analysis) ([]string, map[string]*corpus
 		}
 	}
 	return names, own
+}
+
+// unitReports returns the units a question names that the collection writes, and the reports
+// that write them: in a title or byline, or — a news story often names its unit only in its
+// text ("…成为北京景山派出所社区民警后…") — in their text.
+func (e *Engine) unitReports(a glossary.Analysis) ([]string, map[string]*corpus.Report) {
+	own := make(map[string]*corpus.Report)
+	units := e.namedUnits(a)
+	for _, u := range units {
+		for _, r := range e.reportsWriting(u) {
+			own[r.ID] = r
+		}
+	}
+	return units, own
+}
+
+// namedUnits are the units a question names that the collection writes (景山派出所), places
+// left out: they are named places already.
+func (e *Engine) namedUnits(a glossary.Analysis) []string {
+	var out []string
+	for _, u := range unitRE.FindAllString(a.Normalized, -1) {
+		if !slices.ContainsFunc(a.Places, func(p string) bool { return strings.Contains(p, u) }) && e.written(u) {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// reportsWriting returns the reports whose text writes w, remembered as written's answers
+// are: a scan of every paragraph is milliseconds at 100k passages.
+func (e *Engine) reportsWriting(w string) []*corpus.Report {
+	e.writtenMu.Lock()
+	rs, known := e.writers[w]
+	e.writtenMu.Unlock()
+	if known {
+		return rs
+	}
+	for _, r := range e.search.Corpus().Reports {
+		if strings.Contains(e.heads[r.ID], w) || slices.ContainsFunc(r.Paragraphs, func(p *corpus.Paragraph) bool { return strings.Contains(e.folded[p.ID].text, w) }) {
+			rs = append(rs, r)
+		}
+	}
+	e.writtenMu.Lock()
+	defer e.writtenMu.Unlock()
+	if e.writers == nil || len(e.writers) >= maxSeenWords {
+		e.writers = make(map[string][]*corpus.Report)
+	}
+	e.writers[w] = rs
+	return rs
 }
 
 // namedPlaces returns the places a question names: bare names the glossary knows, and names in

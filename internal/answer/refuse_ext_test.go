@@ -180,3 +180,28 @@ func TestAnswerLeadsWithWhatIsAsked(t *testing.T) {
 		t.Errorf("the answer does not say where the group went: %s", ans.Text)
 	}
 }
+
+// A unit named only in its story's text answers for itself: another unit's figure is no
+// answer about it, and its own passages still answer.
+func TestUnitAnswersForItself(t *testing.T) {
+	ix := mock.IndexFiles(t, map[string]string{
+		"a.txt": "胡同里的社区民警\n成为北京景山派出所社区民警后,刘士琦每天走街串巷。接到案件后,民警到达现场的时间不能超过10分钟。\n",
+		"b.txt": "大明宫派出所警务改革\n大明宫派出所原有16名社区民警,改革后抽出10名刑警改当社区民警。\n",
+	})
+	e := mock.Engine(t, ix, answer.Config{}, nil)
+	refused(t, e, []struct {
+		q       string
+		refused bool
+	}{
+		{"北京景山派出所一共有多少名社区民警?", true},
+		{"景山派出所的民警接到案件后多久要到现场?", false},
+		{"大明宫派出所原来有多少名社区民警?", false},
+	})
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "北京景山派出所一共有多少名社区民警?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(ans.Text, "16名") {
+		t.Errorf("answered with another unit's figure: %s", ans.Text)
+	}
+}
