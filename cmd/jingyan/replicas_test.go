@@ -195,7 +195,9 @@ func replicaFlood(t *testing.T, fault string) {
 			rds.Restart(time.Second)
 		}
 	}
-	for api.answered(chats, first) < chats*len(questions) && time.Since(start) < 3*time.Minute {
+	// Correctness, not speed, is judged here (the time is logged): on a loaded machine the
+	// flood has taken more than three minutes.
+	for api.answered(chats, first) < chats*len(questions) && time.Since(start) < 5*time.Minute {
 		time.Sleep(100 * time.Millisecond)
 	}
 	// After the fault: a follow-up answered on another replica than its question keeps its
@@ -270,7 +272,7 @@ func replicaFlood(t *testing.T, fault string) {
 		update, chats, fault, turnedAway, lost, twice, disorder, time.Since(start).Round(time.Second))
 	// A replica killed between Telegram taking an answer and Redis hearing it was given may
 	// answer that one question twice: at most one a replica's chat in flight, in practice 0.
-	// A Redis restart shorter than the bot's retry window (5 s) keeps order too.
+	// A Redis restart shorter than the bot's retry window (15 s) keeps order too.
 	if turnedAway+lost+disorder > 0 || twice > 1 {
 		t.Errorf("turned away %d, lost %d, answered twice %d, chats out of order %d", turnedAway, lost, twice, disorder)
 		for i, l := range logs {

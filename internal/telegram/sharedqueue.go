@@ -173,8 +173,10 @@ func (b *Bot) markDone(l Lease) error { return b.retryShared(l.Done) }
 
 // sharedWait is how long an operation on the shared queue is retried before the replica
 // gives up on it: long enough to ride out a Redis restart, which would otherwise send new
-// questions to the replica's own queue ahead of older ones waiting in Redis.
-const sharedWait = 5 * time.Second
+// questions to the replica's own queue ahead of older ones waiting in Redis. A restart on a
+// busy machine, its append-only file fsynced at every write, took longer than the 5 s this
+// once was (a CI run of the replica flood lost a question's place to it).
+const sharedWait = 15 * time.Second
 
 // retryShared runs op, retrying within sharedWait of when the shared queue first failed: in a
 // long outage only the first questions wait, the rest go to the replica's own queue at once.
