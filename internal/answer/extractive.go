@@ -121,7 +121,7 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 			break
 		}
 		id := x.passage.Report.ID
-		if count[id] >= perReport || figure && !hasFigure(x.folded) {
+		if count[id] >= perReport || figure && !hasFigure(x.folded) && !(counted && hasCount(x.folded, measure)) {
 			continue
 		}
 		// A how-question's answer may go on in the next sentences of a paragraph already

@@ -539,6 +539,9 @@ var measures = [][]string{
 	{"元", "万元", "亿元"},
 }
 
+// periodRE finds how often something is done: 每天, 每季度, 每两周, 每个月.
+var periodRE = regexp.MustCompile(`每(?:[一二两三四五六七八九十半\d]+)?个?(?:天|日|周|星期|月|季度|季|年|小时)`)
+
 var askedCountRE = mustPattern(`(?:多长时间|多久)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
 
 // askedMeasure returns the measure class a count question asks in ("有多少名民警" → people).
@@ -565,6 +568,10 @@ var countRE = regexp.MustCompile(`(?:\d+(?:\.\d+)?|[零〇一二两三四五六�
 // bare magnitude (6万, 2.3亿) whose counted noun stands just before it in the clause, as
 // Chinese writes it: 常住人口超过6万, 警力达到1.2万.
 func hasCount(text string, class []string) bool {
+	// How long — or how often, "多久开一次" — is answered by a period too: 每季度, 每两周.
+	if slices.Contains(class, "周") && periodRE.MatchString(text) {
+		return true
+	}
 	for _, loc := range countRE.FindAllStringIndex(text, -1) {
 		rest := text[loc[1]:]
 		for _, w := range class {

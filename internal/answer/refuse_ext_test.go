@@ -205,3 +205,19 @@ func TestUnitAnswersForItself(t *testing.T) {
 		t.Errorf("answered with another unit's figure: %s", ans.Text)
 	}
 }
+
+// How often something is done is answered by a period (每季度), not by another sentence's
+// number (每月…2次).
+func TestHowOftenIsAPeriod(t *testing.T) {
+	ix := mock.IndexFiles(t, map[string]string{
+		"a.txt": "浦江县公安局加强信访工作\n领导干部常态下访,每月下访接访不少于2次。\n严格队伍管理,每季度开展红蓝对抗演练,依托公安院校培训民警。\n",
+	})
+	e := mock.Engine(t, ix, answer.Config{}, nil)
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "浦江公安多久搞一次红蓝对抗演练?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Refused || !strings.Contains(ans.Text, "每季度") {
+		t.Errorf("answer = %s", ans.Text)
+	}
+}
