@@ -79,13 +79,21 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 	if a.Comparative {
 		head = cands // one sentence a report: each report's best answer, wherever search put it
 	}
+	rel := make(map[string]float64, len(head)) // relevance, scored once a sentence
+	relevance := func(x evidence) float64 {
+		r, ok := rel[x.passage.ID]
+		if !ok {
+			r = e.relevance(asked, x)
+			rel[x.passage.ID] = r
+		}
+		return r
+	}
 	if !figure {
 		// The sentence that holds most of what the question asks beyond its subject leads:
 		// search's best is often a topic line that only restates the subject ("XX县区公安局
 		// 积极探索…推行…") above the one that answers ("…派出考察组,前往…黔西南州考察学习").
-		rel := make(map[string]float64, len(head))
 		for _, x := range head {
-			rel[x.passage.ID] = e.relevance(asked, x)
+			relevance(x)
 		}
 		slices.SortStableFunc(head, func(x, y evidence) int { return cmp.Compare(rel[y.passage.ID], rel[x.passage.ID]) })
 	}
@@ -127,7 +135,7 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 		// A how-question's answer may go on in the next sentences of a paragraph already
 		// quoted, in words of its own ("原来是…").
 		sameParagraph := !figure && slices.ContainsFunc(picked, func(y evidence) bool { return y.passage.Paragraph.ID == x.passage.Paragraph.ID })
-		if !sameParagraph && e.relevance(asked, x) < minRelevance {
+		if !sameParagraph && relevance(x) < minRelevance {
 			continue
 		}
 		// In a comparison of figures, another report's figure must stand beside the

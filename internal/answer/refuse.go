@@ -347,8 +347,8 @@ func (e *Engine) unitReports(a glossary.Analysis) ([]string, map[string]*corpus.
 // left out: they are named places already.
 func (e *Engine) namedUnits(a glossary.Analysis) []string {
 	var out []string
-	for _, u := range unitRE.FindAllString(a.Normalized, -1) {
-		if !slices.ContainsFunc(a.Places, func(p string) bool { return strings.Contains(p, u) }) && e.written(u) {
+	for _, u := range e.subjects(a)[len(a.Places):] {
+		if !slices.ContainsFunc(a.Places, func(p string) bool { return strings.Contains(p, u) }) {
 			out = append(out, u)
 		}
 	}
