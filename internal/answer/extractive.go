@@ -108,11 +108,13 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 			}
 			return 2
 		}
+		ranks := make(map[string]int, len(head)) // worked out once, not at every comparison
 		for _, x := range head {
 			near[x.passage.ID] = e.figureRelevance(asked, x)
+			ranks[x.passage.ID] = rank(x)
 		}
 		slices.SortStableFunc(head, func(x, y evidence) int {
-			if d := rank(x) - rank(y); d != 0 {
+			if d := ranks[x.passage.ID] - ranks[y.passage.ID]; d != 0 {
 				return d
 			}
 			return cmp.Compare(near[y.passage.ID], near[x.passage.ID])

@@ -540,7 +540,7 @@ var measures = [][]string{
 }
 
 // periodRE finds how often something is done: 每天, 每季度, 每两周, 每个月.
-var periodRE = regexp.MustCompile(`每(?:[一二两三四五六七八九十半\d]+)?个?(?:天|日|周|星期|月|季度|季|年|小时)`)
+var periodRE = mustPattern(`每(?:[一二两三四五六七八九十半\d]+)?个?(?:天|日|周|星期|月|季度|季|年|小时)`)
 
 var askedCountRE = mustPattern(`(?:多长时间|多久)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
 
