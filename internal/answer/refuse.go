@@ -544,9 +544,30 @@ var periodRE = mustPattern(`每(?:[一二两三四五六七八九十半\d]+)?个
 
 var askedCountRE = mustPattern(`(?:多长时间|多久)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
 
+// askedCount is the first match of askedCountRE that asks: 几 after 这, 那, 近, 前, 后 or 头
+// points at a time ("这几年违规违纪的情况怎么样", "前几天") rather than asking how many.
+func askedCount(q string) []string {
+	if !askedCountRE.mayMatch(q) {
+		return nil
+	}
+	for _, loc := range askedCountRE.FindAllStringSubmatchIndex(q, -1) {
+		if r, _ := utf8.DecodeLastRuneInString(q[:loc[0]]); strings.HasPrefix(q[loc[0]:], "几") && strings.ContainsRune("这那近前后头", r) {
+			continue
+		}
+		m := make([]string, len(loc)/2)
+		for i := range m {
+			if loc[2*i] >= 0 {
+				m[i] = q[loc[2*i]:loc[2*i+1]]
+			}
+		}
+		return m
+	}
+	return nil
+}
+
 // askedMeasure returns the measure class a count question asks in ("有多少名民警" → people).
 func askedMeasure(q string) ([]string, bool) {
-	m := askedCountRE.FindStringSubmatch(q)
+	m := askedCount(q)
 	if m == nil {
 		return nil, false
 	}
