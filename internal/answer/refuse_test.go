@@ -46,11 +46,11 @@ func TestCanName(t *testing.T) {
 func TestPointingAtATimeAsksNoCount(t *testing.T) {
 	for q, want := range map[string]bool{
 		"延安公安队伍这几年违规违纪的情况怎么样?": false,
-		"前几天社区民警做了什么?":          false,
-		"近几年群众满意度怎么样?":          false,
-		"吉林省组建了几个社区警务团队?":       true,
-		"这几年建了几个警务室?":           true,
-		"民警要多久到现场?":             true,
+		"前几天社区民警做了什么?":         false,
+		"近几年群众满意度怎么样?":         false,
+		"吉林省组建了几个社区警务团队?":      true,
+		"这几年建了几个警务室?":          true,
+		"民警要多久到现场?":            true,
 	} {
 		if _, got := askedMeasure(q); got != want {
 			t.Errorf("askedMeasure(%s) counts = %v, want %v", q, got, want)
