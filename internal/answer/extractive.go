@@ -35,7 +35,7 @@ func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citat
 	}
 	lead := focused[0].passage.ID // the best sentence quoted in full; the rest around their match
 	picked := withFollowers(focused)
-	if !e.asksFigure(a) {
+	if !asked.figure {
 		picked = withSiblings(picked)
 	}
 	words := quoteWords(a, asked.subject)
@@ -72,8 +72,7 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 	if len(cands) == 0 {
 		return nil
 	}
-	measure, counted := askedMeasure(a.Normalized)
-	figure := e.asksFigure(a)
+	measure, counted, figure := asked.measure, asked.counted, asked.figure
 	near := make(map[string]float64) // figure relevance, scored once, not at every comparison
 	head := cands[:min(5, len(cands))]
 	if a.Comparative {
@@ -173,6 +172,9 @@ type askedWords struct {
 	// text to text (an answer weighs its sentences one at a time).
 	vocab *vocab
 	held  *[]bool
+
+	measure         []string // the measure class a count question asks in (askedMeasure)
+	counted, figure bool     // it asks for a count; for a figure (asksFigure)
 }
 
 type wordPairs struct {
@@ -205,6 +207,8 @@ type headWeights struct {
 func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 	v := &vocab{words: make([]string, 0, 64), starts: make([]start, 0, 64)}
 	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights), vocab: v, held: new([]bool)}
+	q.measure, q.counted = askedMeasure(a.Normalized)
+	q.figure = asksFigure(a, q.counted)
 	arena := make([]int32, 0, 64) // one backing array for the lists below
 	words := func(ws []string) []int32 {
 		start := len(arena)
@@ -431,10 +435,9 @@ func withFollowers(picked []evidence) []evidence {
 	return out
 }
 
-// asksFigure reports a question asking for a count, share or amount. "哪几…" asks which
-// ones, not how many.
-func (e *Engine) asksFigure(a glossary.Analysis) bool {
-	_, counted := askedMeasure(a.Normalized)
+// asksFigure reports a question asking for a count (counted: askedMeasure found one), share or
+// amount. "哪几…" asks which ones, not how many.
+func asksFigure(a glossary.Analysis, counted bool) bool {
 	return counted || a.AsksFigure && !strings.Contains(a.Normalized, "哪几")
 }
 
