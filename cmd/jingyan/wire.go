@@ -106,18 +106,19 @@ const (
 // collectLess lets a long-running server collect garbage less often once its index is loaded,
 // unless GOGC says otherwise. What the index holds stays for the life of the process and an
 // answer's garbage is short-lived, so with a small index the collector at Go's default marked
-// the same index over again every few hundred answers: a fifth of an extractive answer's CPU
-// (wrk /v1/ask on the embedded corpus +23%, RSS under load 43 → 63 MB). The garbage allowed
-// is a fixed headroom rather than a multiple of the heap: a 115k-sentence index holds ~200 MB,
-// and 400% of it let RSS under load reach 900 MB for no gain in throughput, so a large index
-// keeps the default. (A larger headroom, 64 MiB, gained nothing more on the embedded corpus.) GOMEMLIMIT, which the runtime reads itself, still bounds the heap.
+// the same index over again every few hundred answers (wrk /v1/ask on the embedded corpus
+// +20%, RSS under load 43 → 60 MB). The garbage allowed is a fixed headroom rather than a
+// multiple of the heap: a 115k-sentence index holds ~200 MB, and 400% of it let RSS under load
+// reach 900 MB for no gain in throughput, so a large index keeps the default; 64 MiB gained
+// nothing over 32 on the embedded corpus. GOMEMLIMIT, read by the runtime itself, still
+// bounds the heap. The percent is set once: a reload keeps it.
 func (e *env) collectLess() {
 	if e.getenv("GOGC") != "" {
 		return
 	}
 	pct := gcPercentFor(liveHeap())
 	debug.SetGCPercent(pct)
-	e.logger.Debug("serve: garbage collection", "percent", pct)
+	e.logger.Debug("garbage collection", "percent", pct)
 }
 
 // gcPercentFor is the GC percent that lets gcHeadroom of garbage build up over a live heap.
