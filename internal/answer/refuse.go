@@ -525,13 +525,16 @@ func firstClause(s string) string {
 	return s
 }
 
+// durations are the measure class of how long (多久, 几天): a period (每季度) answers it too.
+var durations = []string{"天", "日", "年", "个月", "月", "周", "小时", "分钟"}
+
 // Measure words of counts, by what they count: a question asking 多少名 is answered by 30名,
 // 30人 or 30余人, not by 30个 or 30%.
 var measures = [][]string{
 	{"名", "人", "位", "人次"},
 	{"个", "所", "家", "处", "支", "座", "间"},
 	{"起", "件", "次", "宗", "项", "条"},
-	{"天", "日", "年", "个月", "月", "周", "小时", "分钟"},
+	durations,
 	{"种", "类", "项", "方面", "个方面"},
 	{"栋", "户", "套", "间"},
 	{"本", "册"},
@@ -590,7 +593,7 @@ var countRE = regexp.MustCompile(`(?:\d+(?:\.\d+)?|[零〇一二两三四五六�
 // Chinese writes it: 常住人口超过6万, 警力达到1.2万.
 func hasCount(text string, class []string) bool {
 	// How long — or how often, "多久开一次" — is answered by a period too: 每季度, 每两周.
-	if slices.Contains(class, "周") && periodRE.MatchString(text) {
+	if slices.Equal(class, durations) && periodRE.MatchString(text) {
 		return true
 	}
 	for _, loc := range countRE.FindAllStringIndex(text, -1) {
