@@ -234,8 +234,6 @@ type scored struct {
 	max  float64
 }
 
-func (s scored) score(ord uint32) float64 { return s.at.get(ord) }
-
 func (s scored) norm(ord uint32) float64 {
 	if s.max <= 0 {
 		return 0

@@ -66,37 +66,3 @@ func TestTwinsShownOnce(t *testing.T) {
 		}
 	}
 }
-
-// A report among the best lends the sentences of every paragraph of it that holds a term of
-// the question, not only of those among the best paragraphs: "全市刑事发案同比下降24.9%"
-// stood in a paragraph of the right report that holds only 刑事, below the fifty best
-// paragraphs, and was no candidate at all — though a search for fifty hits found it.
-func TestEveryMatchingParagraphLends(t *testing.T) {
-	ix := memIndex(t)
-	a, err := ix.Analyze("警地融合是怎么运作的?")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := new(scoring)
-	ls, err := ix.score(context.Background(), buildTerms(a, ix.analyzer), [3]int{1, 1, 3}, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cands := ix.candidates(corpus.LevelSentence, ls.sentences, ls.paragraphs, ls.reports, sc)
-	l := ix.layout
-	lent := 0
-	for _, c := range cands {
-		if slices.Contains(ls.sentences.ords, c) {
-			continue // a candidate by its own text
-		}
-		if p := l.paragraphOf[c]; ls.paragraphs.score(p) == 0 {
-			if !sc.acc[1].touches(uint64(p)) {
-				t.Errorf("sentence %s lent by paragraph %s, which holds no term", l.sentenceIDs[c], l.paragraphIDs[p])
-			}
-			lent++
-		}
-	}
-	if lent == 0 {
-		t.Errorf("no sentence of a matching paragraph below the best one is a candidate (%d candidates)", len(cands))
-	}
-}
