@@ -441,10 +441,6 @@ func asksFigure(a glossary.Analysis, counted bool) bool {
 	return counted || a.AsksFigure && !strings.Contains(a.Normalized, "哪几")
 }
 
-// ordinalRE finds an item of a numbered list as official writing numbers them: 一是, 二是,
-// 第三, 其四.
-var ordinalRE = regexp.MustCompile(`^[（(]?(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|其[一二三四五六七八九十]|[一二三四五六七八九十][、．.])`)
-
 // maxSiblings bounds the items of a numbered list an answer quotes.
 const maxSiblings = 6
 
@@ -457,13 +453,13 @@ func withSiblings(picked []evidence) []evidence {
 	}
 	out := slices.Clone(picked)
 	for _, x := range picked {
-		if !ordinalRE.MatchString(x.passage.Text) {
+		if !corpus.IsListItem(x.passage.Text) {
 			continue
 		}
 		added := 0
 		for _, para := range x.passage.Report.Paragraphs {
 			for _, sent := range para.Sentences {
-				if added == maxSiblings || have[sent.ID] || !ordinalRE.MatchString(sent.Text) {
+				if added == maxSiblings || have[sent.ID] || !corpus.IsListItem(sent.Text) {
 					continue
 				}
 				have[sent.ID] = true

@@ -30,6 +30,31 @@ func TestSplitSentences(t *testing.T) {
 	}
 }
 
+func TestIsListItem(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"一是显要位置“贴”小提示。", true},
+		{"三是推动涉老反诈宣传“进”社区。", true},
+		{"第二，建立联席会议制度。", true},
+		{"其四，强化考核。", true},
+		{"（五）完善保障机制。", true},
+		{"六、加强宣传。", true},
+		{"一是", true},
+		{"派出所专门召开部署会。", false},
+		{"统一是关键。", false},
+		{"第一次走访就发现了问题。", false},
+		{"其中三人是社区民警。", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsListItem(tt.in); got != tt.want {
+			t.Errorf("IsListItem(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
 func readTestdata(t testing.TB, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(name)

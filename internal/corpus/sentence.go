@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -34,4 +35,15 @@ func SplitSentences(text string) []string {
 		out = append(out, s)
 	}
 	return out
+}
+
+// listItemRE finds an item of a numbered list as official writing numbers them: 一是, 二是,
+// 第三，, 其四, （五）, 六、. 第 and 其 need the comma after them: 第一次 and 其中 open no item.
+var listItemRE = regexp.MustCompile(`^(?:[一二三四五六七八九十]是|[第其][一二三四五六七八九十][，,、：:]|[（(][一二三四五六七八九十][）)]|[一二三四五六七八九十][、．.])`)
+
+// IsListItem reports whether a sentence opens an item of a numbered list. Reports list what a
+// unit did as such items ("一是显要位置“贴”小提示。"), so a short one is an answer to "which
+// ways", not a topic line restating the question.
+func IsListItem(sentence string) bool {
+	return listItemRE.MatchString(sentence)
 }

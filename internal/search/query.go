@@ -324,8 +324,11 @@ func diversify(hits []Hit, k int) []Hit {
 
 // brevityPriors discounts very short sentences. BM25's length normalisation favours them, but
 // in reports a short sentence is mostly a paragraph's topic line ("…坚持领导干部带头下访，扛
-// 起公安信访工作主体责任。"), which restates the question rather than answering it. Computed
-// once at start, by sentence ordinal; the rest count in full.
+// 起公安信访工作主体责任。"), which restates the question rather than answering it. An item
+// of a numbered list is not: short as it is ("一是显要位置“贴”小提示。"), it names one of the
+// things done, and is discounted no more than a long sentence (second corpus: sentence R@5
+// 0.920 → 0.940, no change on any other set). Computed once at start, by sentence ordinal;
+// the rest count in full.
 func brevityPriors(c *corpus.Corpus) []float64 {
 	const full = 60 // runes from which a sentence counts in full
 	var out []float64
@@ -333,7 +336,7 @@ func brevityPriors(c *corpus.Corpus) []float64 {
 		for _, p := range r.Paragraphs {
 			for _, s := range p.Sentences {
 				w := 1.0
-				if n := utf8.RuneCountInString(s.Text); n < full {
+				if n := utf8.RuneCountInString(s.Text); n < full && !corpus.IsListItem(s.Text) {
 					w = math.Pow(float64(n)/full, 0.3)
 				}
 				out = append(out, w)

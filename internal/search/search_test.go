@@ -206,3 +206,26 @@ func TestEveryMatchingParagraphLends(t *testing.T) {
 		t.Errorf("no sentence of a matching paragraph below the best one is a candidate (%d candidates)", len(cands))
 	}
 }
+
+// A short item of a numbered list names one of the things a unit did; unlike a short topic
+// line it is not discounted (second corpus: "一是显要位置“贴”小提示。" for "…用了哪几招?").
+func TestListItemsCountInFull(t *testing.T) {
+	texts := []string{
+		"派出所开展养老防诈宣传。",  // a topic line
+		"一是显要位置“贴”小提示。", // an item
+		"第二，走访入户发宣传单。",
+		"民警在辖区内学校、银行网点等人员密集场所张贴防诈骗通告，使群众深入了解犯罪分子的作案手法，提高识骗防骗能力，最大限度挤压犯罪分子的行骗空间。",
+	}
+	var p corpus.Paragraph
+	for i, s := range texts {
+		p.Sentences = append(p.Sentences, corpus.Sentence{N: i + 1, Text: s})
+	}
+	c := &corpus.Corpus{Reports: []*corpus.Report{{Paragraphs: []*corpus.Paragraph{&p}}}}
+	got := brevityPriors(c)
+	want := []bool{false, true, true, true} // counts in full
+	for i, w := range want {
+		if (got[i] == 1) != w {
+			t.Errorf("prior of %q = %.2f; counts in full: %v, want %v", texts[i], got[i], got[i] == 1, w)
+		}
+	}
+}
