@@ -53,10 +53,12 @@ func isBoilerplate(s string) bool {
 }
 
 // Bylines and metadata rows carry labelled fields: "发布者:兴庆分局 时间:2025-07-23 来源:兴庆分局",
-// "索 引 号: | … | 发布机构: | 市政务服务中心 |", "（记者 张三 通讯员 李四）".
+// "索 引 号: | … | 发布机构: | 市政务服务中心 |", "（记者 张三 通讯员 李四）", and a paper's
+// front matter, "关键词:非警务类警情;分流处置;现状;对策", "中图分类号:D631": it names what the
+// whole report is about (it joins the report's head) and answers nothing as a passage.
 var bylineKeyRE = regexp.MustCompile(`(来\s*源|发\s*布\s*者|发布机构|发布单位|信息来源|作\s*者|记\s*者|通讯员|编\s*辑|` +
 	`审\s*核|责任编辑|发布时间|发布日期|公开日期|成文日期|更新时间|时间戳|时\s*间|日\s*期|索\s*引\s*号|主题分类|文\s*号|所属机构|` +
-	`点\s*击|浏\s*览|文\s*/\s*图|文|图|摄影|撰文)\s*[:：|/]`)
+	`点\s*击|浏\s*览|文\s*/\s*图|文|图|摄影|撰文|关\s*键\s*词|关键字|中图分类号|文献标识码|文章编号)\s*[:：|/]`)
 
 // A credit: "四川在线记者 伍力", "记者 胡晨歆", "通讯员 张三 李四", or a paper's author and
 // affiliation with its postcode: "李长安(广州市公安局 指挥中心调研处,广东 广州510000)".

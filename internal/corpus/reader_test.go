@@ -239,6 +239,9 @@ func TestByline(t *testing.T) {
 		{"文/图/郑楚君", "", ""},
 		{"李长安(广州市公安局 指挥中心调研处,广东 广州510000)", "", ""},
 		{"(更新时间戳: 1673096011221)", "", ""},
+		{"关键词:非警务类警情;分流处置;现状;对策", "", ""},
+		{"关 键 词：枫桥经验；社区警务", "", ""},
+		{"中图分类号:D631 文献标识码:A 文章编号:1008-5947(2024)02-0012-06", "", ""},
 	}
 	for _, tt := range tests {
 		org, date, ok := byline(tt.in)
@@ -246,8 +249,10 @@ func TestByline(t *testing.T) {
 			t.Errorf("byline(%q) = %q %q %v, want %q %q", tt.in, org, date, ok, tt.org, tt.date)
 		}
 	}
-	if _, _, ok := byline("据张先生介绍，他的儿子在学校读书。"); ok {
-		t.Error("body sentence read as byline")
+	for _, body := range []string{"据张先生介绍，他的儿子在学校读书。", "民警讲解了防诈的关键词。"} {
+		if _, _, ok := byline(body); ok {
+			t.Errorf("body sentence %q read as byline", body)
+		}
 	}
 }
 
