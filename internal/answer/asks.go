@@ -15,6 +15,9 @@ type askedType struct {
 	name  string         // what is missing, as the refusal says it: "具体人员", "具体时间"
 	asks  pattern        // the question's form
 	holds *regexp.Regexp // an item of the kind in a passage
+	// exact: holds finds the item itself, so a long sentence is quoted around it. A unit is
+	// found by the character it ends in (局, 部, 所), which 部署 and 所有 end in too.
+	exact bool
 }
 
 var (
@@ -24,11 +27,11 @@ var (
 
 // askedTypes, most specific first: "哪位民警" asks for a person, "哪个单位" for a unit.
 var askedTypes = []askedType{
-	{"具体人员", mustPattern(`哪位|哪个人|哪些人员|姓名|叫什么名字|名字是`), regexp.MustCompile(personRE)},
-	{"具体人员或单位", mustPattern(`谁`), regexp.MustCompile(personRE + `|\p{Han}{2,12}` + unitWordRE + `|由\p{Han}{2,12}(?:牵头|负责|组织|承担)`)},
-	{"具体单位", mustPattern(`哪家|哪个单位|什么单位|哪些单位|哪个部门|哪些部门|什么部门|什么公司|哪个公司|哪个机构|什么机构`), regexp.MustCompile(`\p{Han}{2,12}` + unitWordRE)},
-	{"具体时间", mustPattern(`什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|什么时间|哪个月|起始时间|从何`), regexp.MustCompile(`\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八九十]+月|去年|今年|前年|年初|年底|年末|上半年|下半年|春节|国庆|以来|期间`)},
-	{"具体金额", mustPattern(`多少钱|工资|薪资|薪酬|花了多少|投入了?多少|经费.{0,4}多少|资金.{0,4}多少|费用.{0,4}多少|多少(?:万|亿)?元|罚款多少|奖金`), regexp.MustCompile(`\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*元|[¥￥]\s*\d|[一二三四五六七八九十百千万亿]+元`)},
+	{"具体人员", mustPattern(`哪位|哪个人|哪些人员|姓名|叫什么名字|名字是`), regexp.MustCompile(personRE), true},
+	{"具体人员或单位", mustPattern(`谁`), regexp.MustCompile(personRE + `|\p{Han}{2,12}` + unitWordRE + `|由\p{Han}{2,12}(?:牵头|负责|组织|承担)`), false},
+	{"具体单位", mustPattern(`哪家|哪个单位|什么单位|哪些单位|哪个部门|哪些部门|什么部门|什么公司|哪个公司|哪个机构|什么机构`), regexp.MustCompile(`\p{Han}{2,12}` + unitWordRE), false},
+	{"具体时间", mustPattern(`什么时候|何时|哪年|哪一年|哪天|哪一天|几月|几号|什么时间|哪个月|起始时间|从何`), regexp.MustCompile(`\d{4}\s*年|\d{1,2}\s*月|\d{1,2}\s*[日号]|[一二三四五六七八九十]+月|去年|今年|前年|年初|年底|年末|上半年|下半年|春节|国庆|以来|期间`), true},
+	{"具体金额", mustPattern(`多少钱|工资|薪资|薪酬|花了多少|投入了?多少|经费.{0,4}多少|资金.{0,4}多少|费用.{0,4}多少|多少(?:万|亿)?元|罚款多少|奖金`), regexp.MustCompile(`\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*元|[¥￥]\s*\d|[一二三四五六七八九十百千万亿]+元`), true},
 }
 
 // askedFor returns the kind of item a question asks for, if it is of a typed form.

@@ -54,7 +54,7 @@ func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citat
 		}
 		for _, para := range group {
 			cites = append(cites, paragraphCitation(len(cites)+1, para))
-			b.WriteString(quoteParagraph(para, words, lead))
+			b.WriteString(quoteParagraph(para, words, asked.kind, lead))
 			b.WriteString("[" + strconv.Itoa(len(cites)) + "]")
 		}
 	}
@@ -91,10 +91,19 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 		// The sentence that holds most of what the question asks beyond its subject leads:
 		// search's best is often a topic line that only restates the subject ("XX县区公安局
 		// 积极探索…推行…") above the one that answers ("…派出考察组,前往…黔西南州考察学习").
+		// A sentence holding the kind of item a typed question asks for ("哪位辅警": 辅警马景川)
+		// comes first, as a figure does for a figure question.
+		holds := make(map[string]bool, len(head))
 		for _, x := range head {
 			relevance(x)
+			holds[x.passage.ID] = asked.kind != nil && asked.kind.MatchString(x.folded)
 		}
-		slices.SortStableFunc(head, func(x, y evidence) int { return cmp.Compare(rel[y.passage.ID], rel[x.passage.ID]) })
+		slices.SortStableFunc(head, func(x, y evidence) int {
+			if hx, hy := holds[x.passage.ID], holds[y.passage.ID]; hx != hy {
+				return -cmp.Compare(boolInt(hx), boolInt(hy))
+			}
+			return cmp.Compare(rel[y.passage.ID], rel[x.passage.ID])
+		})
 	}
 	if figure {
 		// Sentences with a figure first, of the asked measure before any other.
@@ -175,6 +184,9 @@ type askedWords struct {
 
 	measure         []string // the measure class a count question asks in (askedMeasure)
 	counted, figure bool     // it asks for a count; for a figure (asksFigure)
+	// kind finds the item a typed question asks for (a person, a time, an amount), when it
+	// can be found exactly (askedType.exact); nil otherwise.
+	kind *regexp.Regexp
 }
 
 type wordPairs struct {
@@ -209,6 +221,9 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights), vocab: v, held: new([]bool)}
 	q.measure, q.counted = askedMeasure(a.Normalized)
 	q.figure = asksFigure(a, q.counted)
+	if t, ok := askedFor(a.Normalized); ok && t.exact {
+		q.kind = t.holds
+	}
 	arena := make([]int32, 0, 64) // one backing array for the lists below
 	words := func(ws []string) []int32 {
 		start := len(arena)
@@ -381,7 +396,7 @@ func paragraphCitation(n int, para []evidence) Citation {
 // sentences between them are left out. The answer's lead sentence and the sentence after a
 // topic line are quoted at length, items of a list by their opening, the rest around their
 // match.
-func quoteParagraph(para []evidence, words []string, lead string) string {
+func quoteParagraph(para []evidence, words []string, kind *regexp.Regexp, lead string) string {
 	var b strings.Builder
 	for i, x := range para {
 		if i > 0 && x.passage.Sentence != para[i-1].passage.Sentence+1 {
@@ -394,7 +409,7 @@ func quoteParagraph(para []evidence, words []string, lead string) string {
 		case x.follower || x.passage.ID == lead:
 			limit = maxQuote
 		}
-		b.WriteString(plainFootnotes(quote(x.passage.Text, words, limit)))
+		b.WriteString(plainFootnotes(quote(x.passage.Text, words, kind, limit)))
 	}
 	return b.String()
 }
@@ -535,9 +550,6 @@ func queryWords(a glossary.Analysis) []string {
 	return append(words, a.Expansions...)
 }
 
-// quote returns a sentence, or when it is long the run of its clauses around the one that
-// best matches the question, marked with … where it was cut. Clauses split at Chinese commas
-// and semicolons, never inside a number.
 // footnoteRE finds a source's own footnote references ("…“枫桥经验”[2]。" in a paper), which
 // read as the answer's citation markers once quoted.
 var footnoteRE = regexp.MustCompile(`[\[［【](\d{1,3})[\]］】]`)
@@ -551,7 +563,12 @@ func plainFootnotes(s string) string {
 	return footnoteRE.ReplaceAllString(s, "〔$1〕")
 }
 
-func quote(s string, words []string, limit int) string {
+// quote returns a sentence, or when it is long the run of its clauses around the one that
+// best matches the question, marked with … where it was cut. Clauses split at Chinese commas
+// and semicolons, never inside a number. When the question asks for a kind of item (a time,
+// a person: kind), the run is around a clause holding one, if any does: "2022年5月以来,…" is
+// the answer to "从哪年哪月开始", however well a later clause matches the question's words.
+func quote(s string, words []string, kind *regexp.Regexp, limit int) string {
 	if utf8.RuneCountInString(s) <= limit {
 		return s
 	}
@@ -564,6 +581,9 @@ func quote(s string, words []string, limit int) string {
 			if strings.Contains(nc, w) {
 				score += utf8.RuneCountInString(w)
 			}
+		}
+		if kind != nil && kind.MatchString(nc) {
+			score += kindFirst
 		}
 		if score > bestScore {
 			best, bestScore = i, score
@@ -596,6 +616,9 @@ func quote(s string, words []string, limit int) string {
 	}
 	return out
 }
+
+// kindFirst outweighs any clause's match with the question's words.
+const kindFirst = 1 << 20
 
 func splitClauses(s string) []string {
 	var out []string

@@ -540,12 +540,13 @@ var measures = [][]string{
 	{"本", "册"},
 	{"辆", "台", "部"},
 	{"元", "万元", "亿元"},
+	{"岁", "周岁"},
 }
 
 // periodRE finds how often something is done: 每天, 每季度, 每两周, 每个月.
 var periodRE = mustPattern(`每(?:[一二两三四五六七八九十半\d]+)?个?(?:天|日|周|星期|月|季度|季|年|小时)`)
 
-var askedCountRE = mustPattern(`(?:多长时间|多久)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元)`)
+var askedCountRE = mustPattern(`(?:多长时间|多久|多大岁数|多大年纪|多大年龄)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元|岁)`)
 
 // askedCount is the first match of askedCountRE that asks: 几 after 这, 那, 近, 前, 后 or 头
 // points at a time ("这几年违规违纪的情况怎么样", "前几天") rather than asking how many.
@@ -575,8 +576,11 @@ func askedMeasure(q string) ([]string, bool) {
 		return nil, false
 	}
 	unit := m[2]
-	if strings.HasPrefix(m[0], "多长") || strings.HasPrefix(m[0], "多久") {
+	switch {
+	case strings.HasPrefix(m[0], "多长") || strings.HasPrefix(m[0], "多久"):
 		unit = "天" // 多长时间, 多久: a duration
+	case strings.HasPrefix(m[0], "多大"):
+		unit = "岁" // 多大岁数, 多大年纪: an age
 	}
 	for _, class := range measures {
 		if slices.Contains(class, unit) {

@@ -221,3 +221,46 @@ func TestHowOftenIsAPeriod(t *testing.T) {
 		t.Errorf("answer = %s", ans.Text)
 	}
 }
+
+// A question for a time is quoted around the clause that gives it: a long sentence is not cut
+// down to the clause that best matches the question's other words.
+func TestQuoteKeepsTheAskedTime(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "广阳派出所开展防范养老诈骗宣传\n2022年5月以来,为切实维护老年人合法权益,进一步提高辖区老年人识骗防骗能力,南岸区公安分局广阳派出所" +
+			"针对本地老年人居多的实际情况,结合“我为群众办实事”活动,开展以“防范养老诈骗”为主题的集中宣传月活动,组织民警深入社区、广场、集市等老年人聚集场所,发放宣传资料,讲解常见养老诈骗手法," +
+			"提醒老年人不轻信、不转账、不汇款,全力守护老年人的“养老钱”。\n",
+	}
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
+	}
+	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "广阳派出所防养老诈骗的宣传月是从哪年哪月开始搞的?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans.Text, "2022年5月") {
+		t.Errorf("the answer leaves out when it began: %s", ans.Text)
+	}
+}
+
+// A question for a person leads with a sentence that names one: the best match for its
+// other words ("…蔡女士心里的疙瘩也解开了,她跟楼上刘大爷的邻里纠纷也和解了") names nobody.
+func TestPersonQuestionLeadsWithAName(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "金山派出所成功化解邻里纠纷\n家住五楼的蔡女士发现自家的棚顶渗水,她找到楼上的刘大爷家,多次要求刘大爷配合处理漏水问题。\n" +
+			"金山派出所辅警马景川了解情况后,敲开六楼刘大爷的家门。“她家漏水跟我有什么关系。”刘大爷情绪激动拒绝沟通。" +
+			"小马说:“房屋漏水拖的时间越长给双方造成的损失越大,问题总得要解决”,经过反复沟通,刘大爷总算同意共同查找漏水点。" +
+			"经过仔细排查,原来是蔡女士家的下水管道老化。漏水点找到,蔡女士心里的疙瘩也解开了,她跟楼上刘大爷的邻里纠纷也和解了。\n",
+	}
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,化解邻里纠纷。\n", i)
+	}
+	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "帮蔡女士跟楼上刘大爷说和邻里纠纷的是哪位辅警?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans.Text, "马景川") {
+		t.Errorf("the answer names no one: %s", ans.Text)
+	}
+}

@@ -16,6 +16,11 @@ func TestCountQuestions(t *testing.T) {
 		{"辖区常住的有多少人?", "聚集着3700多栋出租屋,常住人口超过6万。", true},
 		{"辖区常住的有多少人?", "人员密集,出租屋超过6万栋。", false},
 		{"辖区常住的有多少人?", "有人说,投入资金6万。", false},
+		// An age: 多大岁数, 多大年纪, 几岁 are answered by N岁, not by another figure.
+		{"刘欣走的时候多大岁数?", "经抢救无效不幸去世,年仅36岁。", true},
+		{"刘欣走的时候多大岁数?", "2011年被查出再生障碍性贫血。", false},
+		{"那位老人多大年纪?", "苏先生今年70多岁了。", true},
+		{"孩子几岁了?", "孩子今年6周岁。", true},
 	}
 	for _, tt := range tests {
 		m, ok := askedMeasure(tt.q)

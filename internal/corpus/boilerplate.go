@@ -60,9 +60,11 @@ var bylineKeyRE = regexp.MustCompile(`(来\s*源|发\s*布\s*者|发布机构|�
 	`审\s*核|责任编辑|发布时间|发布日期|公开日期|成文日期|更新时间|时间戳|时\s*间|日\s*期|索\s*引\s*号|主题分类|文\s*号|所属机构|` +
 	`点\s*击|浏\s*览|文\s*/\s*图|文|图|摄影|撰文|关\s*键\s*词|关键字|中图分类号|文献标识码|文章编号)\s*[:：|/]`)
 
-// A credit: "四川在线记者 伍力", "记者 胡晨歆", "通讯员 张三 李四", or a paper's author and
-// affiliation with its postcode: "李长安(广州市公安局 指挥中心调研处,广东 广州510000)".
-var creditRE = regexp.MustCompile(`(记者|通讯员|摄影|编辑)\s*\p{Han}{2,4}(\s+\p{Han}{2,4})*\s*$|^\p{Han}{2,4}\s*[（(][^）)]{2,60}\d{6}\s*[）)]$`)
+// A credit: "四川在线记者 伍力", "记者 胡晨歆", "通讯员 张三 李四", or a paper's authors and
+// affiliation with its postcode: "李长安(广州市公安局 指挥中心调研处,广东 广州510000)",
+// "蔡 田,陈建中(上海市公安局杨浦分局, 上海 200090)" (a two-character name is often spaced).
+var creditRE = regexp.MustCompile(`(记者|通讯员|摄影|编辑)\s*\p{Han}{2,4}(\s+\p{Han}{2,4})*\s*$|` +
+	`^(?:\p{Han}(?:\s?\p{Han}){1,3}\s*[,，、]?\s*){1,6}[（(][^）)]{2,60}\d{6}\s*[）)]$`)
 
 // A source and a time, or a time and a name, alone on a line: "中国人民公安大学出版社
 // 2024/8/2 10:40:32", "2021-02-28陈浩".
