@@ -95,20 +95,38 @@ func (f *Folder) hasTraditional(s string) bool {
 // 两万名. A numeral before anything else is part of a word (一村一警, 三调联动) and stays.
 var cnFigureRE = regexp.MustCompile(`([零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]+)*)([万亿]?)(余|多)?(小时|分钟|个|名|人|起|件|次|项|条|家|所|处|支|天|年|月|周|岁|万|亿|成|倍|元|公里|米|户|栋|套|辆|台|份|批|类|种|期|届|位|场|座|间|张|本|部|级|层|轮|趟|遍|方面|百分点)`)
 
+// cnFigures rewrites the Chinese-numeral figures of s as digits.
+func cnFigures(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range cnFigureRE.FindAllStringSubmatchIndex(s, -1) {
+		if strings.HasSuffix(s[:m[0]], "哪") {
+			continue
+		}
+		v, ok := cnCompound(s[m[2]:m[3]])
+		if !ok {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(strconv.Itoa(v))
+		b.WriteString(s[m[3]:m[1]]) // 万/亿, 余/多 and the measure word, as written
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
 // A figure in tenths: 7成 = 70%.
 var tenthsRE = regexp.MustCompile(`(\d+(?:\.\d+)?)成`)
 
-// Figures rewrites Chinese-numeral figures as digits and 成 as percent.
+// Figures rewrites Chinese-numeral figures as digits and 成 as percent. A numeral after 哪
+// asks which one (哪一年, 哪一位) and is no figure.
 func Figures(s string) string {
 	if mayHaveCNFigure(s) {
-		s = cnFigureRE.ReplaceAllStringFunc(s, func(m string) string {
-			sub := cnFigureRE.FindStringSubmatch(m)
-			v, ok := cnCompound(sub[1])
-			if !ok {
-				return m
-			}
-			return strconv.Itoa(v) + sub[2] + sub[3] + sub[4]
-		})
+		s = cnFigures(s)
 	}
 	if strings.Contains(s, "成") {
 		s = tenthsRE.ReplaceAllStringFunc(s, func(m string) string {
