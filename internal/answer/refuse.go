@@ -264,6 +264,11 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 			return verdict{refuse: true, reason: e.placeGap(a, units, unitOwn)}, ev
 		}
 	}
+	measure, counted := askedMeasure(a.Normalized)
+	ev, reason, ok := e.ofYear(a, asksFigure(a, counted), ev)
+	if !ok {
+		return verdict{refuse: true, reason: reason}, ev
+	}
 	// The paragraph as folded: 局長 in a traditional-character report is the 局长 a person
 	// follows, and full-width figures are figures.
 	if t, ok := askedFor(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return t.holds.MatchString(e.paragraphText(x)) }) {
@@ -282,7 +287,7 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 	if g, _ := e.gaps(a); len(g) > 0 && cov < gapCoverage {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}, ev
 	}
-	if m, ok := askedMeasure(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(x.folded, m) }) {
+	if counted && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(x.folded, measure) }) {
 		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}, ev
 	}
 	return verdict{}, ev
@@ -546,7 +551,9 @@ var measures = [][]string{
 // periodRE finds how often something is done: 每天, 每季度, 每两周, 每个月.
 var periodRE = mustPattern(`每(?:[一二两三四五六七八九十半\d]+)?个?(?:天|日|周|星期|月|季度|季|年|小时)`)
 
-var askedCountRE = mustPattern(`(?:多长时间|多久|多大岁数|多大年纪|多大年龄)()|(?:多少|几)(名|人次|人|位|个|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元|岁)`)
+// askedCountRE finds how a question asks for a count: 多少名, 几起, 多久. 个 is the measure
+// unless a word that takes it follows (几个小时, 几个月, 多少个方面, 几个人); 几个部门 asks 个.
+var askedCountRE = mustPattern(`(?:多长时间|多久|多大岁数|多大年纪|多大年龄)()|(?:多少|几)(名|人次|人|位|所|家|处|支|座|间|起|件|次|宗|项|条|天|日|年|个月|周|小时|分钟|种|类|方面|栋|户|套|本|册|辆|台|部|元|岁)|(?:多少|几)个(月|小时|钟头|星期|人|方面)|(?:多少|几)(个)`)
 
 // askedCount is the first match of askedCountRE that asks: 几 after 这, 那, 近, 前, 后 or 头
 // points at a time ("这几年违规违纪的情况怎么样", "前几天") rather than asking how many.
@@ -575,7 +582,10 @@ func askedMeasure(q string) ([]string, bool) {
 	if m == nil {
 		return nil, false
 	}
-	unit := m[2]
+	unit := m[2] + m[3] + m[4] // all but one are empty
+	if unit == "钟头" || unit == "星期" {
+		unit = "小时" // a duration, as 小时 and 周 are
+	}
 	switch {
 	case strings.HasPrefix(m[0], "多长") || strings.HasPrefix(m[0], "多久"):
 		unit = "天" // 多长时间, 多久: a duration
@@ -584,6 +594,11 @@ func askedMeasure(q string) ([]string, bool) {
 	}
 	for _, class := range measures {
 		if slices.Contains(class, unit) {
+			if unit == "个" {
+				// Spoken 个 counts people too ("多少个新生儿", "几个民警"), which reports
+				// write in 人 and 名: "新生儿落户3732人".
+				return slices.Concat(class, measures[0]), true
+			}
 			return class, true
 		}
 	}

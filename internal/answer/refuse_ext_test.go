@@ -264,3 +264,32 @@ func TestPersonQuestionLeadsWithAName(t *testing.T) {
 		t.Errorf("the answer names no one: %s", ans.Text)
 	}
 }
+
+// A figure asked for a year comes from a report of that year: one that writes it, or writes
+// 去年 and is dated the year after. Another year's figure, however close, is no answer.
+func TestFigureOfTheYearAsked(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "正确使用110\n发布时间:2018-01-11\n据统计,2017年,全市110共接报各类警情418683起,其中有效警情149929起。\n",
+		"b.txt": "全市公安工作通报\n发布时间:2020-01-09\n去年,全市110共接报各类警情390211起,有效警情120377起。\n",
+	}
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
+	}
+	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	for q, want := range map[string]string{
+		"2017年全市110一共接了多少警情?": "418683",
+		"2019年全市110一共接了多少警情?": "390211",
+		"2018年全市110一共接了多少警情?": "", // neither report gives 2018's
+	} {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case want == "" && !ans.Refused:
+			t.Errorf("%s: answered with another year's figure: %s", q, ans.Text)
+		case want != "" && !strings.Contains(ans.Text, want):
+			t.Errorf("%s: want %s in %s", q, want, ans.Text)
+		}
+	}
+}

@@ -21,6 +21,12 @@ func TestCountQuestions(t *testing.T) {
 		{"刘欣走的时候多大岁数?", "2011年被查出再生障碍性贫血。", false},
 		{"那位老人多大年纪?", "苏先生今年70多岁了。", true},
 		{"孩子几岁了?", "孩子今年6周岁。", true},
+		// 个 counts people too in speech; after 个 the word that takes it is the measure.
+		{"今年给多少个新生儿上了户口?", "累计办理新生儿落户3732人。", true},
+		{"工作组是几个部门组成的?", "由14个省直部门组成。", true},
+		{"下班后还要多留几个小时?", "他要多留5小时为大家办事。", true},
+		{"下班后还要多留几个小时?", "仅有3名民警。", false},
+		{"集中整治了几个月?", "集中整治3个月。", true},
 	}
 	for _, tt := range tests {
 		m, ok := askedMeasure(tt.q)

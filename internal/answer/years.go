@@ -1,0 +1,80 @@
+package answer
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+
+	"github.com/jingyan/jingyan/internal/corpus"
+	"github.com/jingyan/jingyan/internal/glossary"
+)
+
+// A figure asked for a year ("滨州2018年110接了多少警") is answered only from reports that write
+// that year: a report of 2017's figures, however close its words, gives the wrong year's. A
+// report writes a year as such ("2018年以来") or, as year-end reports do, as 今年, 去年 or 前年
+// in a report dated that year, the year after or the one after that.
+
+var (
+	askedYearRE  = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
+	reportYearRE = regexp.MustCompile(`^\s*((?:19|20)\d\d)`)
+)
+
+// relativeYears are the words a report uses for a year, by how many years before its date.
+var relativeYears = []string{"今年", "去年", "前年"}
+
+// askedYears are the years a question names.
+func askedYears(q string) []int {
+	var out []int
+	for _, m := range askedYearRE.FindAllStringSubmatch(q, -1) {
+		if y, err := strconv.Atoi(m[1]); err == nil && !slices.Contains(out, y) {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// yearReports are the reports that write one of years; names are the years as written.
+func (e *Engine) yearReports(years []int) (names []string, own map[string]*corpus.Report) {
+	own = make(map[string]*corpus.Report)
+	for _, y := range years {
+		name := strconv.Itoa(y) + "年"
+		names = append(names, name)
+		for _, r := range e.reportsWriting(name) {
+			own[r.ID] = r
+		}
+		for back, word := range relativeYears {
+			for _, r := range e.reportsWriting(word) {
+				if reportYear(r) == y+back {
+					own[r.ID] = r
+				}
+			}
+		}
+	}
+	return names, own
+}
+
+// reportYear is the year a report is dated, or 0.
+func reportYear(r *corpus.Report) int {
+	m := reportYearRE.FindStringSubmatch(r.Date)
+	if m == nil {
+		return 0
+	}
+	y, _ := strconv.Atoi(m[1])
+	return y
+}
+
+// ofYear keeps a figure question's evidence to the reports of the years it names; ok is false
+// when none is left, and reason then says so.
+func (e *Engine) ofYear(a glossary.Analysis, figure bool, ev []evidence) (kept []evidence, reason string, ok bool) {
+	years := askedYears(a.Normalized)
+	if !figure || len(years) == 0 {
+		return ev, "", true
+	}
+	names, own := e.yearReports(years)
+	kept = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return own[x.passage.Report.ID] == nil })
+	if len(kept) == 0 {
+		return kept, fmt.Sprintf("材料中没有%s的这个数字。", names[0]), false
+	}
+	return kept, "", true
+}
