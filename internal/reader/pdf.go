@@ -43,6 +43,9 @@ func readPDF(in input) (Document, error) {
 	}
 	d.Blocks = layoutBlocks(pages)
 	if chars := blockChars(d.Blocks); chars < 20 {
+		if d.noTextPages > 0 {
+			return Document{}, fmt.Errorf("%w：扫描页识别不出文字（扫描不清、缺字体或是图片），请重新扫描或提供原文件", ErrNoText)
+		}
 		return Document{}, ErrNoText
 	}
 	if !readable(d.Blocks) {

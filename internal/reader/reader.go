@@ -56,6 +56,8 @@ type Document struct {
 	Cached bool `json:"-"`
 	// incomplete: some pages could not be read this time (a timeout); not cached.
 	incomplete bool
+	// noTextPages: pages OCR read as no text (see degenerate).
+	noTextPages int
 }
 
 // Options configures a Reader. The zero value reads every format, runs OCR when Tesseract is

@@ -441,6 +441,27 @@ func TestReadable(t *testing.T) {
 	}
 }
 
+// OCR output that is no text — pages printed without a Chinese font, scanned and read by
+// Tesseract (real output) — is told from text, a table of figures included.
+func TestDegenerate(t *testing.T) {
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"吉林省公安机关坚持治理理念创新，实施“四个警务”。打造主动警务，在执法服务中注意发现各类风险隐患，主动向党委政府报告，及时向职能部门通报，推动落实部门监管、行业主管、单位主体责任。", false},
+		{"炎炎炎炎炎炎 Doooooooooooo oooooooooo ooooo1o10oo (ooooo)oooooo 10ooo 2022oooooooooooooooooooooyooooooooooooooooooooo oooooooooyrooooooooooooo 99 .5%", true},
+		{"口口口口 口口口口口口口口口品 口口口口口口口品 口口口口口口  44   4   44   4 DO Doo oo oo 口口口口口口口口口口口口口品 口口口口口口口品 口口口口口 44  4  44  4 DOD DOOD 口品 口口口口口口", true},
+		{"”0UU0U:010  DUU0UU:2023D0070 130 44   88  UUUUUUUUUUUUUUUU DOUDD DUUU00U:514 UUUOUUUUUU)7UOUUUUUUUUUUUUUUUUUU0U,UUUUUUUUUUUUUUUUU,UUUUUUUUUUUUUUUUOUDO", true},
+		{"2019年 100 200 300 1000 2000 3000 10000 20000 30000 100000 200000 300000 合计 600000 人数 1000 2000 3000 民警 辅警 派出所 社区 警务室 治安 刑事 案件 警情 交通 事故 消防 户籍 出入境 网安 禁毒 经侦", false},
+		{"口口口", false}, // too short to judge
+	}
+	for _, tt := range tests {
+		if got := degenerate(tt.text); got != tt.want {
+			t.Errorf("degenerate(%.30q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
 func FuzzSniff(f *testing.F) {
 	f.Add("a.docx", []byte("PK\x03\x04"))
 	f.Add("a.doc", []byte("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"))

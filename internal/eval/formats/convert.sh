@@ -5,7 +5,8 @@
 # PDF. Markdown goes in as text with its # marks and front matter dropped. Then
 #   jingyan index build --sources OUT --out IDX && jingyan eval retrieval --qa qa.jsonl --index IDX
 # measures the same questions on the converted collection.
-# Needs Debian's libreoffice-writer, poppler-utils, img2pdf.
+# Needs Debian's libreoffice-writer, poppler-utils, img2pdf and a Chinese font (fonts-noto-cjk):
+# without one every character of the scans is a box, and OCR reads no text from them.
 set -euo pipefail
 src=${1:?usage: convert.sh SECOND_CORPUS_DOCS OUT}
 out=${2:?usage: convert.sh SECOND_CORPUS_DOCS OUT}
