@@ -211,6 +211,15 @@ func (e *Engine) afterSearch(a glossary.Analysis, unnamed []string, ev []evidenc
 	return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", place), offer: offer}, ev
 }
 
+// elsewhere reports a report whose title, unit or bylines name places (the divisions its
+// unit lies within among them), none of them one asked about.
+func (e *Engine) elsewhere(r *corpus.Report, asked []string) bool {
+	places := e.glossary.Places(e.heads[r.ID])
+	return len(places) > 0 && !slices.ContainsFunc(places, func(p string) bool {
+		return slices.ContainsFunc(asked, func(n string) bool { return strings.Contains(p, n) || strings.Contains(n, p) })
+	})
+}
+
 // namesPlace reports a report that names its place, and so is not a nameless place's own: a
 // place the glossary knows anywhere in it, a 省/市/县 form in its title or bylines, or a unit
 // with a name of its own (枫桥派出所, not 市公安局). In running text the form also matches
@@ -243,15 +252,32 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 	}
 	names, own := e.placeReports(a)
 	if len(own) > 0 {
-		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return !fromPlace(x, names, own) })
+		// A report whose text writes the place in a passage found is about the place, and
+		// all its passages found count: "…投入无人机开展…交通巡逻" answers for 银川 though only
+		// the sentence after it writes 银川市公安局.
 		for _, x := range ev {
-			own[x.passage.Report.ID] = x.passage.Report // a report whose text is about the place
+			if fromPlace(x, names, own) {
+				own[x.passage.Report.ID] = x.passage.Report
+			}
 		}
+		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return own[x.passage.Report.ID] == nil })
 		// A field term the place's reports never write, though others do (河南 and 警地融合),
 		// is what the question asks and they lack: the model is not shown passages that
 		// cannot answer.
 		if len(ev) == 0 || e.lacksTerm(a, names, own) {
 			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
+		}
+	} else if asked := a.Places; len(asked) > 0 {
+		// No report is of the place asked about (a place the glossary knows: a 省/市 form in
+		// a question is as often "全国城市…"), though the collection writes it somewhere
+		// ("甘肃" in a national news roundup). A report that says it is of another place
+		// (its head names 重庆 or 辽宁) is that place's practice: its passages answer only
+		// where they write the place asked about. Reports that name no place may be its own.
+		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool {
+			return e.elsewhere(x.passage.Report, asked) && !fromPlace(x, asked, nil)
+		})
+		if len(ev) == 0 {
+			return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(asked, "、"))}, ev
 		}
 	}
 	// A unit the question names answers for itself: evidence from other units' reports is

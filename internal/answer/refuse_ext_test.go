@@ -293,3 +293,40 @@ func TestFigureOfTheYearAsked(t *testing.T) {
 		}
 	}
 }
+
+// Staff ask by province of reports that name only their city or district: 本溪's report is
+// 辽宁's. And a report that writes the place in one passage found is about the place with all
+// its passages: its other sentence answers for 银川 too.
+func TestPlacesWithinAPlace(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "本溪:石桥子派出所为老年人撑起防诈保护伞\n石桥子派出所在显要位置贴小提示,提醒老年人谨防养老诈骗。\n",
+		"b.txt": "塞上枫桥新警务\n节假日期间,交警在重点路段投入无人机开展多频次交通巡逻,通过实时画面回传、高空喊话开展巡查。\n\n" +
+			"据介绍,这一做法由银川市公安局交警支队在全市推广,缓解了节假日巡逻警力不足的问题。\n",
+		"c.txt": "老年人防诈宣传\n兴庆区公安分局\n民警走进社区为老年人讲解防诈知识。\n",
+		"d.txt": "新闻联播摘要\n各地春耕备耕有序推进,甘肃等地抢抓农时开展春播。\n",
+	}
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
+	}
+	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	for q, want := range map[string]string{
+		"辽宁有个派出所给老年人防诈贴了什么?": "小提示",
+		"银川交警节假日用什么手段巡逻?":     "无人机开展多频次交通巡逻",
+	} {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Refused || !strings.Contains(ans.Text, want) {
+			t.Errorf("%s: want %s in %s", q, want, ans.Text)
+		}
+	}
+	// 甘肃 is written, but no report is of it: 本溪's practice is not 甘肃's.
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "甘肃有个派出所给老年人防诈贴了什么?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Refused {
+		t.Errorf("answered for 甘肃 from another province's report: %s", ans.Text)
+	}
+}

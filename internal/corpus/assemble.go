@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"github.com/jingyan/jingyan/internal/gazetteer"
 	"path"
 	"regexp"
 	"strings"
@@ -87,7 +88,7 @@ func assemble(name string, d reader.Document) (reports []*Report, warnings []str
 	context := strings.Join(append(m.Context, strings.TrimSuffix(path.Base(name), path.Ext(name))), " ")
 	if rs := collection(blocks, m); len(rs) >= 2 {
 		for _, r := range rs {
-			r.Context = context
+			r.Context = withRegion(r, context)
 		}
 		return rs, nil
 	}
@@ -95,8 +96,19 @@ func assemble(name string, d reader.Document) (reports []*Report, warnings []str
 	if len(r.Paragraphs) == 0 {
 		return nil, w
 	}
-	r.Context = context
+	r.Context = withRegion(r, context)
 	return []*Report{r}, w
+}
+
+// withRegion is a report's context with the divisions its title, unit and bylines lie within:
+// staff ask by province ("辽宁有个派出所…") of reports that name only their city or district
+// ("本溪:石桥子派出所…", "南岸区公安分局"). Search and answers read places in the context.
+func withRegion(r *Report, context string) string {
+	region := gazetteer.Default().Enclosing(r.Title + " " + r.Org + " " + r.Collection + " " + context)
+	if len(region) == 0 {
+		return context
+	}
+	return context + " " + strings.Join(region, " ")
 }
 
 // collection splits blocks at each title followed by a unit line; nil when there are fewer

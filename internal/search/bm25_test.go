@@ -36,19 +36,23 @@ func wholeLevels(t testing.TB, ix *Index) [3]bleve.Index {
 	var docs [3][]passageDoc
 	for _, r := range c.Reports {
 		var whole strings.Builder
+		// The head as headSource writes it, then the text: a full stop between them, as
+		// between sentences, so that no bigram joins the head's last word to the text's first.
 		whole.WriteString(r.Title + "\n" + r.Org + "\n" + r.Collection + "\n" + r.Context + "\n")
+		var body strings.Builder
 		section := ""
 		for _, p := range r.Paragraphs {
 			if p.Section != section {
 				section = p.Section
 				whole.WriteString(section + "\n")
 			}
-			whole.WriteString(p.Text + "\n")
+			body.WriteString(p.Text + "\n")
 			docs[1] = append(docs[1], passageDoc{id: p.ID, doc: doc{Text: c.FoldText(p.Folded, p.Text, g.Fold)}})
 			for _, s := range p.Sentences {
 				docs[0] = append(docs[0], passageDoc{id: s.ID, doc: doc{Text: c.FoldText(s.Folded, s.Text, g.Fold)}})
 			}
 		}
+		whole.WriteString("。\n" + body.String())
 		docs[2] = append(docs[2], passageDoc{id: r.ID, doc: doc{Text: g.Fold(whole.String())}})
 	}
 	var out [3]bleve.Index
