@@ -73,6 +73,8 @@ func TestAnalyze(t *testing.T) {
 		{q: "", content: ""},
 		{q: "   \t\n", content: ""},
 		{q: "什么？", content: "?"},
+		// 谁 asks, as 什么 and 哪 do: it is no word the material lacks.
+		{q: "那支消防队归谁管?", content: "那支消防队归 管?"},
 	}
 	for _, tt := range tests {
 		a := g.Analyze(tt.q)
