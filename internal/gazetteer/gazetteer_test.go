@@ -2,6 +2,7 @@ package gazetteer
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -59,4 +60,23 @@ func BenchmarkEnclosing(b *testing.B) {
 	for b.Loop() {
 		g.Enclosing(text)
 	}
+}
+
+// Enclosing reads any text — a title from a scan, a byline from a broken page — and returns
+// only divisions' names, none the text already holds.
+func FuzzEnclosing(f *testing.F) {
+	f.Add("本溪:石桥子派出所")
+	f.Add("南岸区公安分局\xff\xfe")
+	f.Add("朝阳区 兴庆分局 长治久安")
+	g := Default()
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, n := range g.Enclosing(text) {
+			if strings.Contains(text, n) {
+				t.Fatalf("Enclosing(%q) gave %q, which the text holds", text, n)
+			}
+			if !strings.Contains(divisions, n) {
+				t.Fatalf("Enclosing(%q) gave %q, no division's name", text, n)
+			}
+		}
+	})
 }
