@@ -557,7 +557,8 @@ func firstClause(s string) string {
 }
 
 // durations are the measure class of how long (多久, 几天): a period (每季度) answers it too.
-var durations = []string{"天", "日", "年", "个月", "月", "周", "小时", "分钟"}
+// 月 and 日 after a figure are dates (9月, 10日); a month or a day as a length is 个月, 天.
+var durations = []string{"天", "年", "个月", "周", "小时", "分钟"}
 
 // Measure words of counts, by what they count: a question asking 多少名 is answered by 30名,
 // 30人 or 30余人, not by 30个 or 30%.
@@ -631,6 +632,9 @@ func askedMeasure(q string) ([]string, bool) {
 	return nil, false
 }
 
+// yearRE finds a year at the start of a text: four digits from 1900 to 2099 before 年.
+var yearRE = regexp.MustCompile(`^(?:19|20)\d\d\s*年`)
+
 var countRE = regexp.MustCompile(`(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*`)
 
 // hasCount reports whether text holds a figure followed by one of the measure words, or a
@@ -643,6 +647,9 @@ func hasCount(text string, class []string) bool {
 	}
 	for _, loc := range countRE.FindAllStringIndex(text, -1) {
 		rest := text[loc[1]:]
+		if yearRE.MatchString(text[loc[0]:]) {
+			continue // 2021年 is a year, not a count of years
+		}
 		for _, w := range class {
 			if strings.HasPrefix(rest, w) {
 				return true

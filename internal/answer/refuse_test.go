@@ -27,6 +27,11 @@ func TestCountQuestions(t *testing.T) {
 		{"下班后还要多留几个小时?", "他要多留5小时为大家办事。", true},
 		{"下班后还要多留几个小时?", "仅有3名民警。", false},
 		{"集中整治了几个月?", "集中整治3个月。", true},
+		// A date is no length: 9月 is September, 2021年 a year.
+		{"当社区民警多少年了?", "今年9月,社区民警徐东峰在走访时了解到纠纷。", false},
+		{"当社区民警多少年了?", "2021年,他转岗成了一名社区民警。", false},
+		{"当社区民警多少年了?", "他已当了12年社区民警。", true},
+		{"集中整治了几个月?", "10月10日开始集中整治。", false},
 	}
 	for _, tt := range tests {
 		m, ok := askedMeasure(tt.q)
