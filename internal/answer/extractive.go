@@ -108,13 +108,17 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 	if figure {
 		// Sentences with a figure first, of the asked measure before any other.
 		rank := func(x evidence) int {
+			r := 2
 			switch {
 			case counted && hasCount(x.folded, measure):
-				return 0
+				r = 0
 			case hasFigure(x.folded):
-				return 1
+				r = 1
 			}
-			return 2
+			if len(asked.years) > 0 && otherYear(x, asked.years) {
+				r += 3 // another year's figure is no answer for the year asked
+			}
+			return r
 		}
 		ranks := make(map[string]int, len(head)) // worked out once, not at every comparison
 		for _, x := range head {
@@ -184,6 +188,7 @@ type askedWords struct {
 
 	measure         []string // the measure class a count question asks in (askedMeasure)
 	counted, figure bool     // it asks for a count; for a figure (asksFigure)
+	years           []int    // the years a question names (askedYears)
 	// kind finds the item a typed question asks for (a person, a time, an amount), when it
 	// can be found exactly (askedType.exact); nil otherwise.
 	kind *regexp.Regexp
@@ -221,6 +226,7 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights), vocab: v, held: new([]bool)}
 	q.measure, q.counted = askedMeasure(a.Normalized)
 	q.figure = asksFigure(a, q.counted)
+	q.years = askedYears(a.Normalized)
 	if t, ok := askedFor(a.Normalized); ok && t.exact {
 		q.kind = t.holds
 	}

@@ -311,7 +311,7 @@ func TestPlacesWithinAPlace(t *testing.T) {
 	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
 	for q, want := range map[string]string{
 		"辽宁有个派出所给老年人防诈贴了什么?": "小提示",
-		"银川交警节假日用什么手段巡逻?":     "无人机开展多频次交通巡逻",
+		"银川交警节假日用什么手段巡逻?":    "无人机开展多频次交通巡逻",
 	} {
 		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
 		if err != nil {
@@ -328,5 +328,26 @@ func TestPlacesWithinAPlace(t *testing.T) {
 	}
 	if !ans.Refused {
 		t.Errorf("answered for 甘肃 from another province's report: %s", ans.Text)
+	}
+}
+
+// A report of several years answers a year's figure from the sentences of that year: a
+// sentence giving another year's figure does not lead.
+func TestFigureSentenceOfTheYearLeads(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "新闻联播摘要\n2023年1月7日,新闻联播播出。过去一年,公安机关严打电诈犯罪,截至2022年11月底,全国共破获电信网络诈骗案件39.1万起。\n",
+		"b.txt": "公安部新闻发布会\n发布时间:2024-01-09\n去年,全国公安机关共破获电信网络诈骗案件43.7万起,电信网络诈骗发案数自2023年8月以来连续下降。\n",
+	}
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
+	}
+	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "2023年全国公安机关破获了多少起电信网络诈骗案件?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	right, wrong := strings.Index(ans.Text, "43.7万起"), strings.Index(ans.Text, "39.1万起")
+	if right < 0 || wrong >= 0 && wrong < right {
+		t.Errorf("2022's figure leads or 2023's is missing: %s", ans.Text)
 	}
 }

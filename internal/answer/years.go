@@ -78,3 +78,15 @@ func (e *Engine) ofYear(a glossary.Analysis, figure bool, ev []evidence) (kept [
 	}
 	return kept, "", true
 }
+
+// otherYear reports whether a sentence gives a year, none of them one of years: a report of
+// several years ("截至2022年11月底…" in a roundup that writes 2023年 elsewhere) answers a
+// year's figure from the sentences of that year. A sentence that names no year stands in its
+// report's ("去年,…攻克命案积案3起"), so it is not set back.
+func otherYear(x evidence, years []int) bool {
+	written := askedYears(x.folded)
+	if len(written) == 0 {
+		return false
+	}
+	return !slices.ContainsFunc(written, func(y int) bool { return slices.Contains(years, y) })
+}
