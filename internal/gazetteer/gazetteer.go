@@ -72,57 +72,75 @@ var (
 )
 
 func parse(data string) *Gazetteer {
-	names := make(map[string][]string) // a name → the ancestor names of each place so named, joined
-	after := make(map[string]string)
-	full := make(map[string]bool)
-	add := func(name, follow string, ancestors []string) {
-		// A short name that opens as the words it needs after it would be found inside them:
-		// 公安 of 公安县 in every "…区公安分局".
-		if first, _ := utf8.DecodeRuneInString(name); utf8.RuneCountInString(name) < 2 || strings.ContainsRune(follow, first) {
-			return
-		}
-		names[name] = append(names[name], strings.Join(ancestors, "|"))
-		switch {
-		case follow == "":
-			full[name] = true
-		case !strings.Contains(after[name], follow):
-			after[name] += follow // 本溪 is a prefecture's short name and a county's
-		}
-	}
-	var lines [][]string
-	provinces := make(map[string]bool) // short names: a prefecture of one name (海南) is not taken for it
+	var lines [][]string // province, prefecture, counties
+	provinces := make(map[string]bool)
 	for _, line := range strings.Split(data, "\n") {
 		if f := strings.Split(line, "|"); len(f) == 3 && !strings.HasPrefix(line, "#") {
 			lines = append(lines, f)
 			provinces[provinceShort(f[0])] = true
 		}
 	}
+	n := namings{provinces: provinces, ups: map[string][]string{}, after: map[string]string{}, full: map[string]bool{}}
 	for _, f := range lines {
-		prov := []string{f[0], provinceShort(f[0])}
-		var pref []string
-		if f[1] != f[0] && f[1] != "省直辖县级行政区划" {
-			pref = []string{f[1], prefectureShort(f[1])}
-			add(f[1], "", prov)
-			if !provinces[prefectureShort(f[1])] {
-				add(prefectureShort(f[1]), afterPrefecture, prov)
-			}
-		}
-		for _, c := range strings.Fields(f[2]) {
-			up := append(slices.Clone(pref), prov...)
-			add(c, "", up)
-			follow := afterCounty
-			if strings.HasSuffix(c, "市") { // a county-level city goes by its short name as a city does
-				follow = afterPrefecture
-			}
-			if short := countyShort(c); short != c && !provinces[short] {
-				add(short, follow, up)
-			}
+		n.addLine(f[0], f[1], strings.Fields(f[2]))
+	}
+	return n.index()
+}
+
+// namings collects every name with the divisions each place of that name lies within.
+type namings struct {
+	provinces map[string]bool     // provinces' short names: a prefecture's (海南) is not taken for one
+	ups       map[string][]string // a name → each place's ancestor names, joined by |
+	after     map[string]string   // a short name → what may follow it (see entry)
+	full      map[string]bool     // a full name: anything may follow it
+}
+
+// addLine adds a prefecture's names and its counties'.
+func (n namings) addLine(province, prefecture string, counties []string) {
+	prov := []string{province, provinceShort(province)}
+	var pref []string
+	if prefecture != province && prefecture != "省直辖县级行政区划" {
+		pref = []string{prefecture, prefectureShort(prefecture)}
+		n.add(prefecture, "", prov)
+		if short := prefectureShort(prefecture); !n.provinces[short] {
+			n.add(short, afterPrefecture, prov)
 		}
 	}
+	for _, c := range counties {
+		up := append(slices.Clone(pref), prov...)
+		n.add(c, "", up)
+		follow := afterCounty
+		if strings.HasSuffix(c, "市") { // a county-level city goes by its short name as a city does
+			follow = afterPrefecture
+		}
+		if short := countyShort(c); short != c && !n.provinces[short] {
+			n.add(short, follow, up)
+		}
+	}
+}
+
+func (n namings) add(name, follow string, ancestors []string) {
+	// A short name that opens as the words it needs after it would be found inside them:
+	// 公安 of 公安县 in every "…区公安分局".
+	if first, _ := utf8.DecodeRuneInString(name); utf8.RuneCountInString(name) < 2 || strings.ContainsRune(follow, first) {
+		return
+	}
+	n.ups[name] = append(n.ups[name], strings.Join(ancestors, "|"))
+	switch {
+	case follow == "":
+		n.full[name] = true
+	case !strings.Contains(n.after[name], follow):
+		n.after[name] += follow // 本溪 is a prefecture's short name and a county's
+	}
+}
+
+// index makes the gazetteer: each name with the ancestors all its places share, by first
+// character, longest first.
+func (n namings) index() *Gazetteer {
 	g := &Gazetteer{byFirst: make(map[rune][]entry)}
-	for name, ups := range names {
-		e := entry{name: name, after: after[name], ancestors: common(ups)}
-		if full[name] {
+	for name, ups := range n.ups {
+		e := entry{name: name, after: n.after[name], ancestors: common(ups)}
+		if n.full[name] {
 			e.after = ""
 		}
 		if len(e.ancestors) == 0 {
