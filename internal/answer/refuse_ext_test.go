@@ -168,10 +168,7 @@ func TestAnswerLeadsWithWhatIsAsked(t *testing.T) {
 			"全县推行一村一警一助理,县公安局高度重视。县公安局推行一村一警一助理,推行工作有序开展。推行一村一警一助理以来,全县推行成效明显。" +
 			"5月16日至18日,XX县公安局派出考察组,前往黔西南州考察学习。\n",
 	}
-	for i := range 12 {
-		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警考察学习,考察组到外地学习经验。\n", i)
-	}
-	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	e := withFiller(t, files, "各地派出所组织民警考察学习,考察组到外地学习经验。")
 	ans, err := e.Ask(context.Background(), answer.Question{Text: "推行一村一警一助理的那个县,派考察组去哪儿学习了?"})
 	if err != nil {
 		t.Fatal(err)
@@ -230,10 +227,7 @@ func TestQuoteKeepsTheAskedTime(t *testing.T) {
 			"针对本地老年人居多的实际情况,结合“我为群众办实事”活动,开展以“防范养老诈骗”为主题的集中宣传月活动,组织民警深入社区、广场、集市等老年人聚集场所,发放宣传资料,讲解常见养老诈骗手法," +
 			"提醒老年人不轻信、不转账、不汇款,全力守护老年人的“养老钱”。\n",
 	}
-	for i := range 12 {
-		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
-	}
-	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
 	ans, err := e.Ask(context.Background(), answer.Question{Text: "广阳派出所防养老诈骗的宣传月是从哪年哪月开始搞的?"})
 	if err != nil {
 		t.Fatal(err)
@@ -252,10 +246,7 @@ func TestPersonQuestionLeadsWithAName(t *testing.T) {
 			"小马说:“房屋漏水拖的时间越长给双方造成的损失越大,问题总得要解决”,经过反复沟通,刘大爷总算同意共同查找漏水点。" +
 			"经过仔细排查,原来是蔡女士家的下水管道老化。漏水点找到,蔡女士心里的疙瘩也解开了,她跟楼上刘大爷的邻里纠纷也和解了。\n",
 	}
-	for i := range 12 {
-		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,化解邻里纠纷。\n", i)
-	}
-	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	e := withFiller(t, files, "各地派出所组织民警走访群众,化解邻里纠纷。")
 	ans, err := e.Ask(context.Background(), answer.Question{Text: "帮蔡女士跟楼上刘大爷说和邻里纠纷的是哪位辅警?"})
 	if err != nil {
 		t.Fatal(err)
@@ -272,10 +263,7 @@ func TestFigureOfTheYearAsked(t *testing.T) {
 		"a.txt": "正确使用110\n发布时间:2018-01-11\n据统计,2017年,全市110共接报各类警情418683起,其中有效警情149929起。\n",
 		"b.txt": "全市公安工作通报\n发布时间:2020-01-09\n去年,全市110共接报各类警情390211起,有效警情120377起。\n",
 	}
-	for i := range 12 {
-		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
-	}
-	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
 	for q, want := range map[string]string{
 		"2017年全市110一共接了多少警情?": "418683",
 		"2019年全市110一共接了多少警情?": "390211",
@@ -305,10 +293,7 @@ func TestPlacesWithinAPlace(t *testing.T) {
 		"c.txt": "老年人防诈宣传\n兴庆区公安分局\n民警走进社区为老年人讲解防诈知识。\n",
 		"d.txt": "新闻联播摘要\n各地春耕备耕有序推进,甘肃等地抢抓农时开展春播。\n",
 	}
-	for i := range 12 {
-		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
-	}
-	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
 	for q, want := range map[string]string{
 		"辽宁有个派出所给老年人防诈贴了什么?": "小提示",
 		"银川交警节假日用什么手段巡逻?":    "无人机开展多频次交通巡逻",
@@ -338,10 +323,7 @@ func TestFigureSentenceOfTheYearLeads(t *testing.T) {
 		"a.txt": "新闻联播摘要\n2023年1月7日,新闻联播播出。过去一年,公安机关严打电诈犯罪,截至2022年11月底,全国共破获电信网络诈骗案件39.1万起。\n",
 		"b.txt": "公安部新闻发布会\n发布时间:2024-01-09\n去年,全国公安机关共破获电信网络诈骗案件43.7万起,电信网络诈骗发案数自2023年8月以来连续下降。\n",
 	}
-	for i := range 12 {
-		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n各地派出所组织民警走访群众,开展治安宣传。\n", i)
-	}
-	e := mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
 	ans, err := e.Ask(context.Background(), answer.Question{Text: "2023年全国公安机关破获了多少起电信网络诈骗案件?"})
 	if err != nil {
 		t.Fatal(err)
@@ -350,4 +332,14 @@ func TestFigureSentenceOfTheYearLeads(t *testing.T) {
 	if right < 0 || wrong >= 0 && wrong < right {
 		t.Errorf("2022's figure leads or 2023's is missing: %s", ans.Text)
 	}
+}
+
+// withFiller is an offline engine over files and a dozen short bulletins of one line, filler,
+// that give the files' words the idf a larger collection would.
+func withFiller(t *testing.T, files map[string]string, filler string) *answer.Engine {
+	t.Helper()
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("工作通报%d\n%s\n", i, filler)
+	}
+	return mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
 }
