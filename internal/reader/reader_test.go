@@ -441,6 +441,21 @@ func TestReadable(t *testing.T) {
 	}
 }
 
+// A scan whose only page OCR reads as no text is skipped, and says why and what to do; a page
+// of it in a scan with text is left out with a warning.
+func TestScanWithoutText(t *testing.T) {
+	need(t, "tesseract", "pdftoppm")
+	boxes, err := os.ReadFile("testdata/hostile/boxes-scan.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(Options{})
+	_, err = r.Read(context.Background(), "boxes-scan.pdf", boxes)
+	if !errors.Is(err, ErrNoText) || !strings.Contains(err.Error(), "重新扫描") {
+		t.Errorf("boxes-scan.pdf: err = %v, want ErrNoText saying to scan again", err)
+	}
+}
+
 // OCR output that is no text — pages printed without a Chinese font, scanned and read by
 // Tesseract (real output) — is told from text, a table of figures included.
 func TestDegenerate(t *testing.T) {

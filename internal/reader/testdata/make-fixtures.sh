@@ -43,6 +43,12 @@ pdfunite "$tmp/text1.pdf" scanned.pdf mixed.pdf
 # A PDF that opens only with a password (staff get these from 公文 systems).
 soffice "$profile" --headless --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"jingyan"}}' --outdir "$tmp/enc" report.odt >/dev/null 2>&1
 mkdir -p ../hostile && mv "$tmp/enc/report.pdf" ../hostile/encrypted.pdf
+# A scan of a page printed without the font its text needs: every character a box (□), which
+# Tesseract reads with confidence as a run of one letter.
+python3 -c "open('$tmp/boxes.txt', 'w').write(('□' * 30 + '\n') * 20)"
+soffice "$profile" --headless --convert-to pdf --outdir "$tmp" "$tmp/boxes.txt" >/dev/null 2>&1
+pdftoppm -r 300 -gray -png "$tmp/boxes.pdf" "$tmp/boxes"
+img2pdf "$tmp"/boxes-1.png -o ../hostile/boxes-scan.pdf
 # A phone photo of page 1: a status bar, 1.5° skew, blur, noise, JPEG.
 first=$(ls "$tmp"/page-*.png | head -1)
 convert "$first" -resize 50% -background white -gravity north -splice 0x60 \
