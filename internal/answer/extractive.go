@@ -72,66 +72,86 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 	if len(cands) == 0 {
 		return nil
 	}
-	measure, counted, figure := asked.measure, asked.counted, asked.figure
-	near := make(map[string]float64) // figure relevance, scored once, not at every comparison
 	head := cands[:min(5, len(cands))]
 	if a.Comparative {
 		head = cands // one sentence a report: each report's best answer, wherever search put it
 	}
-	rel := make(map[string]float64, len(head)) // relevance, scored once a sentence
-	relevance := func(x evidence) float64 {
-		r, ok := rel[x.passage.ID]
-		if !ok {
-			r = e.relevance(asked, x)
-			rel[x.passage.ID] = r
+	s := scores{rel: make(map[string]float64, len(head)), near: make(map[string]float64)}
+	if asked.figure {
+		e.leadWithFigure(asked, head, s.near)
+	} else {
+		e.leadWithAsked(asked, head, &s)
+	}
+	return e.pick(a, asked, cands, &s)
+}
+
+// scores are a focus's per-sentence scores, each worked out once, not at every comparison:
+// relevance (see relevance), and figure relevance for a figure question.
+type scores struct {
+	rel, near map[string]float64
+}
+
+func (e *Engine) relevanceOf(asked askedWords, x evidence, s *scores) float64 {
+	r, ok := s.rel[x.passage.ID]
+	if !ok {
+		r = e.relevance(asked, x)
+		s.rel[x.passage.ID] = r
+	}
+	return r
+}
+
+// leadWithAsked orders head so that the sentence holding most of what the question asks
+// beyond its subject leads: search's best is often a topic line that only restates the
+// subject ("XX县区公安局积极探索…推行…") above the one that answers ("…派出考察组,前往…黔西南州
+// 考察学习"). A sentence holding the kind of item a typed question asks for ("哪位辅警": 辅警
+// 马景川) comes first, as a figure does for a figure question.
+func (e *Engine) leadWithAsked(asked askedWords, head []evidence, s *scores) {
+	holds := make(map[string]bool, len(head))
+	for _, x := range head {
+		e.relevanceOf(asked, x, s)
+		holds[x.passage.ID] = asked.kind != nil && asked.kind.MatchString(x.folded)
+	}
+	slices.SortStableFunc(head, func(x, y evidence) int {
+		if hx, hy := holds[x.passage.ID], holds[y.passage.ID]; hx != hy {
+			return -cmp.Compare(boolInt(hx), boolInt(hy))
+		}
+		return cmp.Compare(s.rel[y.passage.ID], s.rel[x.passage.ID])
+	})
+}
+
+// leadWithFigure orders head for a figure question: sentences with a figure first, of the
+// asked measure before any other, and none giving another year than the one asked; then by
+// how near the figure stands to the question's words (near).
+func (e *Engine) leadWithFigure(asked askedWords, head []evidence, near map[string]float64) {
+	rank := func(x evidence) int {
+		r := 2
+		switch {
+		case asked.counted && hasCount(x.folded, asked.measure):
+			r = 0
+		case hasFigure(x.folded):
+			r = 1
+		}
+		if len(asked.years) > 0 && otherYear(x, asked.years) {
+			r += 3 // another year's figure is no answer for the year asked
 		}
 		return r
 	}
-	if !figure {
-		// The sentence that holds most of what the question asks beyond its subject leads:
-		// search's best is often a topic line that only restates the subject ("XX县区公安局
-		// 积极探索…推行…") above the one that answers ("…派出考察组,前往…黔西南州考察学习").
-		// A sentence holding the kind of item a typed question asks for ("哪位辅警": 辅警马景川)
-		// comes first, as a figure does for a figure question.
-		holds := make(map[string]bool, len(head))
-		for _, x := range head {
-			relevance(x)
-			holds[x.passage.ID] = asked.kind != nil && asked.kind.MatchString(x.folded)
-		}
-		slices.SortStableFunc(head, func(x, y evidence) int {
-			if hx, hy := holds[x.passage.ID], holds[y.passage.ID]; hx != hy {
-				return -cmp.Compare(boolInt(hx), boolInt(hy))
-			}
-			return cmp.Compare(rel[y.passage.ID], rel[x.passage.ID])
-		})
+	ranks := make(map[string]int, len(head))
+	for _, x := range head {
+		near[x.passage.ID] = e.figureRelevance(asked, x)
+		ranks[x.passage.ID] = rank(x)
 	}
-	if figure {
-		// Sentences with a figure first, of the asked measure before any other.
-		rank := func(x evidence) int {
-			r := 2
-			switch {
-			case counted && hasCount(x.folded, measure):
-				r = 0
-			case hasFigure(x.folded):
-				r = 1
-			}
-			if len(asked.years) > 0 && otherYear(x, asked.years) {
-				r += 3 // another year's figure is no answer for the year asked
-			}
-			return r
+	slices.SortStableFunc(head, func(x, y evidence) int {
+		if d := ranks[x.passage.ID] - ranks[y.passage.ID]; d != 0 {
+			return d
 		}
-		ranks := make(map[string]int, len(head)) // worked out once, not at every comparison
-		for _, x := range head {
-			near[x.passage.ID] = e.figureRelevance(asked, x)
-			ranks[x.passage.ID] = rank(x)
-		}
-		slices.SortStableFunc(head, func(x, y evidence) int {
-			if d := ranks[x.passage.ID] - ranks[y.passage.ID]; d != 0 {
-				return d
-			}
-			return cmp.Compare(near[y.passage.ID], near[x.passage.ID])
-		})
-	}
+		return cmp.Compare(near[y.passage.ID], near[x.passage.ID])
+	})
+}
+
+// pick takes the lead and the sentences beside it that hold what the question asks.
+func (e *Engine) pick(a glossary.Analysis, asked askedWords, cands []evidence, s *scores) []evidence {
+	figure := asked.figure
 	n, perReport := extractSentences, extractSentences
 	if a.Comparative {
 		n, perReport = extractSentencesCompare, 1
@@ -143,18 +163,18 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 			break
 		}
 		id := x.passage.Report.ID
-		if count[id] >= perReport || figure && !hasFigure(x.folded) && !(counted && hasCount(x.folded, measure)) {
+		if count[id] >= perReport || figure && !hasFigure(x.folded) && !(asked.counted && hasCount(x.folded, asked.measure)) {
 			continue
 		}
 		// A how-question's answer may go on in the next sentences of a paragraph already
 		// quoted, in words of its own ("原来是…").
 		sameParagraph := !figure && slices.ContainsFunc(picked, func(y evidence) bool { return y.passage.Paragraph.ID == x.passage.Paragraph.ID })
-		if !sameParagraph && relevance(x) < minRelevance {
+		if !sameParagraph && e.relevanceOf(asked, x, s) < minRelevance {
 			continue
 		}
 		// In a comparison of figures, another report's figure must stand beside the
 		// question's words about as well as the lead's ("每周4天驻村走访" is no share of 警力).
-		if figure && a.Comparative && near[x.passage.ID] < compareFigureShare*near[cands[0].passage.ID] {
+		if figure && a.Comparative && s.near[x.passage.ID] < compareFigureShare*s.near[cands[0].passage.ID] {
 			continue
 		}
 		picked = append(picked, x)
