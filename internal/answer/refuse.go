@@ -251,34 +251,9 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}, ev
 	}
 	names, own := e.placeReports(a)
-	if len(own) > 0 {
-		// A report whose text writes the place in a passage found is about the place, and
-		// all its passages found count: "…投入无人机开展…交通巡逻" answers for 银川 though only
-		// the sentence after it writes 银川市公安局.
-		for _, x := range ev {
-			if fromPlace(x, names, own) {
-				own[x.passage.Report.ID] = x.passage.Report
-			}
-		}
-		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return own[x.passage.Report.ID] == nil })
-		// A field term the place's reports never write, though others do (河南 and 警地融合),
-		// is what the question asks and they lack: the model is not shown passages that
-		// cannot answer.
-		if len(ev) == 0 || e.lacksTerm(a, names, own) {
-			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
-		}
-	} else if asked := a.Places; len(asked) > 0 {
-		// No report is of the place asked about (a place the glossary knows: a 省/市 form in
-		// a question is as often "全国城市…"), though the collection writes it somewhere
-		// ("甘肃" in a national news roundup). A report that says it is of another place
-		// (its head names 重庆 or 辽宁) is that place's practice: its passages answer only
-		// where they write the place asked about. Reports that name no place may be its own.
-		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool {
-			return e.elsewhere(x.passage.Report, asked) && !fromPlace(x, asked, nil)
-		})
-		if len(ev) == 0 {
-			return verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(asked, "、"))}, ev
-		}
+	ev, v := e.ofPlace(a, names, own, ev)
+	if v.refuse {
+		return v, ev
 	}
 	// A unit the question names answers for itself: evidence from other units' reports is
 	// another unit's practice or figure ("北京景山派出所…多少个社区民警" answered with 大明宫派出所's
@@ -303,20 +278,66 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 	if e.llm != nil {
 		return verdict{}, ev
 	}
+	return e.coveredOffline(a, names, own, measure, counted, ev), ev
+}
+
+// ofPlace keeps the evidence to the place the question names: its own reports (own) when
+// there are any, else the reports that do not say they are of another place.
+func (e *Engine) ofPlace(a glossary.Analysis, names []string, own map[string]*corpus.Report, ev []evidence) ([]evidence, verdict) {
+	if len(own) > 0 {
+		// A report whose text writes the place in a passage found is about the place, and
+		// all its passages found count: "…投入无人机开展…交通巡逻" answers for 银川 though only
+		// the sentence after it writes 银川市公安局.
+		for _, x := range ev {
+			if fromPlace(x, names, own) {
+				own[x.passage.Report.ID] = x.passage.Report
+			}
+		}
+		ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return own[x.passage.Report.ID] == nil })
+		// A field term the place's reports never write, though others do (河南 and 警地融合),
+		// is what the question asks and they lack: the model is not shown passages that
+		// cannot answer.
+		if len(ev) == 0 || e.lacksTerm(a, names, own) {
+			return ev, verdict{refuse: true, reason: e.placeGap(a, names, own)}
+		}
+		return ev, verdict{}
+	}
+	asked := a.Places
+	if len(asked) == 0 {
+		return ev, verdict{}
+	}
+	// No report is of the place asked about (a place the glossary knows: a 省/市 form in a
+	// question is as often "全国城市…"), though the collection writes it somewhere ("甘肃" in
+	// a national news roundup). A report that says it is of another place (its head names 重庆
+	// or 辽宁) is that place's practice: its passages answer only where they write the place
+	// asked about. Reports that name no place may be its own.
+	ev = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool {
+		return e.elsewhere(x.passage.Report, asked) && !fromPlace(x, asked, nil)
+	})
+	if len(ev) == 0 {
+		return ev, verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(asked, "、"))}
+	}
+	return ev, verdict{}
+}
+
+// coveredOffline is what only an extractive answer checks, as no model reads the passages:
+// they hold enough of the question (more when part of it is written nowhere), and the count
+// asked for.
+func (e *Engine) coveredOffline(a glossary.Analysis, names []string, own map[string]*corpus.Report, measure []string, counted bool, ev []evidence) verdict {
 	cov := coverage(a, e.glossary, e.idf, ev[:min(3, len(ev))])
 	if cov < e.cfg.MinCoverage {
 		if len(own) > 0 {
-			return verdict{refuse: true, reason: e.placeGap(a, names, own)}, ev
+			return verdict{refuse: true, reason: e.placeGap(a, names, own)}
 		}
-		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}, ev
+		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}
 	}
 	if g, _ := e.gaps(a); len(g) > 0 && cov < gapCoverage {
-		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}, ev
+		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
 	}
 	if counted && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(x.folded, measure) }) {
-		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}, ev
+		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}
 	}
-	return verdict{}, ev
+	return verdict{}
 }
 
 // paragraphText is the folded text of x's paragraph.
