@@ -82,6 +82,9 @@ type Engine struct {
 	seen       map[string]bool             // written's answers: a scan of 100k passages is milliseconds
 	writers    map[string][]*corpus.Report // reportsWriting's answers
 	folded     map[string]folding          // by passage ID, done once rather than per question
+	// latestYear is, by report ID, the latest year a report writes (2022 of "2022年…"), 0 if
+	// none: an undated report's 今年 is that year or later.
+	latestYear map[string]int
 }
 
 // folding is a passage's text folded as questions are, and the length of the text as written.
@@ -108,6 +111,7 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 	e.headGrams = make(map[string]bool)
 	e.folded = make(map[string]folding)
 	e.heads = make(map[string]string)
+	e.latestYear = make(map[string]int)
 	var b strings.Builder
 	for _, r := range c.Reports {
 		head := g.Fold(r.Title + " " + r.Org + " " + r.Collection + " " + r.Context)
@@ -125,6 +129,11 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 			// an index stores its folds, so start-up does none.
 			text := c.FoldText(p.Folded, p.Text, g.Fold)
 			e.folded[p.ID] = folding{text, utf8.RuneCountInString(p.Text)}
+			if strings.Contains(text, "年") {
+				for _, y := range askedYears(text) {
+					e.latestYear[r.ID] = max(e.latestYear[r.ID], y)
+				}
+			}
 			for _, s := range p.Sentences {
 				e.folded[s.ID] = folding{c.FoldText(s.Folded, s.Text, g.Fold), utf8.RuneCountInString(s.Text)}
 			}

@@ -262,12 +262,16 @@ func TestFigureOfTheYearAsked(t *testing.T) {
 	files := map[string]string{
 		"a.txt": "正确使用110\n发布时间:2018-01-11\n据统计,2017年,全市110共接报各类警情418683起,其中有效警情149929起。\n",
 		"b.txt": "全市公安工作通报\n发布时间:2020-01-09\n去年,全市110共接报各类警情390211起,有效警情120377起。\n",
+		// No date: its 今年 may be any year from 2019, the latest it writes, on.
+		"c.txt": "全省公安机关经验交流\n与2019年同期相比,今年以来全省刑事警情下降30.26%,治安警情下降19.88%。\n",
 	}
 	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
 	for q, want := range map[string]string{
 		"2017年全市110一共接了多少警情?": "418683",
 		"2019年全市110一共接了多少警情?": "390211",
 		"2018年全市110一共接了多少警情?": "", // neither report gives 2018's
+		"2023年全省刑事警情下降了多少?":   "30.26%",
+		"2018年全省刑事警情下降了多少?":   "",
 	} {
 		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
 		if err != nil {

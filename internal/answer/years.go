@@ -13,7 +13,9 @@ import (
 // A figure asked for a year ("滨州2018年110接了多少警") is answered only from reports that write
 // that year: a report of 2017's figures, however close its words, gives the wrong year's. A
 // report writes a year as such ("2018年以来") or, as year-end reports do, as 今年, 去年 or 前年
-// in a report dated that year, the year after or the one after that.
+// in a report dated that year, the year after or the one after that. A report with no date
+// that writes 今年 (a collection of experience reports printed without one) may be of any
+// year after the latest it writes, so for those it is kept.
 
 var (
 	askedYearRE  = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
@@ -45,7 +47,9 @@ func (e *Engine) yearReports(years []int) (names []string, own map[string]*corpu
 		}
 		for back, word := range relativeYears {
 			for _, r := range e.reportsWriting(word) {
-				if reportYear(r) == y+back {
+				// An undated report's 今年 may be any year from the latest it writes on:
+				// "今年以来" beside "与2019年同期相比" may be 2023's, beside "2022年…" not 2021's.
+				if ry := reportYear(r); ry == y+back || ry == 0 && y+back > e.latestYear[r.ID] {
 					own[r.ID] = r
 				}
 			}
