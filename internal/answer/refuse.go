@@ -284,6 +284,17 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 // ofPlace keeps the evidence to the place the question names: its own reports (own) when
 // there are any, else the reports that do not say they are of another place.
 func (e *Engine) ofPlace(a glossary.Analysis, names []string, own map[string]*corpus.Report, ev []evidence) ([]evidence, verdict) {
+	if len(own) == 0 && len(a.Places) > 0 {
+		// No title or byline names the place, but a passage found writes it ("去年,常州市警方
+		// …"): that report is the place's, and a report that does not write it (公安部's
+		// national figures) is no answer for the place.
+		names = a.Places
+		for _, x := range ev {
+			if fromPlace(x, names, nil) {
+				own[x.passage.Report.ID] = x.passage.Report
+			}
+		}
+	}
 	if len(own) > 0 {
 		// A report whose text writes the place in a passage found is about the place, and
 		// all its passages found count: "…投入无人机开展…交通巡逻" answers for 银川 though only
