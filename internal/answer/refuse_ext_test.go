@@ -280,6 +280,8 @@ func TestFigureOfTheYearAsked(t *testing.T) {
 		switch {
 		case want == "" && !ans.Refused:
 			t.Errorf("%s: answered with another year's figure: %s", q, ans.Text)
+		case q == "2018年全市110一共接了多少警情?" && !strings.Contains(ans.Text, "写的是2017年的"):
+			t.Errorf("%s: the refusal does not say which year the material gives: %s", q, ans.Text)
 		case want != "" && !strings.Contains(ans.Text, want):
 			t.Errorf("%s: want %s in %s", q, want, ans.Text)
 		}

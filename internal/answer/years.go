@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
@@ -78,9 +79,24 @@ func (e *Engine) ofYear(a glossary.Analysis, figure bool, ev []evidence) (kept [
 	names, own := e.yearReports(years)
 	kept = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return own[x.passage.Report.ID] == nil })
 	if len(kept) == 0 {
-		return kept, fmt.Sprintf("材料中没有%s的这个数字。", names[0]), false
+		return kept, fmt.Sprintf("材料中没有%s的这个数字。", names[0]) + e.yearsWritten(ev[:min(3, len(ev))]), false
 	}
 	return kept, "", true
+}
+
+// yearsWritten says which years the best passages found give, so a refusal for another year
+// points at what there is: "《正确使用110!…》写的是2017年的。"
+func (e *Engine) yearsWritten(best []evidence) string {
+	for _, x := range best {
+		var ys []string
+		for _, y := range askedYears(e.paragraphText(x)) {
+			ys = append(ys, strconv.Itoa(y)+"年")
+		}
+		if len(ys) > 0 {
+			return fmt.Sprintf("%s写的是%s的。", corpus.ReportLabel(x.passage.Report.Title, ""), strings.Join(ys, "、"))
+		}
+	}
+	return ""
 }
 
 // otherYear reports whether a sentence gives a year, none of them one of years: a report of
