@@ -210,7 +210,7 @@ type askedWords struct {
 	counted, figure bool     // it asks for a count; for a figure (asksFigure)
 	years           []int    // the years a question names (askedYears)
 	// kind finds the item a typed question asks for (a person, a time, an amount), when it
-	// can be found exactly (askedType.exact); nil otherwise.
+	// can be found exactly (askedType.exact), or a why's reason (purposeRE); nil otherwise.
 	kind *regexp.Regexp
 }
 
@@ -249,6 +249,8 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 	q.years = askedYears(a.Normalized)
 	if t, ok := askedFor(a.Normalized); ok && t.exact {
 		q.kind = t.holds
+	} else if asksWhyRE.MatchString(a.Normalized) {
+		q.kind = purposeRE // a why is quoted around its reason, never refused for lack of one
 	}
 	arena := make([]int32, 0, 64) // one backing array for the lists below
 	words := func(ws []string) []int32 {
@@ -666,3 +668,11 @@ func splitClauses(s string) []string {
 	}
 	return out
 }
+
+// A question asking why is answered by the clause that gives a purpose or a cause, which
+// Chinese opens with a word of a small closed set: "真正让民警由‘下社区’变成‘驻社区’" for
+// "为啥要把警力往社区压".
+var (
+	asksWhyRE = regexp.MustCompile(`为什么|为啥|为何|什么原因|啥原因|目的是`)
+	purposeRE = regexp.MustCompile(`为了|旨在|以便|从而|确保|真正让|真正使|由于|因为|目的`)
+)

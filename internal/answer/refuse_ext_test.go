@@ -340,6 +340,22 @@ func TestFigureSentenceOfTheYearLeads(t *testing.T) {
 	}
 }
 
+// A question asking why is quoted around the clause that gives the reason.
+func TestWhyIsQuotedAroundItsReason(t *testing.T) {
+	e := withFiller(t, map[string]string{
+		"a.txt": "推行警地融合机制\n吉林省公安机关牢固树立大抓基层、大抓基础的鲜明导向,持续推动人往基层走、钱往基层用、政策向基层倾斜," +
+			"推动机关警力向派出所下沉、派出所警力向社区前置,省市公安机关每年下派20%警力担任社区(包村)民警," +
+			"县(市区)公安机关根据实际确定下派比例,最大限度把警力沉到一线、摆上街面,真正让民警由“下社区”变成“驻社区”。\n",
+	}, "各地派出所组织民警走访群众,开展治安宣传。")
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "吉林为啥要把警力往社区压?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ans.Text, "驻社区") {
+		t.Errorf("the reason is cut off: %s", ans.Text)
+	}
+}
+
 // withFiller is an offline engine over files and a dozen short bulletins of one line, filler,
 // that give the files' words the idf a larger collection would.
 func withFiller(t *testing.T, files map[string]string, filler string) *answer.Engine {
