@@ -93,7 +93,7 @@ func (f *Folder) hasTraditional(s string) bool {
 
 // A Chinese numeral followed by a measure word is a figure: 二十四小时, 三个方面, 一千余个,
 // 两万名. A numeral before anything else is part of a word (一村一警, 三调联动) and stays.
-var cnFigureRE = regexp.MustCompile(`([零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]+)*)([万亿]?)(余|多)?(小时|分钟|个|名|人|起|件|次|项|条|家|所|处|支|天|年|月|周|岁|万|亿|成|倍|元|公里|米|户|栋|套|辆|台|份|批|类|种|期|届|位|场|座|间|张|本|部|级|层|轮|趟|遍|方面|百分点)`)
+var cnFigureRE = regexp.MustCompile(`([零〇一二两三四五六七八九十百千]+(?:[万亿][零〇一二两三四五六七八九十百千]+)*)([万亿]?)(余|多)?(小时|分钟|个|名|人|起|件|次|项|条|家|所|处|支|天|年|月|周|岁|万|亿|成|倍|元|公里|米|户|栋|套|辆|台|份|批|类|种|期|届|任|位|场|座|间|张|本|部|级|层|轮|趟|遍|方面|百分点)`)
 
 // cnFigures rewrites the Chinese-numeral figures of s as digits.
 func cnFigures(s string) string {
@@ -156,7 +156,7 @@ func mayHaveCNFigure(s string) bool {
 
 const (
 	cnNumerals    = "零〇一二两三四五六七八九十百千"
-	measureStarts = "万亿余多小分个名人起件次项条家所处支天年月周岁成倍元公米户栋套辆台份批类种期届位场座间张本部级层轮趟遍方百"
+	measureStarts = "万亿余多小分个名人起件次项条家所处支天年月周岁成倍元公米户栋套辆台份批类种期届任位场座间张本部级层轮趟遍方百"
 )
 
 // cnCompound reads a Chinese numeral with 万 and 亿 sections: 一万三千 = 13000.

@@ -46,6 +46,7 @@ func TestFold(t *testing.T) {
 		// 哪 asks which one: no figure, so a question's form reads as written.
 		{"平台是哪一年开通的", "平台是哪一年开通的"},
 		{"哪一位民警,用了一年", "哪一位民警,用了1年"},
+		{"第十九任所长", "第19任所长"}, // 任 counts terms of office, as 届 does
 		{"两万零五十起", "20050起"},
 		{"一村一警", "一村一警"},
 		{"三调联动", "三调联动"},
