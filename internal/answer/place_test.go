@@ -43,7 +43,7 @@ func TestPlaceWrittenInTheText(t *testing.T) {
 		t.Fatal(err)
 	}
 	names, own := e.placeReports(a)
-	kept, v := e.ofPlace(a, names, own, ev)
+	kept, _, v := e.ofPlace(a, names, own, ev)
 	if v.refuse || len(kept) != 1 || kept[0].passage.Report.Title != "市公安局工作通报" {
 		t.Errorf("kept %d passages (refused %v): want 常州's alone", len(kept), v.refuse)
 	}

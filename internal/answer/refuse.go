@@ -251,7 +251,7 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 		return verdict{refuse: true, reason: "所给材料中没有找到能回答这个问题的内容。"}, ev
 	}
 	names, own := e.placeReports(a)
-	ev, v := e.ofPlace(a, names, own, ev)
+	ev, names, v := e.ofPlace(a, names, own, ev)
 	if v.refuse {
 		return v, ev
 	}
@@ -281,9 +281,10 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 	return e.coveredOffline(a, names, own, measure, counted, ev), ev
 }
 
-// ofPlace keeps the evidence to the place the question names: its own reports (own) when
-// there are any, else the reports that do not say they are of another place.
-func (e *Engine) ofPlace(a glossary.Analysis, names []string, own map[string]*corpus.Report, ev []evidence) ([]evidence, verdict) {
+// ofPlace keeps the evidence to the place the question names: its own reports (own, filled
+// in here with the reports whose passages write it) when there are any, else the reports that
+// do not say they are of another place. It returns the place names own stands for.
+func (e *Engine) ofPlace(a glossary.Analysis, names []string, own map[string]*corpus.Report, ev []evidence) ([]evidence, []string, verdict) {
 	if len(own) == 0 && len(a.Places) > 0 {
 		// No title or byline names the place, but a passage found writes it ("去年,常州市警方
 		// …"): that report is the place's, and a report that does not write it (公安部's
@@ -309,13 +310,13 @@ func (e *Engine) ofPlace(a glossary.Analysis, names []string, own map[string]*co
 		// is what the question asks and they lack: the model is not shown passages that
 		// cannot answer.
 		if len(ev) == 0 || e.lacksTerm(a, names, own) {
-			return ev, verdict{refuse: true, reason: e.placeGap(a, names, own)}
+			return ev, names, verdict{refuse: true, reason: e.placeGap(a, names, own)}
 		}
-		return ev, verdict{}
+		return ev, names, verdict{}
 	}
 	asked := a.Places
 	if len(asked) == 0 {
-		return ev, verdict{}
+		return ev, names, verdict{}
 	}
 	// No report is of the place asked about (a place the glossary knows: a 省/市 form in a
 	// question is as often "全国城市…"), though the collection writes it somewhere ("甘肃" in
@@ -326,9 +327,9 @@ func (e *Engine) ofPlace(a glossary.Analysis, names []string, own map[string]*co
 		return e.elsewhere(x.passage.Report, asked) && !fromPlace(x, asked, nil)
 	})
 	if len(ev) == 0 {
-		return ev, verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(asked, "、"))}
+		return ev, names, verdict{refuse: true, reason: fmt.Sprintf("材料中没有关于“%s”的内容。", strings.Join(asked, "、"))}
 	}
-	return ev, verdict{}
+	return ev, names, verdict{}
 }
 
 // coveredOffline is what only an extractive answer checks, as no model reads the passages:
@@ -664,9 +665,6 @@ func askedMeasure(q string) ([]string, bool) {
 	return nil, false
 }
 
-// yearRE finds a year at the start of a text: four digits from 1900 to 2099 before 年.
-var yearRE = regexp.MustCompile(`^(?:19|20)\d\d\s*年`)
-
 var countRE = regexp.MustCompile(`(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)\s*(?:余|多)?\s*(?:万|亿)?\s*(?:余|多)?\s*`)
 
 // hasCount reports whether text holds a figure followed by one of the measure words, or a
@@ -679,7 +677,7 @@ func hasCount(text string, class []string) bool {
 	}
 	for _, loc := range countRE.FindAllStringIndex(text, -1) {
 		rest := text[loc[1]:]
-		if yearRE.MatchString(text[loc[0]:]) {
+		if yearStartRE.MatchString(text[loc[0]:]) {
 			continue // 2021年 is a year, not a count of years
 		}
 		for _, w := range class {

@@ -18,8 +18,12 @@ import (
 // that writes 今年 (a collection of experience reports printed without one) may be of any
 // year after the latest it writes, so for those it is kept.
 
+// yearPattern is a year as text writes it: four digits from 1900 to 2099 before 年.
+const yearPattern = `((?:19|20)\d\d)\s*年`
+
 var (
-	askedYearRE  = regexp.MustCompile(`((?:19|20)\d\d)\s*年`)
+	askedYearRE  = regexp.MustCompile(yearPattern)
+	yearStartRE  = regexp.MustCompile(`^` + yearPattern)
 	reportYearRE = regexp.MustCompile(`^\s*((?:19|20)\d\d)`)
 )
 

@@ -1,12 +1,12 @@
 package corpus
 
 import (
-	"github.com/jingyan/jingyan/internal/gazetteer"
 	"path"
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/jingyan/jingyan/internal/gazetteer"
 	"github.com/jingyan/jingyan/internal/reader"
 )
 
