@@ -479,9 +479,9 @@ func withFollowers(picked []evidence) []evidence {
 }
 
 // asksFigure reports a question asking for a count (counted: askedMeasure found one), share or
-// amount. "哪几…" asks which ones, not how many.
+// amount.
 func asksFigure(a glossary.Analysis, counted bool) bool {
-	return counted || a.AsksFigure && !strings.Contains(a.Normalized, "哪几")
+	return counted || a.AsksFigure
 }
 
 // maxSiblings bounds the items of a numbered list an answer quotes.

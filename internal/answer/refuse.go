@@ -622,7 +622,7 @@ func askedCount(q string) []string {
 		return nil
 	}
 	for _, loc := range askedCountRE.FindAllStringSubmatchIndex(q, -1) {
-		if r, _ := utf8.DecodeLastRuneInString(q[:loc[0]]); strings.HasPrefix(q[loc[0]:], "几") && strings.ContainsRune("这那近前后头", r) {
+		if r, _ := utf8.DecodeLastRuneInString(q[:loc[0]]); strings.HasPrefix(q[loc[0]:], "几") && strings.ContainsRune("这那近前后头哪", r) {
 			continue
 		}
 		m := make([]string, len(loc)/2)

@@ -10,7 +10,7 @@ func TestCountQuestions(t *testing.T) {
 		{"浦江县公安局有多少名民警?", "全县民警下访120次。", false},
 		{"浦江县公安局有多少名民警?", "全局共有民警320余人。", true},
 		{"组建了多少个社区警务团队?", "已组建社区警务团队8900余个。", true},
-		{"110主要受理哪几类事?", "公安110主要受理3个方面的事项。", true},
+		{"110主要受理几类事?", "公安110主要受理3个方面的事项。", true},
 		{"破了多少起案件?", "破获电信网络诈骗案件1295起。", true},
 		{"破了多少起案件?", "破案率达到100%。", false},
 		{"辖区常住的有多少人?", "聚集着3700多栋出租屋,常住人口超过6万。", true},
@@ -42,8 +42,11 @@ func TestCountQuestions(t *testing.T) {
 			t.Errorf("%s / %s: hasCount = %v, want %v", tt.q, tt.text, got, tt.want)
 		}
 	}
-	if _, ok := askedMeasure("警地融合是怎么运作的?"); ok {
-		t.Error("a question without a count has a measure")
+	// 哪几 asks which ones: the answer names them, with or without a figure.
+	for _, q := range []string{"警地融合是怎么运作的?", "宣传月是哪几个部门一起部署的?", "110主要受理哪几类事?"} {
+		if m, ok := askedMeasure(q); ok {
+			t.Errorf("%s: measure %v, want none", q, m)
+		}
 	}
 }
 

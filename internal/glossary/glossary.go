@@ -152,8 +152,11 @@ func (g *Glossary) AsksFigure(q string) bool {
 	return g.asksFigure(g.normalize(q))
 }
 
-// asksFigure is AsksFigure of a question already folded.
+// asksFigure is AsksFigure of a question already folded. 哪几 asks which ("哪几个部门"), not how
+// many: its 几 is no figure, though a figure word beside it still asks one ("哪几个地方…规模多大",
+// "哪几年").
 func (g *Glossary) asksFigure(q string) bool {
+	q = strings.ReplaceAll(q, "哪几", "哪")
 	return slices.ContainsFunc(g.figure, func(w string) bool { return strings.Contains(q, w) })
 }
 

@@ -197,3 +197,18 @@ func BenchmarkAnalyze(b *testing.B) {
 		g.Analyze(qs[i%len(qs)])
 	}
 }
+
+func TestAsksFigure(t *testing.T) {
+	g := loadEmbedded(t)
+	for q, want := range map[string]bool{
+		"派出所有多少名民警?":          true,
+		"宣传月是哪几个部门一起部署的?":     false, // 哪几 asks which ones
+		"哪几个地方搞了社区警务团队,规模多大?": true,  // …but 多大 asks a figure
+		"哪几年的发案数下降了?":         true,  // 哪年 is a figure
+		"警地融合是怎么运作的?":         false,
+	} {
+		if got := g.AsksFigure(q); got != want {
+			t.Errorf("AsksFigure(%s) = %v, want %v", q, got, want)
+		}
+	}
+}
