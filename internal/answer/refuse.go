@@ -40,6 +40,7 @@ const (
 	// gapCoverage: offline, a question with any gap needs evidence holding at least this
 	// share of it; what it asks is partly absent, so the rest must be well covered.
 	gapCoverage = 0.3
+	countReach  = 5 // offline: the first passages found that must hold a count asked for
 )
 
 // verdict is the outcome of the answerability check.
@@ -346,7 +347,10 @@ func (e *Engine) coveredOffline(a glossary.Analysis, names []string, own map[str
 	if g, _ := e.gaps(a); len(g) > 0 && cov < gapCoverage {
 		return verdict{refuse: true, reason: fmt.Sprintf("材料中没有涉及“%s”的内容。", strings.Join(g, "、"))}
 	}
-	if counted && !slices.ContainsFunc(ev, func(x evidence) bool { return hasCount(x.folded, measure) }) {
+	// The count must be among the passages an answer quotes from: further down, a count of
+	// the measure is mostly another subject's ("刘欣当了多少年社区民警" and a border station's
+	// "已经驻守21年"; over the fresh sets: 2 unanswerable refused, no answer lost).
+	if counted && !slices.ContainsFunc(ev[:min(countReach, len(ev))], func(x evidence) bool { return hasCount(x.folded, measure) }) {
 		return verdict{refuse: true, reason: "所给材料中没有找到这个数字。"}
 	}
 	return verdict{}
@@ -598,7 +602,8 @@ var durations = []string{"天", "年", "个月", "周", "小时", "分钟"}
 var measures = [][]string{
 	{"名", "人", "位", "人次"},
 	{"个", "所", "家", "处", "支", "座", "间"},
-	{"起", "件", "次", "宗", "项", "条"},
+	{"条", "项", "个"}, // 经验, 热线, 措施: "多少条经验" by "42项做法", "多少条热线" by "28个…热线电话"
+	{"起", "件", "次", "宗"},
 	durations,
 	{"种", "类", "项", "方面", "个方面"},
 	{"栋", "户", "套", "间"},

@@ -365,3 +365,24 @@ func withFiller(t *testing.T, files map[string]string, filler string) *answer.En
 	}
 	return mock.Engine(t, mock.IndexFiles(t, files), answer.Config{}, nil)
 }
+
+// A count question is answered by a count among the passages an answer quotes from, not by
+// one far down the list on another subject: "刘欣当了多少年社区民警" is not answered because a
+// border station's officer "已经驻守21年".
+func TestCountFromTheTopPassages(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "公安楷模刘欣\n刘欣同志生前系七台河市公安局桃南派出所社区民警,2011年被查出再生障碍性贫血,她始终扎根基层一线。\n刘欣突发脑溢血,经抢救无效不幸去世,年仅36岁。\n",
+		"z.txt": "边境派出所\n边境派出所的社区民警平均年龄30岁,最长的已经驻守21年。\n",
+	}
+	for i, unit := range []string{"桃山", "新兴", "茄子河", "勃利", "金沙"} {
+		files[fmt.Sprintf("b%d.txt", i)] = fmt.Sprintf("%s分局学习刘欣事迹\n%s分局社区民警学习公安楷模刘欣的先进事迹,社区民警纷纷表示要以刘欣为榜样。\n", unit, unit)
+	}
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "刘欣当了多少年社区民警?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Refused {
+		t.Errorf("answered with another subject's count: %s", ans.Text)
+	}
+}
