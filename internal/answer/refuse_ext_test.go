@@ -288,6 +288,27 @@ func TestFigureOfTheYearAsked(t *testing.T) {
 	}
 }
 
+// An undated report that writes 今年 may be of the year asked, but a figure it gives for
+// another year is that year's: "2022年涉警投诉数同比下降17.7%" is no answer for 2023.
+func TestFigureOfAnotherYearInTheReport(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "县公安局加强信访工作\n县公安局深化信访问题源头治理,今年以来常态化开展干部下访。\n建立不满意警情跟踪盯办机制,2022年涉警投诉数同比下降17.7%。\n",
+	}
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
+	for q, want := range map[string]string{
+		"县公安局2023年涉警投诉数下降了多少?": "写的是2022年的",
+		"县公安局2022年涉警投诉数下降了多少?": "17.7%",
+	} {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ans.Text, want) {
+			t.Errorf("%s: want %s in %s", q, want, ans.Text)
+		}
+	}
+}
+
 // Staff ask by province of reports that name only their city or district: 本溪's report is
 // 辽宁's. And a report that writes the place in one passage found is about the place with all
 // its passages: its other sentence answers for 银川 too.

@@ -81,9 +81,13 @@ func (e *Engine) ofYear(a glossary.Analysis, figure bool, ev []evidence) (kept [
 		return ev, "", true
 	}
 	names, own := e.yearReports(years)
-	kept = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool { return own[x.passage.Report.ID] == nil })
-	if len(kept) == 0 {
-		return kept, fmt.Sprintf("材料中没有%s的这个数字。", names[0]) + e.yearsWritten(ev[:min(3, len(ev))]), false
+	kept = slices.DeleteFunc(slices.Clone(ev), func(x evidence) bool {
+		return own[x.passage.Report.ID] == nil || ofOtherYear(x, years)
+	})
+	// What is left must give a figure: the year's reports' other sentences do not
+	// ("浦江…2023年涉警投诉数下降了多少" where the report gives 2022's).
+	if !slices.ContainsFunc(kept, func(x evidence) bool { return hasFigure(x.folded) }) {
+		return kept[:0], fmt.Sprintf("材料中没有%s的这个数字。", names[0]) + e.yearsWritten(ev[:min(3, len(ev))]), false
 	}
 	return kept, "", true
 }
@@ -113,4 +117,11 @@ func otherYear(x evidence, years []int) bool {
 		return false
 	}
 	return !slices.ContainsFunc(written, func(y int) bool { return slices.Contains(years, y) })
+}
+
+// ofOtherYear reports a passage that gives only other years' figures: in a report that may be
+// of the year asked, "2022年涉警投诉数同比下降17.7%" is still 2022's. One that writes 今年 (or
+// 去年, 前年) beside another year ("与2019年同期相比,今年以来…下降30.26%") speaks of its own year.
+func ofOtherYear(x evidence, years []int) bool {
+	return otherYear(x, years) && !slices.ContainsFunc(relativeYears, func(w string) bool { return strings.Contains(x.folded, w) })
 }
