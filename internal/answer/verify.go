@@ -13,15 +13,53 @@ import (
 
 // Citation markers as models write them: [1], [1][2], [1,3], [1、2], [1-3], 【1】, ［1］,
 // [^1], [材料1], and in brackets with a word that says so: （材料1）, （来源：[1]）, (见材料2、3).
-var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|材料|来源|参考)?\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*)\s*[\]】］]` +
-	`|[（(]\s*(?:来源|材料|参考|出处|见|据)\s*[:：]?\s*(?:材料)?\s*[\[【［]?\s*(\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*)\s*[\]】］]?\s*[）)]`)
+// Models bring forms from the tools they were tuned with too: 【3†source】, [citation:3],
+// [文档3], （材料三）.
+var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|` + markerWords + `)?\s*(` + markerList + `)\s*(?:†[^\]】］]{0,20})?\s*[\]】］]` +
+	`|[（(]\s*(?:来源|材料|参考|出处|见|据)\s*[:：]?\s*(?:材料)?\s*[\[【［]?\s*(` + markerList + `)\s*[\]】］]?\s*[）)]` +
+	`|[\[【［（(]\s*(?:材料|文档|段落|资料)\s*([一二三四五六七八九十]{1,3}(?:\s*[,，、]\s*(?:材料)?[一二三四五六七八九十]{1,3})*)\s*[\]】］）)]`)
 
-// markerDigits is the number list of a markerRE match, whichever form matched.
+const (
+	// markerWords name a passage inside a marker's brackets.
+	markerWords = `材料|来源|参考|文档|段落|资料|引用|(?i:citation|source|ref)\s*[:：]?`
+	// markerList is a marker's numbers: 1, 1,3, 1、2, 2-4.
+	markerList = `\d{1,3}(?:\s*[,，、;；\-–~]\s*(?:材料)?\d{1,3})*`
+)
+
+// markerDigits is the number list of a markerRE match, whichever form matched, in digits.
 func markerDigits(m []string) string {
-	if m[1] != "" {
+	switch {
+	case m[1] != "":
 		return m[1]
+	case m[2] != "":
+		return m[2]
 	}
-	return m[2]
+	return hanNumerals(m[3])
+}
+
+// hanNumerals writes the numerals 一 to 九十九 of a marker (材料三, 材料十二) in digits.
+func hanNumerals(s string) string {
+	digit := func(r rune) int { return strings.IndexRune("〇一二三四五六七八九", r) / len("一") }
+	var b strings.Builder
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		if rs[i] != '十' && !strings.ContainsRune("〇一二三四五六七八九", rs[i]) {
+			b.WriteRune(rs[i])
+			continue
+		}
+		// A run of numerals: 十 multiplies what stands before it (or 1) and adds what follows.
+		n, j := 0, i
+		for ; j < len(rs) && (rs[j] == '十' || strings.ContainsRune("〇一二三四五六七八九", rs[j])); j++ {
+			if rs[j] == '十' {
+				n = max(n, 1) * 10
+			} else {
+				n += digit(rs[j])
+			}
+		}
+		b.WriteString(strconv.Itoa(n))
+		i = j - 1
+	}
+	return b.String()
 }
 
 // A short quoted name — a programme or slogan such as “四个警务”, “三个第一” — states no

@@ -42,6 +42,14 @@ func TestSplitAnswer(t *testing.T) {
 	}
 }
 
+func TestHanNumerals(t *testing.T) {
+	for in, want := range map[string]string{"三": "3", "十": "10", "十二": "12", "二十": "20", "二十三": "23", "一、三": "1、3", "材料三": "材料3"} {
+		if got := hanNumerals(in); got != want {
+			t.Errorf("hanNumerals(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
+
 func TestMarkerNumbers(t *testing.T) {
 	tests := map[string][]int{"1": {1}, "1,3": {1, 3}, "1、2": {1, 2}, "2-4": {2, 3, 4}, "4-2": {4}, "1，2；3": {1, 2, 3}}
 	for in, want := range tests {
@@ -116,7 +124,7 @@ var anyMarker = regexp.MustCompile(`\[(\d+)\]`)
 // FuzzVerify feeds arbitrary model output through the streaming verifier in chunks: it never
 // panics, keeps every marker in range, and streaming gives what verifying at once gives.
 func FuzzVerify(f *testing.F) {
-	for _, s := range []string{"下降24.7%。[1]又一句[2]。", "【1】[9][1-3]。", "98.35%[2]\n无[", "[1,2,3]。。。", "\xff[1]。"} {
+	for _, s := range []string{"下降24.7%。[1]又一句[2]。", "【1】[9][1-3]。", "98.35%[2]\n无[", "[1,2,3]。。。", "\xff[1]。", "做法（材料三）【2†source】[citation:1][文档十]。"} {
 		f.Add(s, uint8(3))
 	}
 	ev := testEvidence("全省下降24.7%。", "满意度达98.35%。", "无数字的做法。")
@@ -331,6 +339,13 @@ func TestVerifierAsModelsWrite(t *testing.T) {
 		{"a line citing a passage never given, judged by what was cited", "- 抓宣传普及[6]；\n- 抓网络游戏充值诈骗整治[9]。",
 			"- 抓宣传普及[1]；\n"},
 		{"a short invented list item", "1. 抓宣传普及[6]\n2. 网络游戏充值诈骗[6]", "1. 抓宣传普及[1]\n"},
+		// Marker forms models bring from their own tools' formats.
+		{"a marker with a source tag", "注册人数总数排名全省第一【3†source】。", "注册人数总数排名全省第一[1]。"},
+		{"a citation: marker", "注册人数总数排名全省第一[citation:3]。", "注册人数总数排名全省第一[1]。"},
+		{"a marker naming a document", "注册人数总数排名全省第一[文档3]。", "注册人数总数排名全省第一[1]。"},
+		{"a marker naming a passage", "注册人数总数排名全省第一[段落3]。", "注册人数总数排名全省第一[1]。"},
+		{"a marker in Chinese numerals", "注册人数总数排名全省第一（材料三）。", "注册人数总数排名全省第一[1]。"},
+		{"a bracketed marker in brackets", "注册人数总数排名全省第一（[3]）。", "注册人数总数排名全省第一（[1]）。"},
 	}
 	for _, tt := range tests {
 		if got, flagged := verifyStream(ev, tt.in); got != tt.want {
