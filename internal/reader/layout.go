@@ -179,20 +179,42 @@ func textPages(text string) []page {
 // readable reports whether most characters are Chinese, Latin letters, digits or ordinary
 // punctuation.
 func readable(blocks []Block) bool {
-	good, all := 0, 0
+	var c charCount
 	for _, b := range blocks {
-		for _, r := range b.Text {
-			if unicode.IsSpace(r) {
-				continue
-			}
-			all++
-			if unicode.Is(unicode.Han, r) || r < 0x7f || IsWide(r) || unicode.IsPunct(r) || unicode.IsLetter(r) && r < 0x2000 {
-				good++
-			}
+		c.add(b.Text)
+	}
+	return c.readable()
+}
+
+// pageReadable is readable for one page of a PDF's text layer, before any cleaning: a layer
+// without a character map gives control codes (glyph numbers), private-use characters, or
+// GBK bytes read as Latin-1 ("¾¯Îñ").
+func pageReadable(p page) bool {
+	var c charCount
+	for _, l := range p.lines {
+		c.add(l.text)
+	}
+	return c.readable()
+}
+
+// charCount counts a text's characters other than spaces, and those that read as text.
+type charCount struct{ good, all int }
+
+func (c *charCount) add(s string) {
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		c.all++
+		if unicode.Is(unicode.Han, r) || r >= 0x20 && r < 0x7f || IsWide(r) || unicode.IsPunct(r) ||
+			unicode.IsLetter(r) && r < 0x2000 && (r < 0x80 || r > 0xff) {
+			c.good++
 		}
 	}
-	return all > 0 && good*10 >= all*8
 }
+
+// readable: at least four characters in five read as text.
+func (c charCount) readable() bool { return c.all > 0 && c.good*10 >= c.all*8 }
 
 // textChars counts the characters of a page other than spaces: a page with almost none has
 // no text layer.

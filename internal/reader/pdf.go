@@ -31,10 +31,21 @@ func readPDF(in input) (Document, error) {
 	pages := textPages(string(out))
 	d := Document{Pages: len(pages)}
 	var scanned []int
+	garbled := 0
 	for i, p := range pages {
-		if textChars(p) < minPageChars {
+		switch {
+		case textChars(p) < minPageChars:
 			scanned = append(scanned, i)
+		case !pageReadable(p):
+			// A text layer in a font with no character map (公文 systems' embedded fonts)
+			// comes out as control codes or mojibake; the page itself prints fine, so it is
+			// read as a scan is.
+			scanned = append(scanned, i)
+			garbled++
 		}
+	}
+	if garbled > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%d 页文字层无法解码（字体没有字符映射），改用 OCR 识别", garbled))
 	}
 	if len(scanned) > 0 {
 		if err := in.r.ocrPDFPages(in.ctx, file, dir, pages, scanned, &d); err != nil {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,7 +93,7 @@ func TestFixturesGolden(t *testing.T) {
 }
 
 func ocrFixture(name string) bool {
-	return name == "scanned.pdf" || name == "mixed.pdf" || name == "photo.jpg"
+	return name == "scanned.pdf" || name == "mixed.pdf" || name == "photo.jpg" || name == "nomap.pdf"
 }
 
 // TestAccuracy holds each reader to the bar against the source text, whitespace
@@ -110,6 +111,8 @@ func TestAccuracy(t *testing.T) {
 	}{
 		{"report.doc", 0.99}, {"report.wps", 0.99}, {"report.rtf", 0.99}, {"report.odt", 0.99},
 		{"misnamed.docx", 0.99}, {"scanned.pdf", 0.98}, {"photo.jpg", 0.95},
+		// A text layer with no character map is read as a scan is.
+		{"nomap.pdf", 0.98},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if ocrFixture(tc.name) {
@@ -453,6 +456,16 @@ func TestScanWithoutText(t *testing.T) {
 	_, err = r.Read(context.Background(), "boxes-scan.pdf", boxes)
 	if !errors.Is(err, ErrNoText) || !strings.Contains(err.Error(), "重新扫描") {
 		t.Errorf("boxes-scan.pdf: err = %v, want ErrNoText saying to scan again", err)
+	}
+}
+
+// A PDF whose fonts have no character map gives glyph numbers for text: its pages are read by
+// OCR, with a warning that says so, not skipped as having no text.
+func TestTextLayerWithoutCharacterMap(t *testing.T) {
+	need(t, "tesseract", "pdftoppm")
+	d := readFixture(t, New(Options{}), "nomap.pdf")
+	if d.OCRPages != d.Pages || !slices.ContainsFunc(d.Warnings, func(w string) bool { return strings.Contains(w, "无法解码") }) {
+		t.Errorf("OCR pages %d of %d, warnings %q", d.OCRPages, d.Pages, d.Warnings)
 	}
 }
 

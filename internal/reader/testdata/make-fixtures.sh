@@ -7,7 +7,7 @@
 # status bar by ImageMagick; a .pptx is written by hand (python zipfile) with a master's
 # prompt text, a title, body text and speaker notes. OFD is written by the Go test itself.
 # The outputs are committed; rerun this only to change them. Needs Debian's libreoffice-writer,
-# libreoffice-calc, poppler-utils, img2pdf, imagemagick, fonts-noto-cjk.
+# libreoffice-calc, poppler-utils, img2pdf, imagemagick, qpdf, fonts-noto-cjk.
 set -euo pipefail
 cd "$(dirname "$0")/fixtures"
 src=../../../../index/sources/000_ccab301167ee6906.txt
@@ -43,6 +43,12 @@ pdfunite "$tmp/text1.pdf" scanned.pdf mixed.pdf
 # A PDF that opens only with a password (staff get these from 公文 systems).
 soffice "$profile" --headless --convert-to 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"jingyan"}}' --outdir "$tmp/enc" report.odt >/dev/null 2>&1
 mkdir -p ../hostile && mv "$tmp/enc/report.pdf" ../hostile/encrypted.pdf
+# A PDF whose fonts have no character map (as some 公文 systems embed them): its text layer
+# reads as glyph numbers, though every page prints fine. qpdf uncompresses it so that the
+# /ToUnicode entries can be blanked in place.
+qpdf --qdf --object-streams=disable "$tmp/report.pdf" "$tmp/qdf.pdf"
+python3 -c "import re,sys; b=open(sys.argv[1],'rb').read(); open(sys.argv[2],'wb').write(re.sub(rb'/ToUnicode \d+ 0 R', lambda m: b' '*len(m.group(0)), b))" "$tmp/qdf.pdf" "$tmp/nomap.pdf"
+qpdf --compress-streams=y --recompress-flate --object-streams=generate "$tmp/nomap.pdf" nomap.pdf
 # A scan of a page printed without the font its text needs: every character a box (□), which
 # Tesseract reads with confidence as a run of one letter.
 python3 -c "open('$tmp/boxes.txt', 'w').write(('□' * 30 + '\n') * 20)"
