@@ -363,12 +363,31 @@ var unitRE = mustPattern(`\p{Han}{2,6}?(派出所|公安局|公安厅|公安分�
 func (e *Engine) subjects(a glossary.Analysis) []string {
 	out := slices.Clone(a.Places)
 	for _, u := range unitRE.FindAllString(a.Normalized, -1) {
-		if e.written(u) {
+		if e.written(u) && !genericUnit(u) {
 			out = append(out, u)
 		}
 	}
 	return out
 }
+
+// genericUnit reports a kind of unit rather than a unit's name: "派出所怎么给外国人办签证延期"
+// names no 派出所 (the pattern takes 派出 for a name), nor does "各派出所" or "基层公安分局".
+func genericUnit(u string) bool {
+	for {
+		rest := strings.TrimLeft(u, "各本该全每这那")
+		for _, p := range []string{"个", "基层", "辖区", "当地", "我们", "咱们", "县级", "市级"} {
+			rest = strings.TrimPrefix(rest, p)
+		}
+		if rest == u {
+			break
+		}
+		u = rest
+	}
+	return slices.Contains(genericUnits, u)
+}
+
+// genericUnits are the kinds of unit a unit's name ends with, and their common longer forms.
+var genericUnits = []string{"派出所", "公安派出所", "公安局", "公安厅", "公安分局", "分局", "警务室", "社区警务室", "警务站", "大队", "支队", "中队", "所"}
 
 // halfRE finds a proportion written without a number: 一半, 过半, 半数.
 var halfRE = regexp.MustCompile(`一半|过半|半数|近半`)

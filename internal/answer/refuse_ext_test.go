@@ -407,3 +407,21 @@ func TestCountFromTheTopPassages(t *testing.T) {
 		t.Errorf("answered with another subject's count: %s", ans.Text)
 	}
 }
+
+// A colloquial question about a named unit is answered from the unit's own report, though
+// most of its words ("干得好不好主要看什么") are the asker's, not the report's.
+func TestColloquialQuestionOfANamedUnit(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "以民意为导向 深化社区警务建设\n上海市公安局杨浦分局\n社区警务建设是公安机关一项基础性、战略性、长远性的工作,是公安派出所工作的核心内容。" +
+			"公安机关推动和深化社区警务建设,必须坚持社区警务活动与民生、民意紧密结合,坚持把“群众满意”作为评判社区警务工作的重要标准。\n",
+		"b.txt": "全省社区警务工作推进会召开\n省公安厅\n会议要求,各地要持续深化社区警务建设,推动警力下沉。\n",
+	}
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
+	ans, err := e.Ask(context.Background(), answer.Question{Text: "杨浦分局觉得社区警务干得好不好主要看什么?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ans.Refused || !strings.Contains(ans.Text, "群众满意") {
+		t.Errorf("answer = %s", ans.Text)
+	}
+}

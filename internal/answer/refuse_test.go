@@ -85,3 +85,14 @@ func TestPointingAtATimeAsksNoCount(t *testing.T) {
 		}
 	}
 }
+
+func TestGenericUnit(t *testing.T) {
+	for u, want := range map[string]bool{
+		"派出所": true, "各派出所": true, "基层派出所": true, "这个派出所": true, "公安分局": true, "本所": true,
+		"景山派出所": false, "杨浦分局": false, "石桥子派出所": false, "仙童社区警务室": false, "浦江县公安局": false,
+	} {
+		if got := genericUnit(u); got != want {
+			t.Errorf("genericUnit(%s) = %v, want %v", u, got, want)
+		}
+	}
+}
