@@ -109,7 +109,7 @@ func (e *Engine) leadWithAsked(asked askedWords, head []evidence, s *scores) {
 	holds := make(map[string]bool, len(head))
 	for _, x := range head {
 		e.relevanceOf(asked, x, s)
-		holds[x.passage.ID] = asked.kind != nil && asked.kind.MatchString(x.folded)
+		holds[x.passage.ID] = asked.kind.in(x.folded)
 	}
 	slices.SortStableFunc(head, func(x, y evidence) int {
 		if hx, hy := holds[x.passage.ID], holds[y.passage.ID]; hx != hy {
@@ -211,7 +211,7 @@ type askedWords struct {
 	years           []int    // the years a question names (askedYears)
 	// kind finds the item a typed question asks for (a person, a time, an amount), when it
 	// can be found exactly (askedType.exact), or a why's reason (purposeRE); nil otherwise.
-	kind *regexp.Regexp
+	kind *item
 }
 
 type wordPairs struct {
@@ -248,9 +248,9 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 	q.figure = asksFigure(a, q.counted)
 	q.years = askedYears(a.Normalized)
 	if t, ok := askedFor(a.Normalized); ok && t.exact {
-		q.kind = t.holds
+		q.kind = &item{t.holds, a.Normalized}
 	} else if asksWhyRE.MatchString(a.Normalized) {
-		q.kind = purposeRE // a why is quoted around its reason, never refused for lack of one
+		q.kind = &item{purposeRE, a.Normalized} // a why is quoted around its reason, never refused for lack of one
 	}
 	arena := make([]int32, 0, 64) // one backing array for the lists below
 	words := func(ws []string) []int32 {
@@ -443,7 +443,7 @@ func paragraphCitation(n int, para []evidence) Citation {
 // sentences between them are left out. The answer's lead sentence and the sentence after a
 // topic line are quoted at length, items of a list by their opening, the rest around their
 // match.
-func quoteParagraph(para []evidence, words []string, kind *regexp.Regexp, lead string) string {
+func quoteParagraph(para []evidence, words []string, kind *item, lead string) string {
 	var b strings.Builder
 	for i, x := range para {
 		if i > 0 && x.passage.Sentence != para[i-1].passage.Sentence+1 {
@@ -615,7 +615,7 @@ func plainFootnotes(s string) string {
 // and semicolons, never inside a number. When the question asks for a kind of item (a time,
 // a person: kind), the run is around a clause holding one, if any does: "2022年5月以来,…" is
 // the answer to "从哪年哪月开始", however well a later clause matches the question's words.
-func quote(s string, words []string, kind *regexp.Regexp, limit int) string {
+func quote(s string, words []string, kind *item, limit int) string {
 	if utf8.RuneCountInString(s) <= limit {
 		return s
 	}
@@ -629,7 +629,7 @@ func quote(s string, words []string, kind *regexp.Regexp, limit int) string {
 				score += utf8.RuneCountInString(w)
 			}
 		}
-		if kind != nil && kind.MatchString(nc) {
+		if kind.in(nc) {
 			score += kindFirst
 		}
 		if score > bestScore {

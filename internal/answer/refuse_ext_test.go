@@ -425,3 +425,29 @@ func TestColloquialQuestionOfANamedUnit(t *testing.T) {
 		t.Errorf("answer = %s", ans.Text)
 	}
 }
+
+// A question for a phone number is answered by a number, and not by the one it names itself
+// (110 in "不归110管"); a report that gives none is no answer.
+func TestPhoneNumberAsked(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "正确使用110\n不少群众遇事就打110电话,110管的事越来越多,影响了110接处警的正常运行。\n" +
+			"水电气暖维修、市场监管等非紧急求助,都不属于110报警服务台的受理范围,可拨打12345政务服务热线或其他热线平台电话。\n",
+		"b.txt": "四川开通反诈劝阻专线\n6月14日,四川省公安厅统一开通反诈劝阻专线,监测到疑似诈骗时第一时间向用户预警劝阻。\n",
+	}
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
+	for q, want := range map[string]string{
+		"哪些事不归110管,该打什么电话?": "12345",
+		"四川反诈劝阻专线的号码是多少?":   "没有写具体号码",
+	} {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(ans.Text, want) {
+			t.Errorf("%s: want %s in %s", q, want, ans.Text)
+		}
+		if i := strings.Index(ans.Text, "影响了110"); i >= 0 && i < strings.Index(ans.Text, "12345") {
+			t.Errorf("%s: led by the 110 the question names: %s", q, ans.Text)
+		}
+	}
+}
