@@ -39,11 +39,13 @@ var (
 	genericNameRE = regexp.MustCompile(`(?i)^(新建|未命名|扫描|scan|img|image|dsc|微信图片|屏幕截图|screenshot|文档|document|doc|page|未标题|无标题)`)
 )
 
-// deriveTitle names a report from its first paragraph, or from its file name when that reads
-// as a title; "" when neither gives one.
+// deriveTitle names a report from the first of its opening paragraphs that says something, or
+// from its file name when that reads as a title; "" when neither gives one.
 func deriveTitle(paragraphs []*Paragraph, name string) string {
-	if len(paragraphs) > 0 {
-		if t := subjectOf(paragraphs[0].Text); t != "" {
+	// The first paragraphs may say nothing (a newspaper page's "当前版:01版", OCR noise):
+	// the first that does gives the title.
+	for _, p := range paragraphs[:min(len(paragraphs), 5)] {
+		if t := subjectOf(p.Text); t != "" {
 			return t
 		}
 	}

@@ -29,3 +29,12 @@ func TestDeriveTitle(t *testing.T) {
 		}
 	}
 }
+
+// A newspaper page scanned opens with its page furniture and OCR noise: the first paragraph
+// that says something gives the title.
+func TestDeriveTitleSkipsOpeningNoise(t *testing.T) {
+	ps := []*Paragraph{{Text: "。当前版:01版"}, {Text: "玖人 . 66 EE 四"}, {Text: "公安部门乡镇户政窗口打通服务群众“最后一公里”"}}
+	if got, want := deriveTitle(ps, "h05.scan.pdf"), "公安部门乡镇户政窗口打通服务群众“最后一公里”"; got != want {
+		t.Errorf("deriveTitle = %q, want %q", got, want)
+	}
+}
