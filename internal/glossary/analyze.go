@@ -1,6 +1,7 @@
 package glossary
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -45,7 +46,7 @@ func (g *Glossary) Analyze(question string) Analysis {
 	a.AsksFigure = g.asksFigure(q)
 	var buf [64]int32
 	for _, c := range g.compareAt.candidates(q, buf[:0]) {
-		if strings.Contains(q, g.compare[c]) {
+		if w := g.compare[c]; strings.Contains(q, w) && (w != "比较" || comparesVerb(q)) {
 			a.Comparative = true
 		}
 	}
@@ -139,3 +140,9 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// comparesVerbRE finds 比较 as the verb "compare" ("比较一下", "做个比较", "和吉林比较"), not the
+// adverb "rather" ("矛盾纠纷为什么比较多", "哪种办法比较管用").
+var comparesVerbRE = regexp.MustCompile(`比较(?:一下|下|起来|看看|看)|(?:做|作|进行|来|相)(?:个|一个|一下)?比较|(?:和|与|跟|同)\p{Han}{1,12}比较|比较\s*[?？]?$`)
+
+func comparesVerb(q string) bool { return comparesVerbRE.MatchString(q) }

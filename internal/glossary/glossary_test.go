@@ -70,6 +70,11 @@ func TestAnalyze(t *testing.T) {
 		{q: "“一村（格）一警”是怎么推进的？", terms: []string{"一村(格)一警"}},
 		{q: "各地社区民警占派出所警力多少?", terms: []string{"社区民警"}, comparative: true},
 		{q: "哪些地方推动派出所所长进班子", comparative: true, terms: []string{"派出所所长", "进班子"}},
+		// 比较 compares as a verb, not as the adverb "rather".
+		{q: "翠西社区的矛盾纠纷为什么比较多?"},
+		{q: "哪种防诈办法比较管用?"},
+		{q: "吉林和河南的社区警务比较一下", comparative: true},
+		{q: "两地派出所警力占比做个比较", comparative: true},
 		{q: "", content: ""},
 		{q: "   \t\n", content: ""},
 		{q: "什么？", content: "?"},
