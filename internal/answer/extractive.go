@@ -246,7 +246,7 @@ func (e *Engine) askedWords(a glossary.Analysis) askedWords {
 	q := askedWords{subject: strings.Join(e.subjects(a), " "), heads: make(map[string]*headWeights), vocab: v, held: new([]bool)}
 	q.measure, q.counted = askedMeasure(a.Normalized)
 	q.figure = asksFigure(a, q.counted)
-	q.years = askedYears(a.Normalized)
+	q.years = questionYears(a.Normalized)
 	if t, ok := askedFor(a.Normalized); ok && t.exact {
 		q.kind = &item{t.holds, a.Normalized}
 	} else if asksWhyRE.MatchString(a.Normalized) {

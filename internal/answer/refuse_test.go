@@ -1,6 +1,9 @@
 package answer
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestCountQuestions(t *testing.T) {
 	tests := []struct {
@@ -93,6 +96,24 @@ func TestGenericUnit(t *testing.T) {
 	} {
 		if got := genericUnit(u); got != want {
 			t.Errorf("genericUnit(%s) = %v, want %v", u, got, want)
+		}
+	}
+}
+
+// Staff type years in two digits; a length in years is no year.
+func TestQuestionYears(t *testing.T) {
+	for q, want := range map[string][]int{
+		"滨州18年110接警总数":     {2018},
+		"21年运城破了多少电诈案":     {2021},
+		"2017年滨州110接了多少警":  {2017},
+		"王昆当了18年民警":        nil,
+		"近20年来发案降了多少":      nil,
+		"18年来,110接了多少警":    nil,
+		"他干了整整15年,第16年调走了": nil,
+		"增长了3.18年":         nil,
+	} {
+		if got := questionYears(q); !slices.Equal(got, want) {
+			t.Errorf("questionYears(%s) = %v, want %v", q, got, want)
 		}
 	}
 }

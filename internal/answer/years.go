@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jingyan/jingyan/internal/corpus"
 	"github.com/jingyan/jingyan/internal/glossary"
@@ -40,6 +41,34 @@ func askedYears(q string) []int {
 	}
 	return out
 }
+
+// questionYears are the years a question names, as staff type them too: "滨州18年110接了多少警"
+// (2018). Two digits before 年 are a year only where a length cannot be meant: not after a
+// word that counts or spends time ("干了18年", "近20年", "第18年") nor before one that
+// makes it a span ("18年来", "18年间", "18年多").
+func questionYears(q string) []int {
+	out := askedYears(q)
+	for _, m := range shortYearRE.FindAllStringSubmatchIndex(q, -1) {
+		before, _ := utf8.DecodeLastRuneInString(q[:m[2]])
+		after, _ := utf8.DecodeRuneInString(q[m[1]:])
+		if strings.ContainsRune("了过近多满干当做任共这那每第约余整足快", before) || strings.ContainsRune("来多间前后内以左半里度的", after) {
+			continue
+		}
+		y, _ := strconv.Atoi(q[m[2]:m[3]])
+		if y < 50 {
+			y += 2000
+		} else {
+			y += 1900
+		}
+		if !slices.Contains(out, y) {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// shortYearRE is a year in two digits: 18年, not part of a longer figure (2018年, 3.18年).
+var shortYearRE = regexp.MustCompile(`(?:^|[^\d.])(\d{2})\s*年`)
 
 // yearReports are the reports that write one of years; names are the years as written.
 func (e *Engine) yearReports(years []int) (names []string, own map[string]*corpus.Report) {
@@ -76,7 +105,7 @@ func reportYear(r *corpus.Report) int {
 // ofYear keeps a figure question's evidence to the reports of the years it names; ok is false
 // when none is left, and reason then says so.
 func (e *Engine) ofYear(a glossary.Analysis, figure bool, ev []evidence) (kept []evidence, reason string, ok bool) {
-	years := askedYears(a.Normalized)
+	years := questionYears(a.Normalized)
 	if !figure || len(years) == 0 {
 		return ev, "", true
 	}
