@@ -211,6 +211,8 @@ func TestAsksFigure(t *testing.T) {
 		"哪几个地方搞了社区警务团队,规模多大?": true,  // …but 多大 asks a figure
 		"哪几年的发案数下降了?":         true,  // 哪年 is a figure
 		"警地融合是怎么运作的?":         false,
+		"滨州17年110接警总数":        true, // terse: 总数, 人数 ask a figure
+		"运城反诈app注册人数":         true,
 	} {
 		if got := g.AsksFigure(q); got != want {
 			t.Errorf("AsksFigure(%s) = %v, want %v", q, got, want)
