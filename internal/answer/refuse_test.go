@@ -117,3 +117,27 @@ func TestQuestionYears(t *testing.T) {
 		}
 	}
 }
+
+// What a typed question asks for, and what holds one: a year is no month and day, and a
+// phone number is no year or count.
+func TestAskedTypes(t *testing.T) {
+	tests := []struct {
+		q, text string
+		want    bool
+	}{
+		{"王昆哪年当的民警?", "6月19日下午,王昆在小广场上讲反诈课。", false},
+		{"王昆哪年当的民警?", "2011年,王昆从部队转业当了民警。", true},
+		{"王昆什么时候讲的反诈课?", "6月19日下午,王昆在小广场上讲反诈课。", true},
+		{"反诈专线的号码是多少?", "2023年开通专线21个。", false},
+		{"反诈专线的号码是多少?", "专线号码为96110,请接听。", true},
+	}
+	for _, tt := range tests {
+		at, ok := askedFor(tt.q)
+		if !ok {
+			t.Fatalf("%s: not typed", tt.q)
+		}
+		if got := at.holds.MatchString(tt.text); got != tt.want {
+			t.Errorf("%s / %s: holds = %v, want %v", tt.q, tt.text, got, tt.want)
+		}
+	}
+}
