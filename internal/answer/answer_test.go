@@ -108,6 +108,8 @@ func TestExtractive(t *testing.T) {
 		{"片警占派出所警力多少?", []string{"49.4%"}},
 		{"“交巡所”是什么?", []string{"交警", "巡警"}},
 		{"上访老案子怎么化解?", []string{"疑难信访"}},
+		// A comparison of named places asking nothing more: each place's report answers.
+		{"吉林、河南、延安的做法有什么不同?", []string{"吉林省公安厅", "河南省公安厅", "延安市公安局"}},
 	}
 	for _, tt := range tests {
 		ans, err := e.Ask(context.Background(), answer.Question{Text: tt.q})

@@ -169,7 +169,10 @@ func (e *Engine) pick(a glossary.Analysis, asked askedWords, cands []evidence, s
 		// A how-question's answer may go on in the next sentences of a paragraph already
 		// quoted, in words of its own ("原来是…").
 		sameParagraph := !figure && slices.ContainsFunc(picked, func(y evidence) bool { return y.passage.Paragraph.ID == x.passage.Paragraph.ID })
-		if !sameParagraph && e.relevanceOf(asked, x, s) < minRelevance {
+		// A comparison that asks nothing beyond the places it names ("吉林、河南的做法有什么
+		// 不同?") takes each of their reports' best sentence.
+		bare := a.Comparative && count[id] == 0 && e.inReport(asked, id).total == 0
+		if !sameParagraph && !bare && e.relevanceOf(asked, x, s) < minRelevance {
 			continue
 		}
 		// In a comparison of figures, another report's figure must stand beside the

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -81,6 +82,9 @@ func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
 	if prev == "" {
 		return q
 	}
+	if r, ok := resolvePlaces(g, hist, q); ok {
+		return r
+	}
 	core := normalize.Text(q)
 	for _, f := range g.FollowUpWords() {
 		core = strings.ReplaceAll(core, f, "")
@@ -132,6 +136,56 @@ func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
 		return strings.Join(prevPlaces, "、") + " " + core
 	}
 	return prev + " " + core
+}
+
+// Words that point back at the places the conversation has named: all of them ("它们的做法有
+// 什么不同?" after questions on 吉林, 河南 and 延安), or the last ("那边的派出所有多少人?").
+var (
+	placesBack = []string{"这几个地方", "这两个地方", "这些地方", "这几个省", "这两个省", "这几个市", "这两个市", "两个地方", "它们", "他们", "两地", "两省", "两市", "两者", "三地"}
+	placeBack  = []string{"这个地方", "那个地方", "该地", "那边", "那里", "该省", "该市", "该县"}
+)
+
+// resolvePlaces writes the places a question points back at into it, when it names none of
+// its own.
+func resolvePlaces(g *glossary.Glossary, hist []Turn, q string) (string, bool) {
+	if len(g.Places(q)) > 0 {
+		return "", false
+	}
+	var named []string
+	for _, t := range hist {
+		if t.Role == "assistant" {
+			continue
+		}
+		for _, p := range g.Places(t.Text) {
+			if !slices.Contains(named, p) {
+				named = append(named, p)
+			}
+		}
+	}
+	if len(named) == 0 {
+		return "", false
+	}
+	for _, w := range placesBack {
+		if strings.Contains(q, w) && len(named) > 1 {
+			return strings.Replace(q, w, strings.Join(named, "、"), 1), true
+		}
+	}
+	for _, w := range append(placeBack, placesBack...) {
+		if strings.Contains(q, w) {
+			return strings.Replace(q, w, lastPlace(g, hist), 1), true
+		}
+	}
+	return "", false
+}
+
+// lastPlace is the place named last in the latest question that names one.
+func lastPlace(g *glossary.Glossary, hist []Turn) string {
+	for i := len(hist) - 1; i >= 0; i-- {
+		if ps := g.Places(hist[i].Text); hist[i].Role != "assistant" && len(ps) > 0 {
+			return ps[len(ps)-1]
+		}
+	}
+	return ""
 }
 
 func clip(s string, n int) string {

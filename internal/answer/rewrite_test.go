@@ -38,3 +38,33 @@ func TestRewriteOffline(t *testing.T) {
 		t.Errorf("without history = %q", got)
 	}
 }
+
+// A question that points back at the places asked about ("它们", "那边") is asked of them.
+func TestRewritePointingBack(t *testing.T) {
+	g := embeddedGlossary(t)
+	hist := []Turn{
+		{Role: "user", Text: "吉林社区民警占派出所警力多少?"}, {Role: "assistant", Text: "49.4%[1]"},
+		{Role: "user", Text: "那河南呢?"}, {Role: "assistant", Text: "43.9%[1]"},
+		{Role: "user", Text: "延安呢"}, {Role: "assistant", Text: "没有写到"},
+	}
+	for q, want := range map[string]string{
+		"它们的做法有什么不同?":  "吉林、河南、延安的做法有什么不同?",
+		"那边有多少个警务室?":   "延安有多少个警务室?",
+		"浦江有多少个警务室?":   "浦江有多少个警务室?",
+		"这几个地方谁的警力最多?": "吉林、河南、延安谁的警力最多?",
+	} {
+		if got := rewriteOffline(g, hist, q); got != want {
+			t.Errorf("rewriteOffline(%q) = %q, want %q", q, got, want)
+		}
+	}
+}
+
+// After a question on several places, "那边" is the last of them.
+func TestRewritePointingBackAfterSeveral(t *testing.T) {
+	g := embeddedGlossary(t)
+	hist := []Turn{{Role: "user", Text: "河南社区民警占派出所警力多少?"}, {Role: "assistant", Text: "43.9%[1]"},
+		{Role: "user", Text: "吉林、河南、延安的做法有什么不同?"}, {Role: "assistant", Text: "…"}}
+	if got, want := rewriteOffline(g, hist, "那边有多少个警务室?"), "延安有多少个警务室?"; got != want {
+		t.Errorf("rewriteOffline = %q, want %q", got, want)
+	}
+}
