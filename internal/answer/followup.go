@@ -121,7 +121,7 @@ func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
 		return out
 	}
 	followUp := strings.HasPrefix(qn, "那") || strings.Contains(qn, "呢") ||
-		strings.HasPrefix(qn, "还有") || strings.HasPrefix(qn, "另外")
+		strings.HasPrefix(qn, "还有") || strings.HasPrefix(qn, "另外") || onlyAspects(g, q)
 	if utf8.RuneCountInString(core) > 8 || !followUp {
 		return q
 	}
@@ -176,6 +176,16 @@ func resolvePlaces(g *glossary.Glossary, hist []Turn, q string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// onlyAspects reports a question that names no subject of its own, only an aspect of one
+// ("具体有哪些措施?", "效果怎么样?"): it asks about the previous question's.
+func onlyAspects(g *glossary.Glossary, q string) bool {
+	content := g.Analyze(q).Content
+	for _, w := range g.AspectWords() {
+		content = strings.ReplaceAll(content, w, "")
+	}
+	return normalize.HanCount(content) == 0 && normalize.HanCount(q) > 0
 }
 
 // lastPlace is the place named last in the latest question that names one.

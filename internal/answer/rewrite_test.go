@@ -28,6 +28,9 @@ func TestRewriteOffline(t *testing.T) {
 		"那河南怎么做?":    "河南社区民警占派出所警力多少? 怎么做",
 		"还有哪些做法?":    "吉林社区民警占派出所警力多少? 哪些做法",
 		"警地融合怎么运作的？": "警地融合怎么运作的？",
+		// No subject of its own, only an aspect: the previous question's.
+		"具体有哪些措施?": "吉林社区民警占派出所警力多少? 具体有哪些措施",
+		"效果怎么样?":   "吉林社区民警占派出所警力多少? 效果",
 	}
 	for q, want := range tests {
 		if got := rewriteOffline(g, prev, q); got != want {
