@@ -470,3 +470,33 @@ func TestExtractiveFocused(t *testing.T) {
 		}
 	}
 }
+
+// "还有吗?" asks the previous question again and quotes what its answers have not (as far
+// back as a conversation is kept: answer.MaxTurns).
+func TestAskForMore(t *testing.T) {
+	e, _ := newEngine(t, answer.Config{}, nil)
+	ctx := context.Background()
+	var conv answer.Conversation
+	q := "吉林怎么搞警地融合的?"
+	seen := map[string]bool{}
+	for i := 0; i < answer.MaxTurns/2; i++ {
+		ans, err := e.Ask(ctx, answer.Question{Text: q, History: conv.History()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i > 0 && ans.Standalone != "吉林怎么搞警地融合的?" {
+			t.Errorf("request %d: standalone = %q", i, ans.Standalone)
+		}
+		if ans.Refused || len(ans.Citations) == 0 {
+			t.Fatalf("request %d: %s", i, ans.Text)
+		}
+		for _, c := range ans.Citations {
+			if seen[c.ID] {
+				t.Errorf("request %d quotes %s again: %s", i, c.ID, ans.Text)
+			}
+			seen[c.ID] = true
+		}
+		conv.Add(q, ans)
+		q = "还有吗?"
+	}
+}

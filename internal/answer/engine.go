@@ -194,11 +194,13 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 			return hit, nil
 		}
 	}
-	standalone := e.standalone(ctx, q, gate, &ans.Usage)
+	standalone, more := e.understand(ctx, q, gate, &ans.Usage)
 	if standalone != strings.TrimSpace(q.Text) {
 		ans.Standalone = standalone
-		if hit, ok := e.fromFAQ(ans, standalone, emit); ok {
-			return hit, nil
+		if !more {
+			if hit, ok := e.fromFAQ(ans, standalone, emit); ok {
+				return hit, nil
+			}
 		}
 	}
 	a, err := e.search.Analyze(standalone)
@@ -213,6 +215,9 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if q.K > 0 {
 		k = min(q.K, search.MaxK)
 	}
+	if more {
+		k = min(2*k, search.MaxK)
+	}
 	hits, err := e.search.SearchAnalysis(ctx, a, k, corpus.LevelSentence)
 	if errors.Is(err, search.ErrNoContent) {
 		return Answer{}, err
@@ -220,8 +225,17 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if err != nil {
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
+	if more {
+		if hits = notShown(hits, q.History); len(hits) == 0 {
+			return e.refuseWith(ans, noMore, emit), nil
+		}
+	}
 	ev := selectEvidence(hits, e.folding, e.cfg.MaxPassages, e.cfg.Budget)
 	v, ev = e.afterSearch(a, v.unnamed, ev)
+	if v.refuse && more {
+		// What is left does not answer: the answer given already held what there was.
+		return e.refuseWith(ans, noMore, emit), nil
+	}
 	if v.refuse && v.offer {
 		return e.refuseOffering(ans, a, v.reason, ev, emit), nil
 	}

@@ -11,11 +11,27 @@ import (
 	"github.com/jingyan/jingyan/internal/glossary"
 	"github.com/jingyan/jingyan/internal/normalize"
 	"github.com/jingyan/jingyan/internal/prompt"
+	"github.com/jingyan/jingyan/internal/search"
 )
 
 // rewriteTimeout bounds the follow-up rewrite call: it is a short completion, and the answer
 // itself needs the rest of the deadline.
 const rewriteTimeout = 5 * time.Second
+
+// understand returns the question as it is to be searched, and whether it asks for more of
+// the previous answer ("还有吗?": the previous question again, less what was quoted).
+func (e *Engine) understand(ctx context.Context, q Question, gate *llmGate, usage *Usage) (string, bool) {
+	if prev := previousQuestion(q.History); prev != "" && asksMore(e.glossary, q.Text) {
+		return prev, true
+	}
+	return e.standalone(ctx, q, gate, usage), false
+}
+
+// notShown drops the hits the conversation's answers already quoted.
+func notShown(hits []search.Hit, hist []Turn) []search.Hit {
+	shown := previousAnswers(hist)
+	return slices.DeleteFunc(hits, func(h search.Hit) bool { return shownIn(shown, h.Passage.Text) })
+}
 
 // standalone turns a follow-up ("那河南呢?") into a question that can be searched alone: by the
 // LLM with the rewrite prompt when one is configured, else by rule.
@@ -176,6 +192,68 @@ func resolvePlaces(g *glossary.Glossary, hist []Turn, q string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// A request for more of the same ("还有吗?", "还有别的做法吗?", "能详细说说吗", "继续", "再多说点")
+// holds one of moreWords and nothing else but moreFiller, aspects and question words.
+var (
+	moreWords  = []string{"还有", "别的", "其他", "其它", "更多", "详细", "具体", "展开", "继续", "再", "多说", "多讲", "多介绍"}
+	moreFiller = []string{"能", "可以", "一些", "一点", "点", "多", "别", "说", "讲", "介绍"}
+)
+
+// asksMore reports a short message that asks for more of the previous answer and names
+// nothing of its own.
+func asksMore(g *glossary.Glossary, q string) bool {
+	if utf8.RuneCountInString(q) > 12 {
+		return false
+	}
+	n := normalize.Text(q)
+	if !slices.ContainsFunc(moreWords, func(w string) bool { return strings.Contains(n, w) }) {
+		return false // only an aspect ("效果怎么样?") is no request for more
+	}
+	content := g.Analyze(q).Content
+	for _, w := range slices.Concat(g.AspectWords(), moreWords, moreFiller) {
+		content = strings.ReplaceAll(content, w, "")
+	}
+	return normalize.HanCount(content) == 0
+}
+
+// previousQuestion is the last question of a history, as understood.
+func previousQuestion(hist []Turn) string {
+	for i := len(hist) - 1; i >= 0; i-- {
+		if hist[i].Role != "assistant" && strings.TrimSpace(hist[i].Text) != "" {
+			return strings.TrimSpace(hist[i].Text)
+		}
+	}
+	return ""
+}
+
+// previousAnswers are the answers of a history, run together: what a request for more has
+// been shown already, over as many requests as the history keeps.
+func previousAnswers(hist []Turn) string {
+	var b strings.Builder
+	for _, t := range hist {
+		if t.Role == "assistant" {
+			b.WriteString(t.Text)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// shownIn reports a passage's text an answer already quoted: a run of it stands in it.
+func shownIn(answer, text string) bool {
+	rs := []rune(text)
+	const window = 12
+	if len(rs) <= window {
+		return strings.Contains(answer, text)
+	}
+	for i := 0; i+window <= len(rs); i += window {
+		if strings.Contains(answer, string(rs[i:i+window])) {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyAspects reports a question that names no subject of its own, only an aspect of one

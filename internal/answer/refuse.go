@@ -44,6 +44,10 @@ const (
 	countReach  = 5 // offline: the first passages found that must hold a count asked for
 )
 
+// noMore answers a request for more ("还有吗?") when the previous answer quoted all that was
+// found.
+const noMore = "关于上一个问题，材料里找到的内容上面都已列出，没有更多了。"
+
 // verdict is the outcome of the answerability check.
 type verdict struct {
 	refuse bool
@@ -812,7 +816,13 @@ func (e *Engine) refuseOffering(ans Answer, a glossary.Analysis, reason string, 
 }
 
 func (e *Engine) refuse(ans Answer, reason string, emit func(Event)) Answer {
-	ans.Text, ans.Refused, ans.Mode = reason+e.coverageNote(), true, ModeExtractive
+	return e.refuseWith(ans, reason+e.coverageNote(), emit)
+}
+
+// refuseWith refuses with text as it is: a request for more that has had all there is needs
+// no list of what the collection covers.
+func (e *Engine) refuseWith(ans Answer, text string, emit func(Event)) Answer {
+	ans.Text, ans.Refused, ans.Mode = text, true, ModeExtractive
 	emit(Event{Kind: EventDelta, Text: ans.Text})
 	emit(Event{Kind: EventDone, Answer: &ans})
 	return ans

@@ -451,3 +451,24 @@ func TestPhoneNumberAsked(t *testing.T) {
 		}
 	}
 }
+
+// When the answers given hold all there is, a request for more says so, without the list of
+// what the collection covers.
+func TestNoMoreToSay(t *testing.T) {
+	files := map[string]string{"a.txt": "县公安局推行社区民警驻村\n社区民警每周4天驻村走访,与村两委一起化解矛盾纠纷。\n"}
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
+	ctx := context.Background()
+	first, err := e.Ask(ctx, answer.Question{Text: "社区民警每周几天驻村走访?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conv answer.Conversation
+	conv.Add("社区民警每周几天驻村走访?", first)
+	ans, err := e.Ask(ctx, answer.Question{Text: "还有吗?", History: conv.History()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ans.Refused || !strings.Contains(ans.Text, "没有更多") || strings.Contains(ans.Text, "目前收录") {
+		t.Errorf("first = %s\nmore = %s", first.Text, ans.Text)
+	}
+}

@@ -71,3 +71,15 @@ func TestRewritePointingBackAfterSeveral(t *testing.T) {
 		t.Errorf("rewriteOffline = %q, want %q", got, want)
 	}
 }
+
+func TestAsksMore(t *testing.T) {
+	g := embeddedGlossary(t)
+	for q, want := range map[string]bool{
+		"还有吗?": true, "还有别的做法吗?": true, "能详细说说吗": true, "继续": true, "再多说点": true,
+		"效果怎么样?": false, "还有哪些地方搞了警地融合?": false, "那河南呢?": false, "延安有多少个警务室?": false,
+	} {
+		if got := asksMore(g, q); got != want {
+			t.Errorf("asksMore(%s) = %v, want %v", q, got, want)
+		}
+	}
+}
