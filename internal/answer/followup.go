@@ -88,13 +88,7 @@ func (e *Engine) rewriteLLM(ctx context.Context, hist []Turn, text string, usage
 // rewriteOffline handles the common follow-ups without an LLM: a new place for the previous
 // question ("那河南呢?" after "吉林社区民警占派出所警力多少?"), or a short addition to it.
 func rewriteOffline(g *glossary.Glossary, hist []Turn, q string) string {
-	prev := ""
-	for i := len(hist) - 1; i >= 0; i-- {
-		if hist[i].Role != "assistant" && strings.TrimSpace(hist[i].Text) != "" {
-			prev = strings.TrimSpace(hist[i].Text)
-			break
-		}
-	}
+	prev := previousQuestion(hist)
 	if prev == "" {
 		return q
 	}
@@ -186,7 +180,7 @@ func resolvePlaces(g *glossary.Glossary, hist []Turn, q string) (string, bool) {
 			return strings.Replace(q, w, strings.Join(named, "、"), 1), true
 		}
 	}
-	for _, w := range append(placeBack, placesBack...) {
+	for _, w := range slices.Concat(placeBack, placesBack) {
 		if strings.Contains(q, w) {
 			return strings.Replace(q, w, lastPlace(g, hist), 1), true
 		}
