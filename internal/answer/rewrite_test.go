@@ -83,3 +83,28 @@ func TestAsksMore(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFollowUp feeds arbitrary messages, after an arbitrary earlier question, to the offline
+// follow-up rules: they never panic, and what they make stays within bounds.
+func FuzzFollowUp(f *testing.F) {
+	for _, s := range []string{"那河南呢?", "还有吗?", "它们的做法有什么不同?", "那边有多少个警务室?", "滨州18年110接警总数", "\xff还有", "", "99年来"} {
+		f.Add("吉林、河南社区民警占派出所警力多少?", s)
+	}
+	g, err := glossary.Embedded()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, prev, q string) {
+		hist := []Turn{{Role: "user", Text: prev}, {Role: "assistant", Text: "答[1]"}}
+		out := rewriteOffline(g, hist, q)
+		if len(out) > len(prev)+len(q)+len("、")*64+16 {
+			t.Errorf("rewriteOffline(%q, %q) grew to %d bytes", prev, q, len(out))
+		}
+		asksMore(g, q)
+		for _, y := range questionYears(q) {
+			if y < 1900 || y > 2099 {
+				t.Errorf("questionYears(%q) gave %d", q, y)
+			}
+		}
+	})
+}
