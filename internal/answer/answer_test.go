@@ -108,6 +108,9 @@ func TestExtractive(t *testing.T) {
 		{"片警占派出所警力多少?", []string{"49.4%"}},
 		{"“交巡所”是什么?", []string{"交警", "巡警"}},
 		{"上访老案子怎么化解?", []string{"疑难信访"}},
+		// A question's background is no part of what the material must hold (琢磨 is written
+		// nowhere in it).
+		{"我们那边一直在琢磨社区警务,请问吉林组建了多少个社区警务团队?", []string{"8900"}},
 		// A comparison of named places asking nothing more: each place's report answers.
 		{"吉林、河南、延安的做法有什么不同?", []string{"吉林省公安厅", "河南省公安厅", "延安市公安局"}},
 	}

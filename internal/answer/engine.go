@@ -207,7 +207,10 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if err != nil {
 		return Answer{}, err
 	}
-	v := e.beforeSearch(a)
+	// A long question's background ("我们也在琢磨怎么给110减负,想了解一下…") is searched and
+	// quoted for with it, but what the material must hold is what it asks.
+	asked := e.askedPart(a)
+	v := e.beforeSearch(asked)
 	if v.refuse {
 		return e.refuse(ans, v.reason, emit), nil
 	}
@@ -231,7 +234,7 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		}
 	}
 	ev := selectEvidence(hits, e.folding, e.cfg.MaxPassages, e.cfg.Budget)
-	v, ev = e.afterSearch(a, v.unnamed, ev)
+	v, ev = e.afterSearch(asked, v.unnamed, ev)
 	if v.refuse && more {
 		// What is left does not answer: the answer given already held what there was.
 		return e.refuseWith(ans, noMore, emit), nil

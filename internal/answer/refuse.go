@@ -48,6 +48,26 @@ const (
 // found.
 const noMore = "关于上一个问题，材料里找到的内容上面都已列出，没有更多了。"
 
+// askMarkerRE finds where a question proper starts after its background: "我们所最近也在搞
+// 老年人防诈宣传,想问问重庆那边…".
+var askMarkerRE = regexp.MustCompile(`想问问|想问一下|想问下|想请问|请问一下|请问|想了解一下|想了解|想知道|问一下`)
+
+// askedPart is what a long question asks, its background left out: the words of "我们也在琢磨
+// 怎么给110减负" are no part of what the material must hold (琢磨 is written nowhere), and a
+// place it names ("我们西安这边…") is the asker's, not the one asked about. A question with no
+// such background is itself.
+func (e *Engine) askedPart(a glossary.Analysis) glossary.Analysis {
+	loc := askMarkerRE.FindAllStringIndex(a.Normalized, -1)
+	if len(loc) == 0 {
+		return a
+	}
+	m := loc[len(loc)-1]
+	if normalize.HanCount(a.Normalized[:m[0]]) < 4 || normalize.HanCount(a.Normalized[m[1]:]) < 2 {
+		return a
+	}
+	return e.glossary.Analyze(a.Normalized[m[1]:])
+}
+
 // verdict is the outcome of the answerability check.
 type verdict struct {
 	refuse bool
@@ -630,8 +650,9 @@ var measures = [][]string{
 	{"岁", "周岁"},
 }
 
-// periodRE finds how often something is done: 每天, 每季度, 每两周, 每个月.
-var periodRE = mustPattern(`每(?:[一二两三四五六七八九十半\d]+)?个?(?:天|日|周|星期|月|季度|季|年|小时)`)
+// periodRE finds how often something is done: 每天, 每季度, 每两周, 每个月, and 逢十 (on the
+// days of the month ending in 十: "逢十下访", "逢五逢十").
+var periodRE = mustPattern(`每(?:[一二两三四五六七八九十半\d]+)?个?(?:天|日|周|星期|月|季度|季|年|小时)|逢[一二三四五六七八九十\d]+`)
 
 // askedCountRE finds how a question asks for a count: 多少名, 几起, 多久. 个 is the measure
 // unless a word that takes it follows (几个小时, 几个月, 多少个方面, 几个人); 几个部门 asks 个.

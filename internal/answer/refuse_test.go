@@ -34,6 +34,8 @@ func TestCountQuestions(t *testing.T) {
 		{"有多少条经验被推广?", "42项创新做法被公安部通报推广。", true},
 		{"定了多少条服务热线?", "明确了各政府部门28个公共服务平台热线电话。", true},
 		{"破了多少起案件?", "打掉犯罪团伙3个。", false},
+		// 逢十 is a period: on the days of the month ending in 十.
+		{"民警多久下访一次?", "自今年2月开展“逢十下访”活动以来,共下访100余人次。", true},
 		// Events, papers and lengths have measure words of their own.
 		{"宣传月办了多少场活动?", "各地开展宣传活动1200余场。", true},
 		{"宣传月办了多少场活动?", "破获电信网络诈骗案件43.7万起。", false},
