@@ -105,6 +105,11 @@ func assemble(name string, d reader.Document) (reports []*Report, warnings []str
 // ("本溪:石桥子派出所…", "南岸区公安分局"). Search and answers read places in the context.
 func withRegion(r *Report, context string) string {
 	region := gazetteer.Default().Enclosing(r.Title + " " + r.Org + " " + r.Collection + " " + context)
+	if len(region) == 0 && len(r.Paragraphs) > 0 {
+		// A story whose head names no place often names its unit in the lead ("这是灞桥公安
+		// 落实…的一个缩影"): that is where it is from.
+		region = gazetteer.Default().Enclosing(r.Paragraphs[0].Text)
+	}
 	if len(region) == 0 {
 		return context
 	}

@@ -308,3 +308,21 @@ func TestNeighbours(t *testing.T) {
 		t.Error("unknown id has neighbours")
 	}
 }
+
+// A story whose title names no place is placed by the unit its lead names: staff ask for it
+// by city or province.
+func TestRegionFromTheLead(t *testing.T) {
+	src := "社区民警王昆的广场“反诈课”\n6月19日下午,社区民警王昆在庆华社区的小广场上给老人们讲反诈。这是灞桥公安落实“暖心警务”工作的一个缩影。\n\n老人们都学会了使用来电预警功能。\n"
+	reports, err := ParseFile("t13.txt", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || !strings.Contains(reports[0].Context, "西安") || !strings.Contains(reports[0].Context, "陕西") {
+		t.Fatalf("context = %q", reports[0].Context)
+	}
+	// A head that names a place keeps its own: the lead's is not added.
+	reports, _ = ParseFile("a.txt", []byte("本溪:金山派出所化解邻里纠纷\n金山派出所民警到灞桥公安交流经验。\n"))
+	if strings.Contains(reports[0].Context, "西安") {
+		t.Fatalf("context = %q", reports[0].Context)
+	}
+}
