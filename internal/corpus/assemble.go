@@ -108,7 +108,7 @@ func withRegion(r *Report, context string) string {
 	if len(region) == 0 && len(r.Paragraphs) > 0 {
 		// A story whose head names no place often names its unit in the lead ("这是灞桥公安
 		// 落实…的一个缩影"): that is where it is from.
-		region = gazetteer.Default().Enclosing(r.Paragraphs[0].Text)
+		region = gazetteer.Default().Named(r.Paragraphs[0].Text)
 	}
 	if len(region) == 0 {
 		return context

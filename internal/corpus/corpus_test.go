@@ -320,6 +320,12 @@ func TestRegionFromTheLead(t *testing.T) {
 	if len(reports) != 1 || !strings.Contains(reports[0].Context, "西安") || !strings.Contains(reports[0].Context, "陕西") {
 		t.Fatalf("context = %q", reports[0].Context)
 	}
+	// The place the lead names is the report's too, not only the divisions it lies within: a
+	// question about 大连 is about this report, not another place's.
+	reports, _ = ParseFile("m07.txt", []byte("入户走访见成效\n大连公安在全市范围内开展入户走访工作,社区民警迈开铁脚板。\n"))
+	if !strings.Contains(reports[0].Context, "大连") || !strings.Contains(reports[0].Context, "辽宁") {
+		t.Fatalf("context = %q", reports[0].Context)
+	}
 	// A head that names a place keeps its own: the lead's is not added.
 	reports, _ = ParseFile("a.txt", []byte("本溪:金山派出所化解邻里纠纷\n金山派出所民警到灞桥公安交流经验。\n"))
 	if strings.Contains(reports[0].Context, "西安") {

@@ -44,6 +44,34 @@ var Default = sync.OnceValue(func() *Gazetteer { return parse(divisions) })
 // that text does not name itself: "本溪:石桥子派出所…" → 辽宁省 辽宁.
 func (g *Gazetteer) Enclosing(text string) []string {
 	var out []string
+	g.visit(text, func(e entry) {
+		for _, a := range e.ancestors {
+			if !slices.Contains(out, a) && !strings.Contains(text, a) {
+				out = append(out, a)
+			}
+		}
+	})
+	return out
+}
+
+// Named returns the places text names and the divisions they lie within: "这是灞桥公安…" →
+// 灞桥, 西安市, 西安, 陕西省, 陕西 — for a text other than a report's head, which must say
+// where the report is from by itself.
+func (g *Gazetteer) Named(text string) []string {
+	var out []string
+	g.visit(text, func(e entry) {
+		for _, n := range append([]string{e.name}, e.ancestors...) {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	})
+	return out
+}
+
+// visit calls f with each place text names, as it may stand (a short name only before what
+// may follow it).
+func (g *Gazetteer) visit(text string, f func(entry)) {
 	for i, r := range text {
 		for _, e := range g.byFirst[r] {
 			if !strings.HasPrefix(text[i:], e.name) {
@@ -52,14 +80,9 @@ func (g *Gazetteer) Enclosing(text string) []string {
 			if next, _ := utf8.DecodeRuneInString(text[i+len(e.name):]); e.after != "" && !strings.ContainsRune(e.after, next) {
 				continue
 			}
-			for _, a := range e.ancestors {
-				if !slices.Contains(out, a) && !strings.Contains(text, a) {
-					out = append(out, a)
-				}
-			}
+			f(e)
 		}
 	}
-	return out
 }
 
 // Suffixes of division names, and the nationalities (the census's 56) an autonomous

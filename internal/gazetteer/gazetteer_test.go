@@ -80,3 +80,22 @@ func FuzzEnclosing(f *testing.F) {
 		}
 	})
 }
+
+func TestNamed(t *testing.T) {
+	g := Default()
+	for text, want := range map[string][]string{
+		"这是灞桥公安落实“暖心警务”工作的一个缩影": {"灞桥", "西安市", "西安", "陕西省", "陕西"},
+		"大连公安在全市范围内":            {"大连", "辽宁省", "辽宁"},
+		"坚持和发展新时代“枫桥经验”":        nil,
+	} {
+		got := g.Named(text)
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				t.Errorf("Named(%s) = %v, want %s among them", text, got, w)
+			}
+		}
+		if want == nil && len(got) > 0 {
+			t.Errorf("Named(%s) = %v, want none", text, got)
+		}
+	}
+}
