@@ -279,7 +279,7 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 		emit(Event{Kind: EventReset, Notice: ans.Notice})
 	}
 	ans.Mode = ModeExtractive
-	ans.Text, ans.Citations = e.extractive(a, ev)
+	ans.Text, ans.Citations = e.extractive(a, ev, !more)
 	emit(Event{Kind: EventDelta, Text: ans.Text})
 	emit(Event{Kind: EventDone, Answer: &ans})
 	return ans, nil

@@ -26,10 +26,12 @@ const (
 
 // extractive builds an answer from the best sentences themselves, grouped by report and by
 // paragraph, each paragraph cited once — used when no LLM is configured and whenever the LLM
-// fails.
-func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citation) {
+// fails. topics lets a how-question on a report's own topic be answered by the report's
+// topic lines (topicLines) rather than by what search found: not when more is asked for, as
+// those may have been quoted already.
+func (e *Engine) extractive(a glossary.Analysis, ev []evidence, topics bool) (string, []Citation) {
 	asked := e.askedWords(a)
-	focused := e.focus(a, asked, ev)
+	focused := e.focus(a, asked, ev, topics)
 	if len(focused) == 0 {
 		return "", nil
 	}
@@ -67,7 +69,7 @@ func (e *Engine) extractive(a glossary.Analysis, ev []evidence) (string, []Citat
 // title, unit and bylines, and a figure of the asked measure when it asks for one. A neighbour
 // that shares only the subject ("吉林…") is filler. A comparative question gets the best
 // sentence of each report.
-func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []evidence {
+func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence, topics bool) []evidence {
 	cands := slices.Clone(ev)
 	if len(cands) == 0 {
 		return nil
@@ -75,6 +77,11 @@ func (e *Engine) focus(a glossary.Analysis, asked askedWords, ev []evidence) []e
 	head := cands[:min(5, len(cands))]
 	if a.Comparative {
 		head = cands // one sentence a report: each report's best answer, wherever search put it
+	}
+	if topics && !asked.figure && asked.kind == nil && !a.Comparative && asksHowRE.MatchString(a.Normalized) {
+		if t := e.topicLines(asked, cands[0]); len(t) > 0 {
+			return t
+		}
 	}
 	s := scores{rel: make(map[string]float64, len(head)), near: make(map[string]float64)}
 	if asked.figure {
@@ -698,3 +705,40 @@ var (
 	asksWhyRE = regexp.MustCompile(`为什么|为啥|为何|什么原因|啥原因|目的是`)
 	purposeRE = regexp.MustCompile(`为了|旨在|以便|从而|确保|真正让|真正使|由于|因为|目的`)
 )
+
+// topicLines answers a how-question that asks nothing beyond its report's head ("吉林怎么搞警地
+// 融合的?" of 吉林's 警地融合 report: every sentence would match as well as any) with the
+// report's measures: the opening sentences of its body paragraphs, each a topic line in the way
+// experience reports are written ("吉林省公安机关坚持治理理念创新,实施“四个警务”。"), not its
+// introduction, which restates the question. Nil when the report is not laid out so.
+func (e *Engine) topicLines(asked askedWords, best evidence) []evidence {
+	r := best.passage.Report
+	if e.inReport(asked, r.ID).total > 0 || len(r.Paragraphs) < 3 {
+		return nil
+	}
+	var out []evidence
+	for _, p := range r.Paragraphs[1:] {
+		if len(p.Sentences) < 2 {
+			continue
+		}
+		sent := p.Sentences[0]
+		f, ok := e.folded[sent.ID]
+		if !ok {
+			continue
+		}
+		out = append(out, evidence{passage: corpus.Passage{ID: sent.ID, Level: corpus.LevelSentence, Report: r, Paragraph: p, Sentence: sent.N, Text: sent.Text}, folded: f.text})
+		if len(out) == maxTopicLines {
+			break
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+// asksHowRE finds a question for a practice: how it is done, its measures.
+var asksHowRE = regexp.MustCompile(`怎么|怎样|如何|咋|做法|经验|措施|办法|举措|几招`)
+
+// maxTopicLines bounds the topic lines a how-question's answer quotes.
+const maxTopicLines = 4

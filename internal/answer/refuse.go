@@ -827,7 +827,7 @@ const maxListed = 8
 // refuseOffering refuses, and quotes what reports naming no place say on the question: they may
 // be the asked place's own, which only the asker can tell.
 func (e *Engine) refuseOffering(ans Answer, a glossary.Analysis, reason string, ev []evidence, emit func(Event)) Answer {
-	text, cites := e.extractive(a, ev)
+	text, cites := e.extractive(a, ev, false)
 	ans.Text = reason + "以下出自未写明地区的材料，请核对是否即为该地：\n" + text
 	ans.Citations, ans.Refused, ans.Mode = cites, true, ModeExtractive
 	emit(Event{Kind: EventPassages, Passages: cites})
