@@ -256,6 +256,19 @@ func TestFollowUpAndNew(t *testing.T) {
 	}
 }
 
+// "还有吗?" in a chat asks the asker's previous question again for what was not yet quoted,
+// and says when there is no more.
+func TestAskForMoreInAChat(t *testing.T) {
+	tb := startBot(t, Config{}, nil)
+	const c = 67
+	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "吉林怎么搞警地融合的?")))
+	tb.tg.waitFor("first", sentTo(c, "四个警务"))
+	tb.tg.push(msgUpdate(textMsg(c, models.ChatTypePrivate, 3, "还有吗?")))
+	// The first answer quotes the report's topic lines; more is its introduction ("…创新推行
+	// “警地融合”基层警务运行新机制…"), which the first did not quote.
+	tb.tg.waitFor("more", sentTo(c, "创新推行"))
+}
+
 func TestHostileTextEscaped(t *testing.T) {
 	tb := startBot(t, Config{}, nil)
 	const c = 77
