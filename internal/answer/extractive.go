@@ -717,25 +717,37 @@ func (e *Engine) topicLines(asked askedWords, best evidence) []evidence {
 		return nil
 	}
 	var out []evidence
+	long := 0
 	for _, p := range r.Paragraphs[1:] {
-		if len(p.Sentences) < 2 {
-			continue
+		if len(p.Sentences) < 3 {
+			continue // a story's short paragraphs, a signature
 		}
+		long++
 		sent := p.Sentences[0]
 		f, ok := e.folded[sent.ID]
-		if !ok {
-			continue
+		if !ok || !isTopicLine(sent.Text) {
+			return nil // a story's paragraphs open with what happened, not with a measure
 		}
-		out = append(out, evidence{passage: corpus.Passage{ID: sent.ID, Level: corpus.LevelSentence, Report: r, Paragraph: p, Sentence: sent.N, Text: sent.Text}, folded: f.text})
-		if len(out) == maxTopicLines {
-			break
+		if len(out) < maxTopicLines {
+			out = append(out, evidence{passage: corpus.Passage{ID: sent.ID, Level: corpus.LevelSentence, Report: r, Paragraph: p, Sentence: sent.N, Text: sent.Text}, folded: f.text})
 		}
 	}
-	if len(out) < 2 {
+	if long < 2 {
 		return nil
 	}
 	return out
 }
+
+// isTopicLine reports a sentence short enough to name a measure, as the opening sentences of
+// an experience report's paragraphs do, and no quotation (a story's opening).
+func isTopicLine(s string) bool {
+	s = strings.TrimSpace(s)
+	return utf8.RuneCountInString(s) <= maxTopicRunes && !strings.HasPrefix(s, "“") && !strings.HasPrefix(s, "\"") && !strings.HasPrefix(s, "「")
+}
+
+// maxTopicRunes is the longest sentence taken for a topic line: "吉林省公安机关坚持治理理念创新,
+// 实施“四个警务”。" is 27 runes.
+const maxTopicRunes = 40
 
 // asksHowRE finds a question for a practice: how it is done, its measures.
 var asksHowRE = regexp.MustCompile(`怎么|怎样|如何|咋|做法|经验|措施|办法|举措|几招`)

@@ -472,3 +472,33 @@ func TestNoMoreToSay(t *testing.T) {
 		t.Errorf("first = %s\nmore = %s", first.Text, ans.Text)
 	}
 }
+
+// A how-question on a report's own topic is answered by its topic lines only when the report
+// is laid out in them, as experience reports are; a story's paragraphs open with what
+// happened, and it is answered from what search found.
+func TestTopicLinesOnlyOfExperienceReports(t *testing.T) {
+	files := map[string]string{
+		"a.txt": "县公安局推进警地融合\n县公安局\n今年以来,县公安局创新推行警地融合机制,构建基层警务新模式。\n\n" +
+			"县公安局坚持理念创新,实施四个警务。打造主动警务,主动向党委政府报告。打造预防警务,让派出所回归主防主业。\n\n" +
+			"县公安局坚持共建共享,完善制度机制。成立警地融合专项工作组。出台警地融合实施意见。\n",
+		"b.txt": "金山派出所成功化解邻里纠纷\n金山派出所\n近日,金山派出所成功化解一起邻里纠纷。\n\n" +
+			"“因为这个漏水问题,我们都闹僵了。”家住五楼的蔡女士说。她多次找楼上的刘大爷,刘大爷拒绝开门。民警接到求助后上门了解情况。\n\n" +
+			"“问题找到了,心里的疙瘩也解开了。”蔡女士说。民警联系维修人员查明漏水点。邻里纠纷通过民警耐心调解得到化解。\n",
+	}
+	e := withFiller(t, files, "各地派出所组织民警走访群众,开展治安宣传。")
+	for q, want := range map[string]string{
+		"县公安局怎么推进警地融合的?":  "实施四个警务",
+		"金山派出所怎么化解邻里纠纷的?": "",
+	} {
+		ans, err := e.Ask(context.Background(), answer.Question{Text: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want != "" && !strings.Contains(ans.Text, want) {
+			t.Errorf("%s: want %s in %s", q, want, ans.Text)
+		}
+		if want == "" && strings.Contains(ans.Text, "：“因为") {
+			t.Errorf("%s: led by a story's opening: %s", q, ans.Text)
+		}
+	}
+}
