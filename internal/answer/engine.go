@@ -228,15 +228,19 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if err != nil {
 		return Answer{}, fmt.Errorf("answer: %w", err)
 	}
+	shown := false // a request for more left out passages an answer already quoted
 	if more {
-		if hits = notShown(hits, q.History); len(hits) == 0 {
+		n := len(hits)
+		hits = notShown(hits, q.History)
+		if shown = len(hits) < n; shown && len(hits) == 0 {
 			return e.refuseWith(ans, noMore, emit), nil
 		}
 	}
 	ev := selectEvidence(hits, e.folding, e.cfg.MaxPassages, e.cfg.Budget)
 	v, ev = e.afterSearch(asked, v.unnamed, ev)
-	if v.refuse && more {
-		// What is left does not answer: the answer given already held what there was.
+	if v.refuse && shown {
+		// What is left does not answer: the answer given already held what there was. (When
+		// nothing had been quoted — the previous question was refused — its refusal stands.)
 		return e.refuseWith(ans, noMore, emit), nil
 	}
 	if v.refuse && v.offer {

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"context"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -223,17 +224,21 @@ func previousQuestion(hist []Turn) string {
 }
 
 // previousAnswers are the answers of a history, run together: what a request for more has
-// been shown already, over as many requests as the history keeps.
+// been shown already, over as many requests as the history keeps. A refusal's list of what
+// the collection covers (its titles) shows no passage.
 func previousAnswers(hist []Turn) string {
 	var b strings.Builder
 	for _, t := range hist {
 		if t.Role == "assistant" {
-			b.WriteString(t.Text)
+			b.WriteString(coverageListRE.ReplaceAllString(t.Text, ""))
 			b.WriteByte('\n')
 		}
 	}
 	return b.String()
 }
+
+// coverageListRE is the list of reports a refusal ends with (coverageNote).
+var coverageListRE = regexp.MustCompile(`目前收录的材料有：[^\n]*`)
 
 // shownIn reports a passage's text an answer already quoted: a run of it stands in it.
 func shownIn(answer, text string) bool {

@@ -471,6 +471,20 @@ func TestNoMoreToSay(t *testing.T) {
 	if !ans.Refused || !strings.Contains(ans.Text, "没有更多") || strings.Contains(ans.Text, "目前收录") {
 		t.Errorf("first = %s\nmore = %s", first.Text, ans.Text)
 	}
+	// After a refusal nothing was shown: asking for more gets the refusal again, not "no more".
+	refused, err := e.Ask(ctx, answer.Question{Text: "县公安局一共有多少名辅警?"})
+	if err != nil || !refused.Refused {
+		t.Fatalf("not refused: %s (%v)", refused.Text, err)
+	}
+	conv.Reset()
+	conv.Add("县公安局一共有多少名辅警?", refused)
+	again, err := e.Ask(ctx, answer.Question{Text: "还有吗?", History: conv.History()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Refused || strings.Contains(again.Text, "没有更多") {
+		t.Errorf("more after a refusal = %s", again.Text)
+	}
 }
 
 // A how-question on a report's own topic is answered by its topic lines only when the report
