@@ -14,8 +14,8 @@ import (
 // Citation markers as models write them: [1], [1][2], [1,3], [1、2], [1-3], 【1】, ［1］,
 // [^1], [材料1], and in brackets with a word that says so: （材料1）, （来源：[1]）, (见材料2、3).
 // Models bring forms from the tools they were tuned with too: 【3†source】, [citation:3],
-// [文档3], （材料三）.
-var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|` + markerWords + `)?\s*(` + markerList + `)\s*(?:†[^\]】］]{0,20})?\s*[\]】］]` +
+// [^3^], [文档3], （材料三）.
+var markerRE = regexp.MustCompile(`[\[【［]\s*(?:\^|` + markerWords + `)?\s*(` + markerList + `)\s*\^?(?:†[^\]】］]{0,20})?\s*[\]】］]` +
 	`|[（(]\s*(?:来源|材料|参考|出处|见|据)\s*[:：]?\s*(?:材料)?\s*[\[【［]?\s*(` + markerList + `)\s*[\]】］]?\s*[）)]` +
 	`|[\[【［（(]\s*(?:材料|文档|段落|资料)\s*([一二三四五六七八九十]{1,3}(?:\s*[,，、]\s*(?:材料)?[一二三四五六七八九十]{1,3})*)\s*[\]】］）)]`)
 

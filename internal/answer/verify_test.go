@@ -342,6 +342,7 @@ func TestVerifierAsModelsWrite(t *testing.T) {
 		// Marker forms models bring from their own tools' formats.
 		{"a marker with a source tag", "注册人数总数排名全省第一【3†source】。", "注册人数总数排名全省第一[1]。"},
 		{"a citation: marker", "注册人数总数排名全省第一[citation:3]。", "注册人数总数排名全省第一[1]。"},
+		{"a marker closed by a caret", "注册人数总数排名全省第一[^3^]。", "注册人数总数排名全省第一[1]。"},
 		{"a marker naming a document", "注册人数总数排名全省第一[文档3]。", "注册人数总数排名全省第一[1]。"},
 		{"a marker naming a passage", "注册人数总数排名全省第一[段落3]。", "注册人数总数排名全省第一[1]。"},
 		{"a marker in Chinese numerals", "注册人数总数排名全省第一（材料三）。", "注册人数总数排名全省第一[1]。"},
