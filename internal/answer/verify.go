@@ -88,6 +88,7 @@ type verifier struct {
 	leaked   bool
 	held     []string // sentences of the open paragraph waiting for a marker
 	closed   []string // a paragraph that ended uncited, waiting to see if a sources line follows
+	inRefs   bool     // within a model's own list of references, after its heading
 }
 
 func newVerifier(passages []evidence, systemPrompt string, fold func(string) string) *verifier {
@@ -108,6 +109,16 @@ func newVerifier(passages []evidence, systemPrompt string, fold func(string) str
 func (v *verifier) feed(s string) string {
 	if footnoteDefRE.MatchString(s) {
 		return "" // a model's own source list ("[^1]: …"): the answer has its footnotes
+	}
+	// A model's own list of references ("参考资料：" then "[1] 《…》第2段" a line) says nothing
+	// to verify, and the answer has its footnotes: it goes, heading and entries, unflagged.
+	if v.inRefs && (refEntryRE.MatchString(s) || strings.TrimSpace(s) == "") {
+		return ""
+	}
+	v.inRefs = false
+	if refsHeadingRE.MatchString(s) {
+		v.inRefs = true
+		return ""
 	}
 	cited := v.cited(s)
 	var b strings.Builder
@@ -162,6 +173,13 @@ func (v *verifier) resolve(held []string, cited []int) string {
 
 // A footnote definition line: "[^1]: 材料1", "[2]：《…》".
 var footnoteDefRE = regexp.MustCompile(`^\s*[\[【［]\^?\d{1,3}[\]】］]\s*[:：]`)
+
+// A heading of references on a line of its own ("参考资料：", "**参考来源**", "### 来源"), and an
+// entry of such a list: a marker, a title in 《》 or "材料N" first, after any list number.
+var (
+	refsHeadingRE = regexp.MustCompile(`^\s*(?:#+\s*)?(?:\*\*)?\s*(?:参考资料|参考来源|参考文献|资料来源|引用来源|引用|来源|出处|(?i:references|sources))\s*(?:\*\*)?\s*[:：]?\s*(?:\*\*)?\s*$`)
+	refEntryRE    = regexp.MustCompile(`^\s*(?:[-*•]\s*|\d{1,2}[.、)）]\s*)?(?:[\[【［]\^?\d{1,3}|《|材料\s*[\[【［(（]?\s*\d|材料[一二三四五六七八九十])`)
+)
 
 // sourceWordsRE are the words of a line that only names sources: "以上数据均来源于[1][2]".
 var sourceWordsRE = regexp.MustCompile(`以上|上述|数据|内容|信息|均|来源于|来源|来自|出处|参见|参考|引自|见|材料|资料|据此|据`)

@@ -343,6 +343,14 @@ func TestVerifierAsModelsWrite(t *testing.T) {
 		{"a marker with a source tag", "注册人数总数排名全省第一【3†source】。", "注册人数总数排名全省第一[1]。"},
 		{"a citation: marker", "注册人数总数排名全省第一[citation:3]。", "注册人数总数排名全省第一[1]。"},
 		{"a marker closed by a caret", "注册人数总数排名全省第一[^3^]。", "注册人数总数排名全省第一[1]。"},
+		// A model's own list of references goes, heading and entries, unflagged; an answer line
+		// after a heading alone is kept.
+		{"a list of references", "注册人数总数排名全省第一[3]。\n\n参考资料：\n[3] 《全市公安机关在市委、市政府的坚强领导下》第2段\n[4] 《推行一村一警一助理》第1段",
+			"注册人数总数排名全省第一[1]。\n\n"},
+		{"a bold list of references", "注册人数总数排名全省第一[3]。\n\n**参考来源**\n1. 材料[3]：全市公安工作总结\n2. 材料[4]：一村一警一助理",
+			"注册人数总数排名全省第一[1]。\n\n"},
+		{"a heading followed by an answer line", "注册人数总数排名全省第一[3]。\n来源：\n全县有近7万人常年外出务工[4]。",
+			"注册人数总数排名全省第一[1]。\n全县有近7万人常年外出务工[2]。"},
 		{"a marker naming a document", "注册人数总数排名全省第一[文档3]。", "注册人数总数排名全省第一[1]。"},
 		{"a marker naming a passage", "注册人数总数排名全省第一[段落3]。", "注册人数总数排名全省第一[1]。"},
 		{"a marker in Chinese numerals", "注册人数总数排名全省第一（材料三）。", "注册人数总数排名全省第一[1]。"},

@@ -23,6 +23,9 @@ type Item struct {
 	// sentences that the passages do not support (see replies.go).
 	Reply      string   `json:"reply,omitempty"`
 	Unfaithful []string `json:"unfaithful,omitempty"`
+	// Furniture are substrings of a reply's lines that state nothing (a model's own list of
+	// references): neither kept nor caught, they are not counted.
+	Furniture []string `json:"furniture,omitempty"`
 }
 
 // ReadQA reads a JSONL QA set; blank lines are skipped.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -99,7 +100,7 @@ func (rs *ReplyScore) add(it Item, ans answer.Answer) {
 	reply := placeholderRE.ReplaceAllString(it.Reply, "")
 	for _, s := range replySplitRE.Split(replyMarkerRE.ReplaceAllString(reply, ""), -1) {
 		s = strings.TrimLeft(strings.TrimSpace(s), "#-*0123456789. ")
-		if len([]rune(s)) < 4 {
+		if len([]rune(s)) < 4 || slices.ContainsFunc(it.Furniture, func(f string) bool { return strings.Contains(squash(s), squash(f)) }) {
 			continue
 		}
 		kept := strings.Contains(shown, squash(s))
