@@ -89,6 +89,7 @@ type verifier struct {
 	held     []string // sentences of the open paragraph waiting for a marker
 	closed   []string // a paragraph that ended uncited, waiting to see if a sources line follows
 	inRefs   bool     // within a model's own list of references, after its heading
+	quiet    bool     // judging a sentence addressed to the asker: a failure is not flagged
 }
 
 func newVerifier(passages []evidence, systemPrompt string, fold func(string) string) *verifier {
@@ -231,6 +232,17 @@ func (v *verifier) check(s string, cited []int) string {
 	if saysNotCovered(s) && len(readFigures(v.fold, markerRE.ReplaceAllString(s, ""))) == 0 {
 		return markerRE.ReplaceAllString(s, "") // "材料未提及…" claims nothing of the passages
 	}
+	if len(v.cited(s)) == 0 && addressesAsker(s) && len(readFigures(v.fold, s)) == 0 {
+		// "希望对您有帮助！" claims nothing of the material: kept only if the passages hold its
+		// words, and never flagged.
+		v.quiet = true
+		ok := v.supports(s, cited)
+		v.quiet = false
+		if !ok {
+			return trailingBreaks(s)
+		}
+		return v.renumbered(s)
+	}
 	clauses := citedClauses(s)
 	if len(clauses) < 2 {
 		if !v.supports(s, cited) {
@@ -260,6 +272,13 @@ func (v *verifier) check(s string, cited []int) string {
 	}
 	return out
 }
+
+// askerRE finds a sentence addressed to the asker rather than about the material: models
+// close with "如需了解更多信息，欢迎继续提问。", "希望对您有帮助！".
+var askerRE = regexp.MustCompile(`您|如需|如有.{0,8}(?:问题|需要|疑问)|希望.{0,12}(?:帮助|有用|参考)|欢迎.{0,6}(?:提问|咨询|追问)|随时.{0,4}(?:提问|告诉)`)
+
+// addressesAsker reports a sentence addressed to the asker.
+func addressesAsker(s string) bool { return askerRE.MatchString(s) }
 
 // supports reports whether the cited passages support a sentence or clause: every figure it
 // states, and its words when it is a claim; a failure is flagged.
@@ -374,6 +393,9 @@ func (v *verifier) scope(bare string, cited []int) string {
 // flag records a removed sentence and why, as the answer's "flagged" lists them:
 // "原句（原因）".
 func (v *verifier) flag(sentence, why string) {
+	if v.quiet {
+		return
+	}
 	v.flagged = append(v.flagged, strings.TrimSpace(sentence)+"（"+why+"）")
 }
 

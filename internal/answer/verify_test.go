@@ -349,6 +349,9 @@ func TestVerifierAsModelsWrite(t *testing.T) {
 			"注册人数总数排名全省第一[1]。\n\n"},
 		{"a bold list of references", "注册人数总数排名全省第一[3]。\n\n**参考来源**\n1. 材料[3]：全市公安工作总结\n2. 材料[4]：一村一警一助理",
 			"注册人数总数排名全省第一[1]。\n\n"},
+		// A closing addressed to the asker goes without a flag; a claim addressed to the asker
+		// with a figure is still checked.
+		{"a courtesy closing", "注册人数总数排名全省第一[3]。\n\n如需了解更多信息，欢迎继续提问。", "注册人数总数排名全省第一[1]。\n\n"},
 		{"a heading followed by an answer line", "注册人数总数排名全省第一[3]。\n来源：\n全县有近7万人常年外出务工[4]。",
 			"注册人数总数排名全省第一[1]。\n全县有近7万人常年外出务工[2]。"},
 		{"a marker naming a document", "注册人数总数排名全省第一[文档3]。", "注册人数总数排名全省第一[1]。"},
@@ -359,6 +362,26 @@ func TestVerifierAsModelsWrite(t *testing.T) {
 	for _, tt := range tests {
 		if got, flagged := verifyStream(ev, tt.in); got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q (flagged %q)", tt.name, got, tt.want, flagged)
+		}
+	}
+}
+
+// A closing addressed to the asker is dropped without a flag: it claims nothing of the
+// material; one whose words the passages hold is kept. A sentence with a figure is checked
+// however it is addressed.
+func TestCourtesyNotFlagged(t *testing.T) {
+	ev := testEvidence("全市“国家反诈中心APP”注册人数204.42万人,注册人数总数排名全省第一。")
+	for in, wantFlags := range map[string]int{
+		"注册人数204.42万人[1]。\n\n希望以上信息对您有帮助！如需了解更多，欢迎继续提问。": 0,
+		"注册人数204.42万人[1]。\n\n您所在地区的注册人数是300万人。":          1,
+		"注册人数204.42万人[1]。\n\n您可以参考这个注册人数总数排名全省第一的做法。":    0,
+	} {
+		got, flagged := verifyStream(ev, in)
+		if len(flagged) != wantFlags {
+			t.Errorf("%q: flagged %q, want %d", in, flagged, wantFlags)
+		}
+		if strings.Contains(in, "您可以参考") != strings.Contains(got, "您可以参考") {
+			t.Errorf("%q: a sentence the passages hold was not kept: %q", in, got)
 		}
 	}
 }
