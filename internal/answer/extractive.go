@@ -459,14 +459,14 @@ func quoteParagraph(para []evidence, words []string, kind *item, lead string) st
 		if i > 0 && x.passage.Sentence != para[i-1].passage.Sentence+1 {
 			b.WriteString("…")
 		}
-		limit := maxQuoteMore
+		limit, w, k := maxQuoteMore, words, kind
 		switch {
 		case x.item:
-			limit = maxItem
+			limit, w, k = maxItem, nil, nil // by its opening, where an item names itself
 		case x.follower || x.passage.ID == lead:
 			limit = maxQuote
 		}
-		b.WriteString(plainFootnotes(quote(x.passage.Text, words, kind, limit)))
+		b.WriteString(plainFootnotes(quote(x.passage.Text, w, k, limit)))
 	}
 	return b.String()
 }
@@ -488,11 +488,14 @@ func withFollowers(picked []evidence) []evidence {
 	for _, x := range picked {
 		out = append(out, x)
 		p := x.passage
-		if x.follower || !isTopic(p) {
+		if x.follower || !isTopic(p) && !announcesList(p.Text) {
 			continue
 		}
 		items := listLength(p.Text)
 		n := max(1, items)
+		if !isTopic(p) {
+			n = 1 // "…剖析了当前高发的四类养老骗局。": the next sentence names them
+		}
 		for k := p.Sentence; k < len(p.Paragraph.Sentences) && k < p.Sentence+n; k++ {
 			next := p.Paragraph.Sentences[k]
 			if have[next.ID] {
@@ -501,7 +504,7 @@ func withFollowers(picked []evidence) []evidence {
 			have[next.ID] = true
 			q := p
 			q.ID, q.Sentence, q.Text = next.ID, next.N, next.Text
-			out = append(out, evidence{passage: q, folded: x.folded, score: x.score, follower: true, item: items > 1})
+			out = append(out, evidence{passage: q, folded: x.folded, score: x.score, follower: true, item: items > 1 || !isTopic(p)})
 		}
 	}
 	return out
@@ -552,7 +555,22 @@ func isTopic(p corpus.Passage) bool {
 }
 
 // listRE finds a count of items a topic line announces: 四个警务, 三项措施, “七个抓”.
-var listRE = regexp.MustCompile(`([二两三四五六七八九])\s*(个|项|条|种|方面|大|招|步|化|抓|联)`)
+var listRE = regexp.MustCompile(`([二两三四五六七八九])\s*(个|项|条|种|类|方面|大|招|步|化|抓|联)`)
+
+// announcesList reports a sentence that ends by announcing a list ("…剖析了当前高发的四类养老
+// 骗局。"): what follows names its items.
+func announcesList(s string) bool {
+	locs := kindsRE.FindAllStringIndex(s, -1)
+	if len(locs) == 0 {
+		return false
+	}
+	rest := strings.TrimRight(s[locs[len(locs)-1][1]:], "。：:；; ")
+	return utf8.RuneCountInString(rest) <= 6
+}
+
+// kindsRE finds a count of kinds a sentence may end by announcing (四类骗局, 三项措施) — not of
+// things (带着两个孩子来了).
+var kindsRE = regexp.MustCompile(`[二两三四五六七八九]\s*(?:类|种|项|条|方面|招|步)`)
 
 // listLength is the number of items a topic line announces, or 0.
 func listLength(s string) int {
@@ -742,12 +760,8 @@ func (e *Engine) topicLines(asked askedWords, best evidence) []evidence {
 // an experience report's paragraphs do, and no quotation (a story's opening).
 func isTopicLine(s string) bool {
 	s = strings.TrimSpace(s)
-	return utf8.RuneCountInString(s) <= maxTopicRunes && !strings.HasPrefix(s, "“") && !strings.HasPrefix(s, "\"") && !strings.HasPrefix(s, "「")
+	return utf8.RuneCountInString(s) < topicLine && !strings.HasPrefix(s, "“") && !strings.HasPrefix(s, "\"") && !strings.HasPrefix(s, "「")
 }
-
-// maxTopicRunes is the longest sentence taken for a topic line: "吉林省公安机关坚持治理理念创新,
-// 实施“四个警务”。" is 27 runes.
-const maxTopicRunes = 40
 
 // asksHowRE finds a question for a practice: how it is done, its measures.
 var asksHowRE = regexp.MustCompile(`怎么|怎样|如何|咋|做法|经验|措施|办法|举措|几招`)

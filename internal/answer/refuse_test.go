@@ -143,3 +143,18 @@ func TestAskedTypes(t *testing.T) {
 		}
 	}
 }
+
+// A sentence that ends by announcing kinds ("…四类养老骗局。") is followed by the one naming
+// them; a count of things ("带着两个孩子来了") announces nothing.
+func TestAnnouncesList(t *testing.T) {
+	for s, want := range map[string]bool{
+		"活动中,民警向老年群体剖析了当前高发的四类养老骗局。":         true,
+		"县公安局采取了三项措施:":                       true,
+		"于是趁着休息天,就带着两个孩子来了。":                 false,
+		"剖析了四类养老骗局的识别方法和防范要点,现场老人们纷纷表示受益匪浅。": false,
+	} {
+		if got := announcesList(s); got != want {
+			t.Errorf("announcesList(%s) = %v, want %v", s, got, want)
+		}
+	}
+}
