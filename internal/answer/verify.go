@@ -37,30 +37,17 @@ func markerDigits(m []string) string {
 	return hanNumerals(m[3])
 }
 
-// hanNumerals writes the numerals 一 to 九十九 of a marker (材料三, 材料十二) in digits.
+// hanNumerals writes the numerals of a marker (材料三, 材料十二, 一、三) in digits.
 func hanNumerals(s string) string {
-	digit := func(r rune) int { return strings.IndexRune("〇一二三四五六七八九", r) / len("一") }
-	var b strings.Builder
-	rs := []rune(s)
-	for i := 0; i < len(rs); i++ {
-		if rs[i] != '十' && !strings.ContainsRune("〇一二三四五六七八九", rs[i]) {
-			b.WriteRune(rs[i])
-			continue
+	return hanNumeralRE.ReplaceAllStringFunc(s, func(m string) string {
+		if n, ok := normalize.Number(m); ok {
+			return strconv.Itoa(n)
 		}
-		// A run of numerals: 十 multiplies what stands before it (or 1) and adds what follows.
-		n, j := 0, i
-		for ; j < len(rs) && (rs[j] == '十' || strings.ContainsRune("〇一二三四五六七八九", rs[j])); j++ {
-			if rs[j] == '十' {
-				n = max(n, 1) * 10
-			} else {
-				n += digit(rs[j])
-			}
-		}
-		b.WriteString(strconv.Itoa(n))
-		i = j - 1
-	}
-	return b.String()
+		return m
+	})
 }
+
+var hanNumeralRE = regexp.MustCompile(`[〇一二三四五六七八九十]+`)
 
 // A short quoted name — a programme or slogan such as “四个警务”, “三个第一” — states no
 // figure of its own.

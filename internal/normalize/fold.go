@@ -185,6 +185,9 @@ func cnCompound(s string) (int, bool) {
 	return total + v, true
 }
 
+// Number reads a Chinese numeral below 10,000 (三, 十二, 二十四), as figures are read.
+func Number(s string) (int, bool) { return cnNumber(s) }
+
 // cnNumber reads a Chinese numeral below 10,000: 二十四, 一百零五, 两千, 十. A run of digits
 // without place words (一二三) is not a number.
 func cnNumber(s string) (int, bool) {
