@@ -130,7 +130,7 @@ func New(cfg Config, s Searcher, g *glossary.Glossary, p *prompt.Set, llm LLM, l
 			text := c.FoldText(p.Folded, p.Text, g.Fold)
 			e.folded[p.ID] = folding{text, utf8.RuneCountInString(p.Text)}
 			if strings.Contains(text, "年") {
-				for _, y := range askedYears(text) {
+				for _, y := range yearsIn(text) {
 					e.latestYear[r.ID] = max(e.latestYear[r.ID], y)
 				}
 			}

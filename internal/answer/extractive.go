@@ -218,7 +218,7 @@ type askedWords struct {
 
 	measure         []string // the measure class a count question asks in (askedMeasure)
 	counted, figure bool     // it asks for a count; for a figure (asksFigure)
-	years           []int    // the years a question names (askedYears)
+	years           []int    // the years a question names (yearsIn)
 	// kind finds the item a typed question asks for (a person, a time, an amount), when it
 	// can be found exactly (askedType.exact), or a why's reason (purposeRE); nil otherwise.
 	kind *item

@@ -23,7 +23,7 @@ import (
 const yearPattern = `((?:19|20)\d\d)\s*年`
 
 var (
-	askedYearRE  = regexp.MustCompile(yearPattern)
+	yearRE       = regexp.MustCompile(yearPattern)
 	yearStartRE  = regexp.MustCompile(`^` + yearPattern)
 	reportYearRE = regexp.MustCompile(`^\s*((?:19|20)\d\d)`)
 )
@@ -31,10 +31,10 @@ var (
 // relativeYears are the words a report uses for a year, by how many years before its date.
 var relativeYears = []string{"今年", "去年", "前年"}
 
-// askedYears are the years a question names.
-func askedYears(q string) []int {
+// yearsIn are the years a text writes in four digits (2018年).
+func yearsIn(q string) []int {
 	var out []int
-	for _, m := range askedYearRE.FindAllStringSubmatch(q, -1) {
+	for _, m := range yearRE.FindAllStringSubmatch(q, -1) {
 		if y, err := strconv.Atoi(m[1]); err == nil && !slices.Contains(out, y) {
 			out = append(out, y)
 		}
@@ -47,7 +47,7 @@ func askedYears(q string) []int {
 // word that counts or spends time ("干了18年", "近20年", "第18年") nor before one that
 // makes it a span ("18年来", "18年间", "18年多").
 func questionYears(q string) []int {
-	out := askedYears(q)
+	out := yearsIn(q)
 	for _, m := range shortYearRE.FindAllStringSubmatchIndex(q, -1) {
 		before, _ := utf8.DecodeLastRuneInString(q[:m[2]])
 		after, _ := utf8.DecodeRuneInString(q[m[1]:])
@@ -126,7 +126,7 @@ func (e *Engine) ofYear(a glossary.Analysis, figure bool, ev []evidence) (kept [
 func (e *Engine) yearsWritten(best []evidence) string {
 	for _, x := range best {
 		var ys []string
-		for _, y := range askedYears(e.paragraphText(x)) {
+		for _, y := range yearsIn(e.paragraphText(x)) {
 			ys = append(ys, strconv.Itoa(y)+"年")
 		}
 		if len(ys) > 0 {
@@ -141,7 +141,7 @@ func (e *Engine) yearsWritten(best []evidence) string {
 // year's figure from the sentences of that year. A sentence that names no year stands in its
 // report's ("去年,…攻克命案积案3起"), so it is not set back.
 func otherYear(x evidence, years []int) bool {
-	written := askedYears(x.folded)
+	written := yearsIn(x.folded)
 	if len(written) == 0 {
 		return false
 	}
