@@ -218,23 +218,12 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	if q.K > 0 {
 		k = min(q.K, search.MaxK)
 	}
-	if more {
-		k = min(2*k, search.MaxK)
-	}
-	hits, err := e.search.SearchAnalysis(ctx, a, k, corpus.LevelSentence)
-	if errors.Is(err, search.ErrNoContent) {
+	hits, shown, err := e.find(ctx, a, k, q.History, more)
+	if err != nil {
 		return Answer{}, err
 	}
-	if err != nil {
-		return Answer{}, fmt.Errorf("answer: %w", err)
-	}
-	shown := false // a request for more left out passages an answer already quoted
-	if more {
-		n := len(hits)
-		hits = notShown(hits, q.History)
-		if shown = len(hits) < n; shown && len(hits) == 0 {
-			return e.refuseWith(ans, noMore, emit), nil
-		}
+	if shown && len(hits) == 0 {
+		return e.refuseWith(ans, noMore, emit), nil
 	}
 	ev := selectEvidence(hits, e.folding, e.cfg.MaxPassages, e.cfg.Budget)
 	v, ev = e.afterSearch(asked, v.unnamed, ev)
@@ -287,6 +276,27 @@ func (e *Engine) AskStream(ctx context.Context, q Question, emit func(Event)) (A
 	emit(Event{Kind: EventDelta, Text: ans.Text})
 	emit(Event{Kind: EventDone, Answer: &ans})
 	return ans, nil
+}
+
+// find searches for a question's passages. A request for more (more) searches twice as deep
+// and leaves out what the conversation's answers quoted; shown says it left some out.
+func (e *Engine) find(ctx context.Context, a glossary.Analysis, k int, hist []Turn, more bool) (hits []search.Hit, shown bool, err error) {
+	if more {
+		k = min(2*k, search.MaxK)
+	}
+	hits, err = e.search.SearchAnalysis(ctx, a, k, corpus.LevelSentence)
+	if errors.Is(err, search.ErrNoContent) {
+		return nil, false, err
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("answer: %w", err)
+	}
+	if !more {
+		return hits, false, nil
+	}
+	n := len(hits)
+	hits = notShown(hits, hist)
+	return hits, len(hits) < n, nil
 }
 
 // fromFAQ answers from the FAQ when it holds the question, marked as such.

@@ -299,8 +299,11 @@ func (e *Engine) covered(a glossary.Analysis, ev []evidence) (verdict, []evidenc
 	}
 	// The paragraph as folded: 局長 in a traditional-character report is the 局长 a person
 	// follows, and full-width figures are figures.
-	if t, ok := askedFor(a.Normalized); ok && !slices.ContainsFunc(ev, func(x evidence) bool { return (&item{t.holds, a.Normalized}).in(e.paragraphText(x)) }) {
-		return verdict{refuse: true, reason: typeGap(t, ev)}, ev
+	if t, ok := askedFor(a.Normalized); ok {
+		kind := &item{t.holds, a.Normalized}
+		if !slices.ContainsFunc(ev, func(x evidence) bool { return kind.in(e.paragraphText(x)) }) {
+			return verdict{refuse: true, reason: typeGap(t, ev)}, ev
+		}
 	}
 	if e.llm != nil {
 		return verdict{}, ev

@@ -32,9 +32,9 @@ var (
 var relativeYears = []string{"今年", "去年", "前年"}
 
 // yearsIn are the years a text writes in four digits (2018年).
-func yearsIn(q string) []int {
+func yearsIn(text string) []int {
 	var out []int
-	for _, m := range yearRE.FindAllStringSubmatch(q, -1) {
+	for _, m := range yearRE.FindAllStringSubmatch(text, -1) {
 		if y, err := strconv.Atoi(m[1]); err == nil && !slices.Contains(out, y) {
 			out = append(out, y)
 		}
